@@ -1,0 +1,16 @@
+package io.lwt.api.routing;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Decides where a packet goes on a hub. Called on the hot path from several threads at once: implementations are
+ * immutable, allocate nothing per packet, and only read the packet ({@code position..limit}, unchanged on return).
+ */
+public interface RoutingPolicy {
+
+    /** A packet that arrived from a connected peer. */
+    Route fromPeer(Peer source, ByteBuffer packet, PeerDirectory peers);
+
+    /** A packet that the hub's own TUN device produced. */
+    Route fromTun(ByteBuffer packet, PeerDirectory peers);
+}

@@ -1,0 +1,31 @@
+package io.lwt.api.transport;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * A blocking byte stream to one peer. One thread reads and another writes concurrently; {@link #close()} may come
+ * from any thread and makes blocked calls on both sides throw.
+ */
+public interface Connection extends Closeable {
+
+    /**
+     * Reads at least one byte into {@code dst} (from its position to its limit), blocking until some arrive.
+     *
+     * @return the number of bytes read, or -1 at end of stream
+     */
+    int read(ByteBuffer dst) throws IOException;
+
+    /**
+     * Writes every remaining byte of {@code srcs[offset..offset+length)}, as few system calls as the transport
+     * allows (a gathering write). On return the buffers' positions are at their limits.
+     */
+    void write(ByteBuffer[] srcs, int offset, int length) throws IOException;
+
+    /** The peer's address as the transport sees it. */
+    InetSocketAddress remoteAddress();
+
+    InetSocketAddress localAddress();
+}

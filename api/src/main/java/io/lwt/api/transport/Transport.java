@@ -1,0 +1,18 @@
+package io.lwt.api.transport;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/** Makes byte-stream connections between nodes. Built once per node from its configuration; thread-safe. */
+public interface Transport {
+
+    /** Starts listening; {@code local} may have port 0 to let the system choose one. */
+    Listener listen(InetSocketAddress local) throws IOException;
+
+    /**
+     * Connects to a listener. {@code remote} may be unresolved: resolving it is the transport's job, so that a
+     * transport such as TLS can also use the host name.
+     */
+    Connection dial(InetSocketAddress remote, Duration timeout) throws IOException;
+}

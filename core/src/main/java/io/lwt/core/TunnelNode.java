@@ -1,0 +1,11 @@
+package io.lwt.core;
+
+/** A running hub or client. Closing it closes its sessions and removes its TUN device. */
+public interface TunnelNode extends AutoCloseable {
+
+    /** Blocks until the node has stopped, by {@link #close()} or by a fatal error. */
+    void awaitTermination() throws InterruptedException;
+
+    @Override
+    void close();
+}
