@@ -1,26 +1,229 @@
 package io.lwt.core;
 
+import io.lwt.api.IpPackets;
+import io.lwt.api.Side;
 import io.lwt.api.codec.Codec;
+import io.lwt.api.routing.Route;
 import io.lwt.api.routing.RoutingPolicy;
+import io.lwt.api.transport.Connection;
+import io.lwt.api.transport.Listener;
 import io.lwt.api.transport.Transport;
+import io.lwt.api.tun.TunDevice;
 import io.lwt.api.tun.TunDriver;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-/** STUB: being written. */
+/**
+ * A hub: accepts clients, learns each client's tunnel address from the source of its first IPv4 packet, and
+ * forwards packets between its TUN device and the clients as the routing policy decides.
+ *
+ * <p>An address belongs to the first session that claims it until that session ends; a later claimant's packets
+ * from that address are dropped (the original program let any newcomer take over an address).
+ */
 public final class HubNode implements TunnelNode {
+
+    private static final System.Logger LOG = System.getLogger(HubNode.class.getName());
+
+    private final HubSpec spec;
+    private final Codec codec;
+    private final RoutingPolicy routing;
+    private final TunDevice device;
+    private final TunWriter tunWriter;
+    private final Listener listener;
+    private final PacketBuffers buffers;
+    private final Counters counters = new Counters(LOG);
+    private final AddressTable addresses = new AddressTable();
+    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final Session.Handler handler = new Handler();
+
+    private HubNode(HubSpec spec, Codec codec, RoutingPolicy routing, TunDevice device, Listener listener) {
+        this.spec = spec;
+        this.codec = codec;
+        this.routing = routing;
+        this.device = device;
+        this.tunWriter = new TunWriter(device);
+        this.listener = listener;
+        this.buffers = new PacketBuffers(spec.tun().mtu());
+    }
+
+    /**
+     * Opens the TUN device, starts listening and returns the running hub.
+     *
+     * @throws IOException when the device or the listening socket cannot be set up; nothing is left behind
+     */
     public static HubNode start(HubSpec spec, TunDriver tun, Transport transport, Codec codec, RoutingPolicy routing)
             throws IOException {
-        throw new UnsupportedOperationException("not yet");
+        Nodes.checkHeadroom(codec);
+        TunDevice device = tun.open(spec.tun());
+        Listener listener;
+        try {
+            listener = transport.listen(spec.listen());
+        } catch (IOException | RuntimeException e) {
+            Nodes.closeQuietly(device);
+            throw new IOException("cannot listen on " + spec.listen() + ": " + Session.describe(e), e);
+        }
+        HubNode hub = new HubNode(spec, codec, routing, device, listener);
+        hub.run();
+        return hub;
     }
 
+    private void run() {
+        TunReader.start("lwt-tun-reader", device, buffers, this::fromTun, e -> fail("TUN device failed", e));
+        Thread.ofVirtual().name("lwt-accept").start(this::acceptLoop);
+        Thread.ofVirtual().name("lwt-ticker").start(() -> Nodes.tick(spec.session(), closed, this::tick));
+        LOG.log(Level.INFO, "tunnel up: hub {0} listening on {1}, device {2} {3} mtu {4}, max-clients {5}",
+                spec.name(), listener.localAddress(), device.name(), spec.tun().address(), device.mtu(),
+                spec.maxClients());
+    }
+
+    /** Where the hub listens; useful when the spec asked for port 0. */
     public InetSocketAddress listenAddress() {
-        throw new UnsupportedOperationException("not yet");
+        return listener.localAddress();
+    }
+
+    /** The TUN device's name. */
+    public String deviceName() {
+        return device.name();
+    }
+
+    /** Connected sessions, registered or not. */
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    public Counters counters() {
+        return counters;
+    }
+
+    private void acceptLoop() {
+        while (!closed.get()) {
+            Connection connection;
+            try {
+                connection = listener.accept();
+            } catch (IOException e) {
+                if (!closed.get()) {
+                    fail("accepting connections failed", e);
+                }
+                return;
+            }
+            admit(connection);
+        }
+    }
+
+    private void admit(Connection connection) {
+        // max-clients counts connections, not registered addresses: a client that never sends still takes a place
+        if (sessions.size() >= spec.maxClients()) {
+            LOG.log(Level.WARNING, "refused connection from {0}: max-clients {1} reached",
+                    connection.remoteAddress(), spec.maxClients());
+            Nodes.closeQuietly(connection);
+            return;
+        }
+        Session session = new Session(connection, codec, Side.SERVER, spec.tun().mtu(), spec.session().sendQueue(),
+                buffers, tunWriter, counters, handler);
+        sessions.add(session);
+        if (closed.get()) {
+            session.close("hub shutting down");
+            return;
+        }
+        LOG.log(Level.INFO, "session {0} connected", session.name());
+        session.start();
+    }
+
+    private boolean fromTun(ByteBuffer packet) {
+        switch (routing.fromTun(packet, addresses)) {
+            case Route.ToPeer(var peer) -> {
+                ((Session) peer).send(packet);
+                return true;
+            }
+            case Route.Drop(var reason) -> counters.drop(reason);
+            case Route.ToTun ignored -> counters.drop("loop");
+        }
+        return false;
+    }
+
+    private final class Handler implements Session.Handler {
+        @Override
+        public void packet(Session from, ByteBuffer packet) throws IOException {
+            if (from.tunnelAddressUnknown() && !learnAddress(from, packet)) {
+                return;
+            }
+            switch (routing.fromPeer(from, packet, addresses)) {
+                case Route.ToTun ignored -> from.deliverToTun(packet);
+                case Route.ToPeer(var peer) -> ((Session) peer).sendCopy(packet);
+                case Route.Drop(var reason) -> counters.drop(reason);
+            }
+        }
+
+        @Override
+        public void closed(Session session, String reason) {
+            sessions.remove(session);
+            addresses.release(session);
+            LOG.log(Level.INFO, "session {0} closed: {1}", session.name(), reason);
+        }
+    }
+
+    /**
+     * Registers the source of the session's first unicast IPv4 packet as its tunnel address. Returns false (drop)
+     * when the packet claims an address another live session owns.
+     */
+    private boolean learnAddress(Session session, ByteBuffer packet) {
+        if (IpPackets.version(packet) != 4) {
+            return true; // e.g. IPv6 router solicitations before any IPv4 traffic: forward, learn nothing
+        }
+        int source = IpPackets.ipv4Source(packet);
+        if (source == 0 || (source >>> 28) >= 14) {
+            return true; // unspecified, multicast or reserved: not an address a client owns
+        }
+        Session owner = addresses.claim(source, session);
+        if (owner != session) {
+            counters.drop("address-taken", session.name() + " sent from " + IpPackets.ipv4Text(source)
+                    + ", which belongs to " + owner.name());
+            return false;
+        }
+        session.tunnelAddress(IpPackets.ipv4Text(source));
+        LOG.log(Level.INFO, "session {0} registered", session.name());
+        return true;
+    }
+
+    private void tick(long now) {
+        for (Session session : sessions) {
+            session.tick(now, spec.session());
+        }
+    }
+
+    private void fail(String what, IOException e) {
+        if (!closed.get()) {
+            LOG.log(Level.ERROR, "{0}: {1}; stopping", what, Session.describe(e));
+            close();
+        }
     }
 
     @Override
-    public void awaitTermination() throws InterruptedException {}
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
 
+    /** Closes every session, stops listening and removes the TUN device. */
     @Override
-    public void close() {}
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        Nodes.closeQuietly(listener);
+        for (Session session : List.copyOf(sessions)) {
+            session.close("hub shutting down");
+        }
+        Nodes.closeQuietly(device);
+        LOG.log(Level.INFO, "stopped");
+        terminated.countDown();
+    }
 }

@@ -1,0 +1,59 @@
+package io.lwt.core;
+
+import io.lwt.api.codec.Codec;
+import java.io.Closeable;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
+
+/** What hubs and clients share beyond sessions: checks at start, the periodic tick, quiet closing. */
+final class Nodes {
+
+    private static final System.Logger LOG = System.getLogger(Nodes.class.getName());
+
+    private Nodes() {}
+
+    /** The codec must fit its header before the type byte in a pooled buffer's headroom. */
+    static void checkHeadroom(Codec codec) {
+        if (codec.headroom() > PacketBuffers.HEADROOM - 1 || codec.tailroom() > PacketBuffers.TAILROOM) {
+            throw new IllegalArgumentException("codec needs " + codec.headroom() + " bytes of headroom and "
+                    + codec.tailroom() + " of tailroom; the engine offers " + (PacketBuffers.HEADROOM - 1) + " and "
+                    + PacketBuffers.TAILROOM);
+        }
+    }
+
+    /**
+     * Calls {@code tick} with the current nano time a few times per keepalive interval until {@code stopped}, so
+     * keepalives and timeouts fire within a quarter interval of when they are due.
+     */
+    static void tick(SessionSettings settings, AtomicBoolean stopped, LongConsumer tick) {
+        long period = Math.clamp(settings.keepalive().toMillis() / 4, 50, 1000);
+        try {
+            while (!stopped.get()) {
+                Thread.sleep(period);
+                tick.accept(System.nanoTime());
+            }
+        } catch (InterruptedException e) {
+            // stopping
+        }
+    }
+
+    static void closeQuietly(Closeable closeable) {
+        try {
+            closeable.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "closing {0}: {1}", closeable, e.getMessage());
+        }
+    }
+
+    /** A duration as users write it: 500ms, 30s, 2m. */
+    static String text(Duration d) {
+        if (d.toMillis() % 1000 != 0) {
+            return d.toMillis() + "ms";
+        }
+        long s = d.toSeconds();
+        return s % 60 == 0 && s > 0 ? s / 60 + "m" : s + "s";
+    }
+}

@@ -1,0 +1,341 @@
+package io.lwt.core;
+
+import io.lwt.api.ProtocolException;
+import io.lwt.api.Side;
+import io.lwt.api.codec.Codec;
+import io.lwt.api.codec.Framer;
+import io.lwt.api.codec.MessageSink;
+import io.lwt.api.routing.Peer;
+import io.lwt.api.routing.Route;
+import io.lwt.api.transport.Connection;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One connection to a peer, on two virtual threads: the reader decodes messages and hands packets to the
+ * {@link Handler}; the writer drains a bounded send queue, framing each batch in place and sending it with one
+ * gathering write. A full queue drops packets (counted), so a slow peer never stalls the sender.
+ */
+final class Session implements Peer {
+
+    /** What a node does with a session's traffic and its end. */
+    interface Handler {
+        /** A packet from the peer at {@code position..limit}; valid only during the call. */
+        void packet(Session from, ByteBuffer packet) throws IOException;
+
+        void closed(Session session, String reason);
+    }
+
+    private static final System.Logger LOG = System.getLogger(Session.class.getName());
+    /** The most packets framed and sent with one gathering write. */
+    static final int BATCH = 64;
+    private static final int MIN_RECEIVE_BUFFER = 256 * 1024;
+
+    private final Connection connection;
+    private final Codec codec;
+    private final Side side;
+    private final int maxMessageLength;
+    private final PacketBuffers buffers;
+    private final TunWriter tun;
+    private final Counters counters;
+    private final Handler handler;
+    private final ArrayBlockingQueue<ByteBuffer> sendQueue;
+    private final InetSocketAddress remote;
+    private final Route.ToPeer route = new Route.ToPeer(this);
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch done = new CountDownLatch(1);
+
+    private final ByteBuffer inbound;
+    /** The packet bound for the TUN, in the array shape the device takes. */
+    private final ByteBuffer[] toTun = new ByteBuffer[1];
+    private final MessageSink sink = this::onMessage;
+
+    private volatile Framer framer;
+    private volatile Thread writer;
+    private volatile String tunnelAddress;
+    private volatile long lastReceivedNanos = System.nanoTime();
+    private volatile long lastSentNanos = System.nanoTime();
+    private volatile String closeReason;
+    // Written by one thread each (reader: rx, writer: tx); read only for reporting.
+    private long rxPackets;
+    private long rxBytes;
+    private long txPackets;
+    private long txBytes;
+
+    Session(
+            Connection connection,
+            Codec codec,
+            Side side,
+            int mtu,
+            int sendQueue,
+            PacketBuffers buffers,
+            TunWriter tun,
+            Counters counters,
+            Handler handler) {
+        this.connection = connection;
+        this.codec = codec;
+        this.side = side;
+        this.maxMessageLength = 1 + mtu;
+        this.buffers = buffers;
+        this.tun = tun;
+        this.counters = counters;
+        this.handler = handler;
+        this.sendQueue = new ArrayBlockingQueue<>(sendQueue);
+        this.remote = connection.remoteAddress();
+        int frame = codec.headroom() + maxMessageLength + codec.tailroom();
+        this.inbound = ByteBuffer.allocateDirect(Math.max(MIN_RECEIVE_BUFFER, 2 * frame));
+    }
+
+    /** Starts the reader, which runs the codec's preamble and then starts the writer. */
+    void start() {
+        Thread.ofVirtual().name("lwt-session-reader-" + remote).start(this::readLoop);
+    }
+
+    @Override
+    public String name() {
+        String address = tunnelAddress;
+        return address == null ? remote.toString() : address + " (" + remote + ")";
+    }
+
+    @Override
+    public Route.ToPeer route() {
+        return route;
+    }
+
+    InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    /** Records the tunnel address the hub registered for this peer, for names in logs. */
+    void tunnelAddress(String address) {
+        this.tunnelAddress = address;
+    }
+
+    boolean tunnelAddressUnknown() {
+        return tunnelAddress == null;
+    }
+
+    boolean isClosed() {
+        return closed.get();
+    }
+
+    long rxBytes() {
+        return rxBytes;
+    }
+
+    long txBytes() {
+        return txBytes;
+    }
+
+    long rxPackets() {
+        return rxPackets;
+    }
+
+    long txPackets() {
+        return txPackets;
+    }
+
+    /**
+     * Queues a pooled buffer holding one packet at {@link PacketBuffers#HEADROOM}; the session owns the buffer from
+     * now on, whether it is sent or dropped.
+     */
+    void send(ByteBuffer packet) {
+        packet.put(PacketBuffers.HEADROOM - 1, Messages.DATA).position(PacketBuffers.HEADROOM - 1);
+        enqueue(packet, "queue-full");
+    }
+
+    /** Copies a packet (a view owned by someone else) into a pooled buffer and queues it. */
+    void sendCopy(ByteBuffer packet) {
+        ByteBuffer copy = buffers.acquire();
+        if (copy == null) {
+            counters.drop("no-buffer");
+            return;
+        }
+        int length = packet.remaining();
+        copy.put(PacketBuffers.HEADROOM, packet, packet.position(), length).limit(PacketBuffers.HEADROOM + length);
+        send(copy);
+    }
+
+    /**
+     * Dead-peer detection and keepalive: closes the session when nothing was received for the timeout, otherwise
+     * queues a keepalive when nothing was sent for the keepalive interval.
+     */
+    void tick(long nowNanos, SessionSettings settings) {
+        if (closed.get()) {
+            return;
+        }
+        if (nowNanos - lastReceivedNanos > settings.timeout().toNanos()) {
+            close("timeout: nothing received for " + Nodes.text(settings.timeout()));
+        } else if (nowNanos - lastSentNanos >= settings.keepalive().toNanos()) {
+            sendKeepalive(nowNanos);
+        }
+    }
+
+    private void sendKeepalive(long nowNanos) {
+        ByteBuffer keepalive = buffers.acquire();
+        if (keepalive == null) {
+            return;
+        }
+        lastSentNanos = nowNanos;
+        keepalive.put(PacketBuffers.HEADROOM - 1, Messages.KEEPALIVE)
+                .limit(PacketBuffers.HEADROOM)
+                .position(PacketBuffers.HEADROOM - 1);
+        enqueue(keepalive, "keepalive-queue-full");
+    }
+
+    private void enqueue(ByteBuffer message, String dropReason) {
+        if (!sendQueue.offer(message)) {
+            buffers.release(message);
+            counters.drop(dropReason);
+            return;
+        }
+        if (closed.get()) {
+            releaseQueued(); // close() may have drained before this offer
+        }
+    }
+
+    /** Closes the connection once; later calls do nothing. */
+    void close(String reason) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        closeReason = reason;
+        try {
+            connection.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "closing connection to {0}: {1}", remote, e.getMessage());
+        }
+        Thread w = writer;
+        if (w != null) {
+            w.interrupt();
+        }
+        releaseQueued();
+        done.countDown();
+        handler.closed(this, reason);
+    }
+
+    String closeReason() {
+        return closeReason;
+    }
+
+    void awaitClosed() throws InterruptedException {
+        done.await();
+    }
+
+    private void releaseQueued() {
+        ByteBuffer b;
+        while ((b = sendQueue.poll()) != null) {
+            buffers.release(b);
+        }
+    }
+
+    private void readLoop() {
+        try {
+            framer = codec.open(connection, side, maxMessageLength, inbound);
+            writer = Thread.ofVirtual().name("lwt-session-writer-" + remote).start(this::writeLoop);
+            if (closed.get()) {
+                writer.interrupt();
+            }
+            while (!closed.get()) {
+                if (connection.read(inbound) < 0) {
+                    close("closed by peer");
+                    return;
+                }
+                lastReceivedNanos = System.nanoTime();
+                inbound.flip();
+                framer.decode(inbound, sink);
+                inbound.compact();
+                if (!inbound.hasRemaining()) {
+                    throw new ProtocolException("frame larger than the receive buffer");
+                }
+            }
+        } catch (ProtocolException e) {
+            close("protocol error: " + e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            close(closed.get() ? closeReason : "read failed: " + describe(e));
+        }
+    }
+
+    private void onMessage(ByteBuffer message) throws IOException {
+        int start = message.position();
+        int end = message.limit();
+        byte type = message.get(start);
+        switch (type) {
+            case Messages.DATA -> {
+                rxPackets++;
+                rxBytes += end - start - 1;
+                handler.packet(this, message.position(start + 1));
+            }
+            case Messages.KEEPALIVE -> {}
+            default -> throw new ProtocolException(String.format("unknown message type 0x%02x", type));
+        }
+        message.limit(end).position(start);
+    }
+
+    /**
+     * Writes a packet from this peer to the TUN device. The codec's buffer may be anything (not necessarily the
+     * receive buffer), so the packet is written while it is valid rather than batched.
+     */
+    void deliverToTun(ByteBuffer packet) throws IOException {
+        toTun[0] = packet;
+        try {
+            tun.write(toTun, 1);
+        } finally {
+            toTun[0] = null;
+        }
+    }
+
+    private void writeLoop() {
+        ByteBuffer[] batch = new ByteBuffer[BATCH];
+        int n = 0;
+        try {
+            Framer f = framer;
+            while (!closed.get()) {
+                batch[0] = sendQueue.take();
+                n = 1;
+                while (n < BATCH && (batch[n] = sendQueue.poll()) != null) {
+                    n++;
+                }
+                long bytes = 0;
+                int packets = 0;
+                for (int i = 0; i < n; i++) {
+                    ByteBuffer message = batch[i];
+                    if (message.get(message.position()) == Messages.DATA) {
+                        packets++;
+                        bytes += message.remaining() - 1;
+                    }
+                    f.encode(message);
+                }
+                connection.write(batch, 0, n);
+                lastSentNanos = System.nanoTime();
+                txPackets += packets;
+                txBytes += bytes;
+                n = release(batch, n);
+            }
+        } catch (InterruptedException e) {
+            // closed
+        } catch (IOException | RuntimeException e) {
+            close(closed.get() ? closeReason : "write failed: " + describe(e));
+        } finally {
+            release(batch, n);
+        }
+    }
+
+    private int release(ByteBuffer[] batch, int n) {
+        for (int i = 0; i < n; i++) {
+            buffers.release(batch[i]);
+            batch[i] = null;
+        }
+        return 0;
+    }
+
+    static String describe(Exception e) {
+        String message = e.getMessage();
+        return message == null ? e.getClass().getSimpleName() : message;
+    }
+}

@@ -1,0 +1,53 @@
+package io.lwt.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PacketBuffersTest {
+
+    @Test
+    void buffersComePositionedWithHeadroomAndRoomForOneMtu() {
+        PacketBuffers pool = new PacketBuffers(1400);
+        ByteBuffer b = pool.acquire();
+        assertTrue(b.isDirect());
+        assertEquals(PacketBuffers.HEADROOM, b.position());
+        assertEquals(1400, b.remaining());
+        assertEquals(PacketBuffers.TAILROOM, b.capacity() - b.limit());
+    }
+
+    @Test
+    void releasedBuffersAreReusedNotReallocated() {
+        PacketBuffers pool = new PacketBuffers(1400);
+        ByteBuffer b = pool.acquire();
+        b.position(10).limit(20);
+        pool.release(b);
+        ByteBuffer again = pool.acquire();
+        assertSame(b, again);
+        assertEquals(PacketBuffers.HEADROOM, again.position(), "reset on acquire");
+        assertEquals(1, pool.allocated());
+    }
+
+    @Test
+    void stopsAtTheMemoryBudget() {
+        int mtu = 65535;
+        PacketBuffers pool = new PacketBuffers(mtu);
+        List<ByteBuffer> held = new ArrayList<>();
+        ByteBuffer b;
+        while ((b = pool.acquire()) != null) {
+            held.add(b);
+        }
+        long bytes = (long) held.size() * held.getFirst().capacity();
+        assertTrue(bytes <= PacketBuffers.BUDGET_BYTES, bytes + " bytes exceed the budget");
+        pool.release(held.removeLast());
+        assertNotNull(pool.acquire(), "a released buffer is available again");
+        assertNull(pool.acquire());
+    }
+}

@@ -1,0 +1,153 @@
+package io.lwt.testsupport;
+
+import io.lwt.api.Config;
+import io.lwt.api.tun.TunDevice;
+import io.lwt.api.tun.TunDriver;
+import io.lwt.api.tun.TunOptions;
+import io.lwt.api.tun.TunProvider;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An in-memory TUN driver for tests without root: each device has two queues standing in for the kernel. A test
+ * {@linkplain Device#inject injects} packets as if the kernel routed them into the device, and
+ * {@linkplain Device#awaitWritten awaits} the packets the tunnel wrote to it.
+ *
+ * <p>Also a {@link TunProvider} named {@code memory}, so that a topology file can use {@code tun: memory}; devices
+ * it opens are found with {@link #device(String)}.
+ */
+public final class MemoryTun implements TunProvider, TunDriver {
+
+    private static final Map<String, Device> DEVICES = new ConcurrentHashMap<>();
+    private static final AtomicInteger NEXT = new AtomicInteger();
+
+    @Override
+    public String name() {
+        return "memory";
+    }
+
+    @Override
+    public TunDriver create(Config config) {
+        config.requireOnly(Set.of());
+        return this;
+    }
+
+    @Override
+    public Device open(TunOptions options) throws IOException {
+        String name = options.name() != null ? options.name() : "mem" + NEXT.getAndIncrement();
+        Device device = new Device(name, options);
+        if (DEVICES.putIfAbsent(name, device) != null) {
+            throw new IOException("device name " + name + " is in use");
+        }
+        return device;
+    }
+
+    /** The open device of that name, or null. */
+    public static Device device(String name) {
+        return DEVICES.get(name);
+    }
+
+    /** One in-memory device. */
+    public static final class Device implements TunDevice {
+        private static final byte[] CLOSED = new byte[0];
+
+        private final String name;
+        private final TunOptions options;
+        private final LinkedBlockingQueue<byte[]> fromKernel = new LinkedBlockingQueue<>();
+        private final LinkedBlockingQueue<byte[]> toKernel = new LinkedBlockingQueue<>();
+        private volatile boolean closed;
+
+        Device(String name, TunOptions options) {
+            this.name = name;
+            this.options = options;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public int mtu() {
+            return options.mtu();
+        }
+
+        public TunOptions options() {
+            return options;
+        }
+
+        /** Makes the tunnel read this packet from the device, as if the kernel had routed it there. */
+        public void inject(byte[] packet) {
+            if (packet.length > options.mtu()) {
+                throw new IllegalArgumentException("packet of " + packet.length + " bytes exceeds mtu " + options.mtu());
+            }
+            fromKernel.add(packet.clone());
+        }
+
+        /** The next packet the tunnel wrote to this device, or null if none came within {@code timeout}. */
+        public byte[] awaitWritten(Duration timeout) throws InterruptedException {
+            return toKernel.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        public boolean isClosed() {
+            return closed;
+        }
+
+        @Override
+        public int read(ByteBuffer[] packets) throws IOException {
+            byte[] first;
+            try {
+                first = fromKernel.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ClosedChannelException();
+            }
+            int n = 0;
+            for (byte[] p = first; p != null; p = fromKernel.poll()) {
+                if (p == CLOSED) {
+                    fromKernel.add(CLOSED); // keep later reads failing too
+                    if (n == 0) {
+                        throw new ClosedChannelException();
+                    }
+                    break;
+                }
+                ByteBuffer b = packets[n++];
+                b.put(b.position(), p).limit(b.position() + p.length);
+                if (n == packets.length) {
+                    break;
+                }
+            }
+            return n;
+        }
+
+        @Override
+        public void write(ByteBuffer[] packets, int count) throws IOException {
+            if (closed) {
+                throw new ClosedChannelException();
+            }
+            for (int i = 0; i < count; i++) {
+                ByteBuffer b = packets[i];
+                byte[] copy = new byte[b.remaining()];
+                b.get(b.position(), copy);
+                toKernel.add(copy);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                DEVICES.remove(name, this);
+                fromKernel.add(CLOSED);
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.lwt.testsupport;
+
+import java.nio.ByteBuffer;
+
+/** Builds IPv4 packets for tests, with valid header checksums. */
+public final class TestPackets {
+
+    private TestPackets() {}
+
+    /** An IPv4 UDP packet from {@code source} to {@code destination} (dotted quads) carrying {@code payload}. */
+    public static byte[] udp(String source, String destination, byte[] payload) {
+        int length = 20 + 8 + payload.length;
+        ByteBuffer b = ByteBuffer.allocate(length);
+        b.put((byte) 0x45).put((byte) 0).putShort((short) length).putInt(0).put((byte) 64).put((byte) 17).putShort((short) 0)
+                .put(octets(source)).put(octets(destination));
+        b.putShort(10, checksum(b.array(), 0, 20));
+        b.putShort((short) 40000).putShort((short) 9).putShort((short) (8 + payload.length)).putShort((short) 0).put(payload);
+        return b.array();
+    }
+
+    /** A UDP packet whose total length is exactly {@code size} bytes, filled with a pattern. */
+    public static byte[] udpOfSize(String source, String destination, int size) {
+        byte[] payload = new byte[size - 28];
+        for (int i = 0; i < payload.length; i++) {
+            payload[i] = (byte) (i * 31 + 7);
+        }
+        return udp(source, destination, payload);
+    }
+
+    public static byte[] octets(String dotted) {
+        String[] parts = dotted.split("\\.");
+        byte[] bytes = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            bytes[i] = (byte) Integer.parseInt(parts[i]);
+        }
+        return bytes;
+    }
+
+    /** The Internet checksum (RFC 1071) of {@code length} bytes. */
+    public static short checksum(byte[] data, int offset, int length) {
+        long sum = 0;
+        for (int i = 0; i < length - 1; i += 2) {
+            sum += ((data[offset + i] & 0xff) << 8) | (data[offset + i + 1] & 0xff);
+        }
+        if ((length & 1) != 0) {
+            sum += (data[offset + length - 1] & 0xff) << 8;
+        }
+        while ((sum >> 16) != 0) {
+            sum = (sum & 0xffff) + (sum >> 16);
+        }
+        return (short) ~sum;
+    }
+}
