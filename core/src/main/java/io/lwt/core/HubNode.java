@@ -145,7 +145,7 @@ public final class HubNode implements TunnelNode {
                 return true;
             }
             case Route.Drop(var reason) -> counters.drop(reason);
-            case Route.ToTun ignored -> counters.drop("loop");
+            case Route.ToTun _ -> counters.drop("loop");
         }
         return false;
     }
@@ -157,7 +157,7 @@ public final class HubNode implements TunnelNode {
                 return;
             }
             switch (routing.fromPeer(from, packet, addresses)) {
-                case Route.ToTun ignored -> from.deliverToTun(packet);
+                case Route.ToTun _ -> from.deliverToTun(packet);
                 case Route.ToPeer(var peer) -> ((Session) peer).sendCopy(packet);
                 case Route.Drop(var reason) -> counters.drop(reason);
             }

@@ -1,0 +1,60 @@
+package io.lwt.e2e;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The module rules of the design, checked on the compiled main classes of every module. */
+class ArchitectureTest {
+
+    /** Plugin packages: each may use the api (and its own third-party library), nothing else of this project. */
+    private static final String[] PLUGINS = {"io.lwt.tun..", "io.lwt.transport..", "io.lwt.codec..", "io.lwt.routing.."};
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importMainClasses() {
+        classes = new ClassFileImporter().importPaths(BuiltModules.classesDirectories());
+    }
+
+    @Test
+    void apiDependsOnNothingButTheJdk() {
+        classes().that().resideInAPackage("io.lwt.api..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("io.lwt.api..", "java..")
+                .check(classes);
+    }
+
+    @Test
+    void coreDependsOnTheApiOnly() {
+        classes().that().resideInAPackage("io.lwt.core..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("io.lwt.api..", "io.lwt.core..", "java..")
+                .check(classes);
+    }
+
+    @Test
+    void pluginsDependOnTheApiOnly() {
+        for (String plugin : PLUGINS) {
+            noClasses().that().resideInAPackage(plugin)
+                    .should().dependOnClassesThat().resideInAnyPackage("io.lwt.core..", "io.lwt.launcher..")
+                    .check(classes);
+            for (String other : PLUGINS) {
+                if (!other.equals(plugin)) {
+                    noClasses().that().resideInAPackage(plugin)
+                            .should().dependOnClassesThat().resideInAPackage(other)
+                            .check(classes);
+                }
+            }
+        }
+    }
+
+    @Test
+    void onlyTheLauncherKnowsPicocliAndYaml() {
+        noClasses().that().resideOutsideOfPackage("io.lwt.launcher..")
+                .should().dependOnClassesThat().resideInAnyPackage("picocli..", "org.yaml..")
+                .check(classes);
+    }
+}

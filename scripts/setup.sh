@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what the build, the demo and the tests use, when missing (Debian, as root), and checks for JDK 25.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+need=()
+command -v mvn >/dev/null || need+=(maven)
+command -v ip >/dev/null || need+=(iproute2)
+command -v ping >/dev/null || need+=(iputils-ping)
+command -v iperf3 >/dev/null || need+=(iperf3)
+command -v nft >/dev/null || need+=(nftables)
+command -v pgrep >/dev/null || need+=(procps)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "setup: missing ${need[*]}; run as root to install them" >&2
+    exit 1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+source scripts/java-home.sh
