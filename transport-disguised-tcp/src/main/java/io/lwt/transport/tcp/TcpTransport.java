@@ -1,0 +1,71 @@
+package io.lwt.transport.tcp;
+
+import io.lwt.api.transport.Connection;
+import io.lwt.api.transport.Listener;
+import io.lwt.api.transport.Transport;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+
+/** Plain TCP with blocking NIO channels, which park rather than pin on virtual threads. */
+final class TcpTransport implements Transport {
+
+    /** Socket buffer sizes in bytes; 0 leaves the system default. */
+    record Options(int sendBuffer, int receiveBuffer) {}
+
+    private final Options options;
+
+    TcpTransport(Options options) {
+        this.options = options;
+    }
+
+    @Override
+    public Listener listen(InetSocketAddress local) throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open();
+        try {
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            if (options.receiveBuffer() > 0) {
+                server.setOption(StandardSocketOptions.SO_RCVBUF, options.receiveBuffer()); // inherited by accepted
+            }
+            server.bind(local, 128);
+        } catch (IOException e) {
+            server.close();
+            throw e;
+        }
+        return new TcpListener(server, this);
+    }
+
+    @Override
+    public Connection dial(InetSocketAddress remote, Duration timeout) throws IOException {
+        InetSocketAddress target = remote;
+        if (target.isUnresolved()) {
+            target = new InetSocketAddress(remote.getHostString(), remote.getPort());
+            if (target.isUnresolved()) {
+                throw new UnknownHostException("cannot resolve " + remote.getHostString());
+            }
+        }
+        SocketChannel channel = SocketChannel.open();
+        try {
+            configure(channel);
+            channel.socket().connect(target, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+        return new TcpConnection(channel);
+    }
+
+    void configure(SocketChannel channel) throws IOException {
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        if (options.sendBuffer() > 0) {
+            channel.setOption(StandardSocketOptions.SO_SNDBUF, options.sendBuffer());
+        }
+        if (options.receiveBuffer() > 0) {
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, options.receiveBuffer());
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.lwt.transport.tcp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lwt.api.Config;
+import io.lwt.api.ConfigException;
+import io.lwt.api.transport.Connection;
+import io.lwt.api.transport.Listener;
+import io.lwt.api.transport.Transport;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class TcpTransportTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private final Transport tcp = new TcpTransportProvider().create(Config.empty("transport.tcp", Config.Location.of("test")));
+    private final InetSocketAddress anyLoopbackPort = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+
+    @Test
+    void gatheringWriteArrivesIntactAndInOrder() throws Exception {
+        try (Listener listener = tcp.listen(anyLoopbackPort)) {
+            CompletableFuture<Connection> accepted = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return listener.accept();
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            try (Connection client = tcp.dial(listener.localAddress(), TIMEOUT);
+                    Connection server = accepted.get(5, TimeUnit.SECONDS)) {
+                byte[] expected = new byte[3 * 100_000];
+                ByteBuffer[] parts = new ByteBuffer[3];
+                for (int i = 0; i < 3; i++) {
+                    byte[] part = new byte[100_000];
+                    java.util.Arrays.fill(part, (byte) (i + 1));
+                    System.arraycopy(part, 0, expected, i * part.length, part.length);
+                    parts[i] = ByteBuffer.allocateDirect(part.length).put(part).flip();
+                }
+                CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
+                    try {
+                        client.write(parts, 0, 3);
+                    } catch (IOException e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                ByteBuffer received = ByteBuffer.allocate(expected.length);
+                while (received.hasRemaining() && server.read(received) >= 0) {
+                    // keep reading
+                }
+                sent.get(5, TimeUnit.SECONDS);
+                assertArrayEquals(expected, received.array());
+                for (ByteBuffer part : parts) {
+                    assertEquals(part.limit(), part.position(), "written buffers are consumed");
+                }
+                assertEquals(client.localAddress(), server.remoteAddress());
+            }
+        }
+    }
+
+    @Test
+    void closeUnblocksABlockedRead() throws Exception {
+        try (Listener listener = tcp.listen(anyLoopbackPort);
+                Connection client = tcp.dial(listener.localAddress(), TIMEOUT);
+                Connection server = listener.accept()) {
+            CompletableFuture<Throwable> reader = CompletableFuture.supplyAsync(() -> {
+                try {
+                    server.read(ByteBuffer.allocate(16));
+                    return null;
+                } catch (IOException e) {
+                    return e;
+                }
+            });
+            Thread.sleep(100); // let the reader block: there is no signal for "blocked in read"
+            server.close();
+            assertTrue(reader.get(5, TimeUnit.SECONDS) instanceof IOException);
+            assertEquals(-1, client.read(ByteBuffer.allocate(16)), "peer sees end of stream");
+        }
+    }
+
+    @Test
+    void dialToAClosedPortFailsClearly() throws Exception {
+        InetSocketAddress closed;
+        try (Listener listener = tcp.listen(anyLoopbackPort)) {
+            closed = listener.localAddress();
+        }
+        assertThrows(ConnectException.class, () -> tcp.dial(closed, TIMEOUT));
+    }
+
+    @Test
+    void unknownKeyGetsASuggestionAndBuffersAreRangeChecked() {
+        Config typo = Config.builder("transport.tcp", Config.Location.of("f")).put("send-bufer", "65536").build();
+        assertEquals("f: transport.tcp.send-bufer: unknown key (did you mean 'send-buffer'?)",
+                assertThrows(ConfigException.class, () -> new TcpTransportProvider().create(typo)).getMessage());
+        Config tiny = Config.builder("transport.tcp", Config.Location.of("f")).put("receive-buffer", "1").build();
+        assertThrows(ConfigException.class, () -> new TcpTransportProvider().create(tiny));
+    }
+}
