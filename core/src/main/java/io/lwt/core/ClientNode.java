@@ -109,7 +109,7 @@ public final class ClientNode implements TunnelNode {
                 }
                 s.start();
                 LOG.log(Level.INFO, "tunnel up: client {0} connected to {1}, device {2} {3} mtu {4}",
-                        spec.name(), s.remoteAddress(), device.name(), spec.tun().address(), device.mtu());
+                        spec.name(), s.remoteAddress(), device.name(), spec.tun().address(), String.valueOf(device.mtu()));
                 retry = FIRST_RETRY;
                 s.awaitClosed();
                 if (!closed.get()) {

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A hub: accepts clients, learns each client's tunnel address from the source of its first IPv4 packet, and
@@ -41,6 +42,8 @@ public final class HubNode implements TunnelNode {
     private final Counters counters = new Counters(LOG);
     private final AddressTable addresses = new AddressTable();
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final LongAdder accepted = new LongAdder();
+    private final LongAdder refused = new LongAdder();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final Session.Handler handler = new Handler();
@@ -81,8 +84,8 @@ public final class HubNode implements TunnelNode {
         Thread.ofVirtual().name("lwt-accept").start(this::acceptLoop);
         Thread.ofVirtual().name("lwt-ticker").start(() -> Nodes.tick(spec.session(), closed, this::tick));
         LOG.log(Level.INFO, "tunnel up: hub {0} listening on {1}, device {2} {3} mtu {4}, max-clients {5}",
-                spec.name(), listener.localAddress(), device.name(), spec.tun().address(), device.mtu(),
-                spec.maxClients());
+                spec.name(), listener.localAddress(), device.name(), spec.tun().address(), String.valueOf(device.mtu()),
+                String.valueOf(spec.maxClients()));
     }
 
     /** Where the hub listens; useful when the spec asked for port 0. */
@@ -98,6 +101,16 @@ public final class HubNode implements TunnelNode {
     /** Connected sessions, registered or not. */
     public int sessionCount() {
         return sessions.size();
+    }
+
+    /** Connections admitted as sessions since start. */
+    public long acceptedConnections() {
+        return accepted.sum();
+    }
+
+    /** Connections refused since start because max-clients was reached. */
+    public long refusedConnections() {
+        return refused.sum();
     }
 
     public Counters counters() {
@@ -122,14 +135,16 @@ public final class HubNode implements TunnelNode {
     private void admit(Connection connection) {
         // max-clients counts connections, not registered addresses: a client that never sends still takes a place
         if (sessions.size() >= spec.maxClients()) {
+            refused.increment();
             LOG.log(Level.WARNING, "refused connection from {0}: max-clients {1} reached",
-                    connection.remoteAddress(), spec.maxClients());
+                    connection.remoteAddress(), String.valueOf(spec.maxClients()));
             Nodes.closeQuietly(connection);
             return;
         }
         Session session = new Session(connection, codec, Side.SERVER, spec.tun().mtu(), spec.session().sendQueue(),
                 buffers, tunWriter, counters, handler);
         sessions.add(session);
+        accepted.increment();
         if (closed.get()) {
             session.close("hub shutting down");
             return;

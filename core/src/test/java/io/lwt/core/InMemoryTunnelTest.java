@@ -1,0 +1,269 @@
+package io.lwt.core;
+
+import static io.lwt.testsupport.TestPackets.udp;
+import static io.lwt.testsupport.TestPackets.udpOfSize;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lwt.api.Config;
+import io.lwt.api.IpPrefix;
+import io.lwt.api.codec.Codec;
+import io.lwt.api.routing.RoutingPolicy;
+import io.lwt.api.transport.Transport;
+import io.lwt.api.tun.TunOptions;
+import io.lwt.codec.lengthprefix.LengthPrefixCodecProvider;
+import io.lwt.routing.hub.HubRoutingProvider;
+import io.lwt.routing.isolated.IsolatedRoutingProvider;
+import io.lwt.testsupport.MemoryTun;
+import io.lwt.transport.tcp.TcpTransportProvider;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A hub and clients in one JVM over loopback TCP, with the real transport, codec and routing policies and the
+ * in-memory TUN driver: no root needed.
+ */
+class InMemoryTunnelTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final AtomicInteger DEVICES = new AtomicInteger();
+    private static final Config.Location HERE = Config.Location.of("test");
+    private static final SessionSettings FAST = new SessionSettings(Duration.ofMillis(100), Duration.ofMillis(600), 256);
+
+    private final Transport tcp = new TcpTransportProvider().create(Config.empty("transport.tcp", HERE));
+    private final Codec codec = new LengthPrefixCodecProvider().create(Config.empty("codec.length-prefix", HERE));
+    private final MemoryTun tun = new MemoryTun();
+    private final List<AutoCloseable> running = new ArrayList<>();
+
+    @AfterEach
+    void stopAll() throws Exception {
+        for (AutoCloseable c : running.reversed()) {
+            c.close();
+        }
+    }
+
+    private HubNode hub(RoutingPolicy routing, int maxClients, int mtu, int port) throws Exception {
+        HubSpec spec = new HubSpec("hub", options("10.0.0.1/24", mtu),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), port), maxClients, FAST);
+        HubNode hub = HubNode.start(spec, tun, tcp, codec, routing);
+        running.add(hub);
+        return hub;
+    }
+
+    private HubNode hub(RoutingPolicy routing) throws Exception {
+        return hub(routing, 10, 1400, 0);
+    }
+
+    private ClientNode client(String address, HubNode hub, int mtu) throws Exception {
+        ClientSpec spec = new ClientSpec("c" + address, options(address + "/24", mtu), hub.listenAddress(), FAST);
+        ClientNode client = ClientNode.start(spec, tun, tcp, codec);
+        running.add(client);
+        return client;
+    }
+
+    private static TunOptions options(String address, int mtu) {
+        return new TunOptions("t" + DEVICES.incrementAndGet(), IpPrefix.parse(address), mtu);
+    }
+
+    private static MemoryTun.Device device(HubNode hub) {
+        return MemoryTun.device(hub.deviceName());
+    }
+
+    private static MemoryTun.Device device(ClientNode client) {
+        return MemoryTun.device(client.deviceName());
+    }
+
+    private static RoutingPolicy hubRouting() {
+        return new HubRoutingProvider().create(Config.empty("routing.hub", HERE));
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    /** Sends a packet from a client to the hub so the hub learns the client's address, and checks it arrived. */
+    private static void announce(ClientNode client, String address, HubNode hub) throws Exception {
+        byte[] hello = udp(address, "10.0.0.1", address.getBytes());
+        device(client).inject(hello);
+        assertArrayEquals(hello, device(hub).awaitWritten(WAIT), address + " reaches the hub's TUN");
+    }
+
+    @Test
+    void clientsReachEachOtherAndTheHub() throws Exception {
+        HubNode hub = hub(hubRouting());
+        ClientNode alice = client("10.0.0.2", hub, 1400);
+        ClientNode bob = client("10.0.0.3", hub, 1400);
+        await("two sessions", () -> hub.sessionCount() == 2 && alice.isConnected() && bob.isConnected());
+        announce(alice, "10.0.0.2", hub);
+        announce(bob, "10.0.0.3", hub);
+
+        byte[] toBob = udp("10.0.0.2", "10.0.0.3", "hello bob".getBytes());
+        device(alice).inject(toBob);
+        assertArrayEquals(toBob, device(bob).awaitWritten(WAIT));
+        byte[] toAlice = udp("10.0.0.3", "10.0.0.2", "hello alice".getBytes());
+        device(bob).inject(toAlice);
+        assertArrayEquals(toAlice, device(alice).awaitWritten(WAIT));
+        byte[] fromHub = udp("10.0.0.1", "10.0.0.3", "from the hub".getBytes());
+        device(hub).inject(fromHub);
+        assertArrayEquals(fromHub, device(bob).awaitWritten(WAIT));
+    }
+
+    @Test
+    void idleSessionsSurviveOnKeepalivesAlone() throws Exception {
+        HubNode hub = hub(hubRouting());
+        ClientNode alice = client("10.0.0.2", hub, 1400);
+        await("session", alice::isConnected);
+        Thread.sleep(FAST.timeout().multipliedBy(4)); // idle time is the subject here: nothing to await
+        assertTrue(alice.isConnected());
+        assertEquals(1, hub.acceptedConnections(), "no reconnect happened");
+        announce(alice, "10.0.0.2", hub);
+    }
+
+    @Test
+    void fullSizePacketsCrossAtEveryMtu() throws Exception {
+        for (int mtu : new int[] {576, 1500, 9000, 65535}) {
+            HubNode hub = hub(hubRouting(), 10, mtu, 0);
+            ClientNode alice = client("10.0.0.2", hub, mtu);
+            ClientNode bob = client("10.0.0.3", hub, mtu);
+            await("sessions at mtu " + mtu, () -> alice.isConnected() && bob.isConnected() && hub.sessionCount() == 2);
+            announce(bob, "10.0.0.3", hub);
+            for (int i = 0; i < 20; i++) {
+                byte[] full = udpOfSize("10.0.0.2", "10.0.0.3", mtu);
+                device(alice).inject(full);
+                assertArrayEquals(full, device(bob).awaitWritten(WAIT), "packet " + i + " at mtu " + mtu);
+            }
+            stopAll();
+            running.clear();
+        }
+    }
+
+    @Test
+    void isolatedHubDropsClientToClientButServesTheHub() throws Exception {
+        HubNode hub = hub(new IsolatedRoutingProvider().create(Config.empty("routing.isolated", HERE)));
+        ClientNode alice = client("10.0.0.2", hub, 1400);
+        ClientNode bob = client("10.0.0.3", hub, 1400);
+        await("two sessions", () -> alice.isConnected() && bob.isConnected() && hub.sessionCount() == 2);
+        announce(bob, "10.0.0.3", hub);
+        announce(alice, "10.0.0.2", hub);
+        device(alice).inject(udp("10.0.0.2", "10.0.0.3", new byte[10]));
+        announce(alice, "10.0.0.2", hub); // same session, in order: the packet before it has been routed
+        assertEquals(1L, hub.counters().drops().get("isolated"));
+        assertNull(device(bob).awaitWritten(Duration.ZERO), "bob got nothing from alice");
+        byte[] fromHub = udp("10.0.0.1", "10.0.0.3", new byte[10]);
+        device(hub).inject(fromHub);
+        assertArrayEquals(fromHub, device(bob).awaitWritten(WAIT));
+    }
+
+    @Test
+    void extraClientIsRefusedWhileOthersKeepWorking() throws Exception {
+        HubNode hub = hub(hubRouting(), 2, 1400, 0);
+        ClientNode alice = client("10.0.0.2", hub, 1400);
+        ClientNode bob = client("10.0.0.3", hub, 1400);
+        await("two sessions", () -> alice.isConnected() && bob.isConnected() && hub.sessionCount() == 2);
+        client("10.0.0.4", hub, 1400);
+        await("a refusal", () -> hub.refusedConnections() > 0);
+        assertEquals(2, hub.sessionCount());
+        announce(bob, "10.0.0.3", hub);
+        byte[] toBob = udp("10.0.0.2", "10.0.0.3", new byte[100]);
+        device(alice).inject(toBob);
+        assertArrayEquals(toBob, device(bob).awaitWritten(WAIT));
+    }
+
+    @Test
+    void aSecondConnectionCannotTakeAnAddressInUse() throws Exception {
+        HubNode hub = hub(hubRouting());
+        ClientNode alice = client("10.0.0.2", hub, 1400);
+        ClientNode mallory = client("10.0.0.66", hub, 1400);
+        await("two sessions", () -> alice.isConnected() && mallory.isConnected() && hub.sessionCount() == 2);
+        announce(alice, "10.0.0.2", hub);
+        device(mallory).inject(udp("10.0.0.2", "10.0.0.1", new byte[4])); // forged: alice's address
+        announce(mallory, "10.0.0.66", hub);
+        assertEquals(1L, hub.counters().drops().get("address-taken"));
+        byte[] toAlice = udp("10.0.0.1", "10.0.0.2", new byte[4]);
+        device(hub).inject(toAlice);
+        assertArrayEquals(toAlice, device(alice).awaitWritten(WAIT), "alice keeps her address");
+        assertNull(device(mallory).awaitWritten(Duration.ZERO));
+    }
+
+    @Test
+    void silentPeerIsClosedWithinTimeout() throws Exception {
+        HubNode hub = hub(hubRouting());
+        try (Socket silent = new Socket(hub.listenAddress().getAddress(), hub.listenAddress().getPort())) {
+            await("the session", () -> hub.sessionCount() == 1);
+            long start = System.nanoTime();
+            InputStream in = silent.getInputStream();
+            int b;
+            do {
+                b = in.read(); // keepalives arrive until the hub gives up
+            } while (b >= 0);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(took.compareTo(FAST.timeout().plusSeconds(1)) < 0, "closed after " + took);
+            await("session freed", () -> hub.sessionCount() == 0);
+        }
+    }
+
+    @Test
+    void malformedFrameClosesOnlyThatSession() throws Exception {
+        HubNode hub = hub(hubRouting());
+        ClientNode alice = client("10.0.0.2", hub, 1400);
+        await("session", () -> alice.isConnected() && hub.sessionCount() == 1);
+        try (Socket evil = new Socket(hub.listenAddress().getAddress(), hub.listenAddress().getPort())) {
+            await("second session", () -> hub.sessionCount() == 2);
+            OutputStream out = evil.getOutputStream();
+            out.write(new byte[] {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 1, 2, 3}); // length 2 GiB
+            out.flush();
+            assertEquals(-1, evil.getInputStream().read(), "hub closes the offender");
+        }
+        await("offender gone", () -> hub.sessionCount() == 1);
+        assertTrue(alice.isConnected());
+        announce(alice, "10.0.0.2", hub);
+    }
+
+    @Test
+    void clientReconnectsToARestartedHubWithItsDeviceUp() throws Exception {
+        HubNode first = hub(hubRouting());
+        int port = first.listenAddress().getPort();
+        ClientNode alice = client("10.0.0.2", first, 1400);
+        await("session", alice::isConnected);
+        MemoryTun.Device aliceDevice = device(alice);
+        first.close();
+        await("disconnect noticed", () -> !alice.isConnected());
+        HubNode second = hub(hubRouting(), 10, 1400, port);
+        await("reconnected", alice::isConnected);
+        assertFalse(aliceDevice.isClosed(), "the TUN device stayed up");
+        announce(alice, "10.0.0.2", second);
+    }
+
+    @Test
+    void closingRemovesTheDevices() throws Exception {
+        HubNode hub = hub(hubRouting());
+        ClientNode alice = client("10.0.0.2", hub, 1400);
+        await("session", alice::isConnected);
+        MemoryTun.Device hubDevice = device(hub);
+        MemoryTun.Device aliceDevice = device(alice);
+        hub.close();
+        alice.close();
+        hub.awaitTermination();
+        alice.awaitTermination();
+        assertTrue(hubDevice.isClosed() && aliceDevice.isClosed());
+    }
+}
