@@ -1,0 +1,281 @@
+package io.lwt.tun.linux;
+
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import io.lwt.api.tun.TunDevice;
+import io.lwt.api.tun.TunOptions;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.Inet4Address;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A Linux TUN device ({@code IFF_TUN | IFF_NO_PI}) on a non-blocking file descriptor. A read drains every packet
+ * that is ready, up to the batch size, and blocks in {@code poll} only when none is; an eventfd in the same poll
+ * lets {@link #close()} wake a blocked reader, since closing a file descriptor does not.
+ *
+ * <p>Reads block in native code and so belong on a platform thread: they would pin a virtual thread's carrier.
+ */
+final class LinuxTunDevice implements TunDevice {
+
+    private static final System.Logger LOG = System.getLogger(LinuxTunDevice.class.getName());
+
+    private static final long TUNSETIFF = 0x400454caL;
+    private static final long SIOCGIFFLAGS = 0x8913;
+    private static final long SIOCSIFFLAGS = 0x8914;
+    private static final long SIOCSIFADDR = 0x8916;
+    private static final long SIOCSIFNETMASK = 0x891c;
+    private static final long SIOCSIFMTU = 0x8922;
+    private static final short IFF_TUN = 0x0001;
+    private static final short IFF_NO_PI = 0x1000;
+    private static final short IFF_UP = 0x1;
+    private static final short IFF_RUNNING = 0x40;
+    private static final long LOG_INTERVAL_NANOS = 1_000_000_000L;
+
+    private final int fd;
+    private final int wakeup;
+    private final String name;
+    private final int mtu;
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private final BufferAddresses readAddresses = new BufferAddresses();
+    private final BufferAddresses writeAddresses = new BufferAddresses();
+    private final byte[] readPoll = new byte[16];
+    private final byte[] writePoll = new byte[16];
+    private final LongAdder rejected = new LongAdder();
+    private final AtomicLong lastRejectLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+    private volatile boolean closed;
+
+    private LinuxTunDevice(int fd, int wakeup, String name, int mtu) {
+        this.fd = fd;
+        this.wakeup = wakeup;
+        this.name = name;
+        this.mtu = mtu;
+        pollEntry(readPoll, 0, fd, LibC.POLLIN);
+        pollEntry(readPoll, 8, wakeup, LibC.POLLIN);
+        pollEntry(writePoll, 0, fd, LibC.POLLOUT);
+        pollEntry(writePoll, 8, wakeup, LibC.POLLIN);
+    }
+
+    /** Creates the device and configures its address, MTU and link state; on failure nothing is left behind. */
+    static LinuxTunDevice open(TunOptions options) throws IOException {
+        if (!(options.address().address() instanceof Inet4Address)) {
+            throw new IOException("IPv6 tunnel addresses are not supported yet: " + options.address());
+        }
+        int fd = LibC.open("/dev/net/tun", LibC.O_RDWR | LibC.O_CLOEXEC);
+        if (fd < 0) {
+            int errno = Native.getLastError();
+            throw new IOException(switch (errno) {
+                case LibC.ENOENT, LibC.ENODEV -> "/dev/net/tun is missing: load the tun kernel module (modprobe tun)";
+                case LibC.EACCES, LibC.EPERM -> "cannot open /dev/net/tun: permission denied (run as root or with CAP_NET_ADMIN)";
+                default -> "cannot open /dev/net/tun: " + LibC.strerror(errno);
+            });
+        }
+        int wakeup = -1;
+        try {
+            String requested = options.name() != null ? options.name() : "lwt%d";
+            Ifreq request = new Ifreq(requested).flags((short) (IFF_TUN | IFF_NO_PI));
+            if (LibC.ioctl(fd, TUNSETIFF, request.array()) < 0) {
+                int errno = Native.getLastError();
+                throw new IOException("cannot create TUN device " + requested + ": " + switch (errno) {
+                    case LibC.EPERM, LibC.EACCES -> "operation not permitted (run as root or with CAP_NET_ADMIN)";
+                    case LibC.EBUSY -> "the name is in use";
+                    case LibC.EINVAL -> "the name is in use by a device that is not a TUN device";
+                    default -> LibC.strerror(errno);
+                });
+            }
+            String name = request.name();
+            configure(name, options);
+            if (LibC.fcntl(fd, LibC.F_SETFL, LibC.fcntl(fd, LibC.F_GETFL, 0) | LibC.O_NONBLOCK) < 0) {
+                throw new IOException("cannot make " + name + " non-blocking: " + LibC.strerror(Native.getLastError()));
+            }
+            wakeup = LibC.eventfd(0, LibC.EFD_CLOEXEC);
+            if (wakeup < 0) {
+                throw new IOException("eventfd failed: " + LibC.strerror(Native.getLastError()));
+            }
+            LOG.log(Level.DEBUG, "opened TUN device {0} {1} mtu {2}", name, options.address(),
+                    String.valueOf(options.mtu()));
+            return new LinuxTunDevice(fd, wakeup, name, options.mtu());
+        } catch (IOException | RuntimeException e) {
+            LibC.close(fd); // the kernel removes a non-persistent TUN device with its last descriptor
+            if (wakeup >= 0) {
+                LibC.close(wakeup);
+            }
+            throw e;
+        }
+    }
+
+    /** Address, netmask, MTU and link up, through ioctls on a datagram socket (what ifconfig does). */
+    private static void configure(String name, TunOptions options) throws IOException {
+        int socket = LibC.socket(LibC.AF_INET, LibC.SOCK_DGRAM, 0);
+        if (socket < 0) {
+            throw new IOException("cannot configure " + name + ": socket: " + LibC.strerror(Native.getLastError()));
+        }
+        try {
+            byte[] address = options.address().address().getAddress();
+            int prefix = options.address().prefixLength();
+            int mask = prefix == 0 ? 0 : -1 << (32 - prefix);
+            byte[] netmask = ByteBuffer.allocate(4).order(ByteOrder.BIG_ENDIAN).putInt(mask).array();
+            ioctl(socket, SIOCSIFADDR, new Ifreq(name).ipv4(address), name, "invalid address " + options.address());
+            ioctl(socket, SIOCSIFNETMASK, new Ifreq(name).ipv4(netmask), name, "invalid prefix " + options.address());
+            ioctl(socket, SIOCSIFMTU, new Ifreq(name).mtu(options.mtu()), name, "invalid mtu " + options.mtu());
+            Ifreq flags = new Ifreq(name);
+            ioctl(socket, SIOCGIFFLAGS, flags, name, "cannot read flags");
+            ioctl(socket, SIOCSIFFLAGS, flags.flags((short) (flags.flags() | IFF_UP | IFF_RUNNING)), name,
+                    "cannot set the link up");
+        } finally {
+            LibC.close(socket);
+        }
+    }
+
+    private static void ioctl(int socket, long request, Ifreq ifreq, String name, String what) throws IOException {
+        if (LibC.ioctl(socket, request, ifreq.array()) < 0) {
+            int errno = Native.getLastError();
+            String reason = errno == LibC.EPERM ? "operation not permitted (run as root or with CAP_NET_ADMIN)"
+                    : LibC.strerror(errno);
+            throw new IOException("cannot configure " + name + ": " + what + ": " + reason);
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int mtu() {
+        return mtu;
+    }
+
+    @Override
+    public int read(ByteBuffer[] packets) throws IOException {
+        lifecycle.readLock().lock();
+        try {
+            int n = 0;
+            while (n < packets.length) {
+                if (closed) {
+                    throw new ClosedChannelException();
+                }
+                ByteBuffer packet = packets[n];
+                long read = LibC.read(fd, readAddresses.of(packet) + packet.position(), packet.remaining());
+                if (read >= 0) {
+                    packet.limit(packet.position() + (int) read);
+                    n++;
+                    continue;
+                }
+                int errno = Native.getLastError();
+                if (errno == LibC.EAGAIN) {
+                    if (n > 0) {
+                        return n;
+                    }
+                    await(readPoll);
+                } else if (errno != LibC.EINTR) {
+                    throw new IOException("reading from " + name + ": " + LibC.strerror(errno));
+                }
+            }
+            return n;
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void write(ByteBuffer[] packets, int count) throws IOException {
+        lifecycle.readLock().lock();
+        try {
+            for (int i = 0; i < count; i++) {
+                ByteBuffer packet = packets[i];
+                long address = writeAddresses.of(packet) + packet.position();
+                while (true) {
+                    if (closed) {
+                        throw new ClosedChannelException();
+                    }
+                    if (LibC.write(fd, address, packet.remaining()) >= 0) {
+                        break;
+                    }
+                    int errno = Native.getLastError();
+                    if (errno == LibC.EAGAIN) {
+                        await(writePoll);
+                    } else if (errno != LibC.EINTR) {
+                        reject(packet, errno);
+                        break;
+                    }
+                }
+            }
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /** The kernel refused a packet (malformed, too large): drop it, count it, log at most once a second. */
+    private void reject(ByteBuffer packet, int errno) {
+        rejected.increment();
+        long now = System.nanoTime();
+        long last = lastRejectLog.get();
+        if (now - last >= LOG_INTERVAL_NANOS && lastRejectLog.compareAndSet(last, now)) {
+            LOG.log(Level.WARNING, "{0} rejected a packet of {1} bytes: {2} ({3} rejected so far)", name,
+                    String.valueOf(packet.remaining()), LibC.strerror(errno), String.valueOf(rejected.sum()));
+        }
+    }
+
+    /** Blocks until the device is ready as asked or {@link #close()} signals; throws once closed. */
+    private void await(byte[] pollFds) throws IOException {
+        while (LibC.poll(pollFds, 2, -1) < 0) {
+            int errno = Native.getLastError();
+            if (errno != LibC.EINTR) {
+                throw new IOException("poll on " + name + ": " + LibC.strerror(errno));
+            }
+        }
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ByteBuffer one = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder()).putLong(0, 1);
+        LibC.write(wakeup, Pointer.nativeValue(Native.getDirectBufferPointer(one)), 8);
+        lifecycle.writeLock().lock(); // waits for a woken reader or writer to leave
+        try {
+            LibC.close(fd);
+            LibC.close(wakeup);
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+        LOG.log(Level.DEBUG, "closed TUN device {0}", name);
+    }
+
+    private static void pollEntry(byte[] fds, int offset, int fd, short events) {
+        ByteBuffer.wrap(fds).order(ByteOrder.nativeOrder()).putInt(offset, fd).putShort(offset + 4, events);
+    }
+
+    /**
+     * Native addresses of direct buffers, cached by identity so the steady state (pooled buffers) allocates nothing:
+     * looking an address up through JNA makes a Pointer object each time.
+     */
+    private static final class BufferAddresses {
+        private static final int SLOTS = 512;
+        private final ByteBuffer[] buffers = new ByteBuffer[SLOTS];
+        private final long[] addresses = new long[SLOTS];
+
+        long of(ByteBuffer buffer) {
+            int slot = System.identityHashCode(buffer) & (SLOTS - 1);
+            if (buffers[slot] != buffer) {
+                if (!buffer.isDirect()) {
+                    throw new IllegalArgumentException("TUN packets must be in direct buffers");
+                }
+                addresses[slot] = Pointer.nativeValue(Native.getDirectBufferPointer(buffer));
+                buffers[slot] = buffer;
+            }
+            return addresses[slot];
+        }
+    }
+}

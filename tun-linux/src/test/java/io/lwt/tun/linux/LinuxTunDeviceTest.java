@@ -1,0 +1,206 @@
+package io.lwt.tun.linux;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+import io.lwt.api.Config;
+import io.lwt.api.IpPrefix;
+import io.lwt.api.tun.TunDevice;
+import io.lwt.api.tun.TunDriver;
+import io.lwt.api.tun.TunOptions;
+import io.lwt.testsupport.E2e;
+import io.lwt.testsupport.Netns;
+import io.lwt.testsupport.TestPackets;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Real TUN devices, each created inside a network namespace of the test's own (root only). */
+class LinuxTunDeviceTest {
+
+    private static final TunDriver LINUX = new LinuxTunProvider().create(Config.empty("tun.linux", Config.Location.of("test")));
+
+    private Netns ns;
+
+    @BeforeEach
+    void namespace() {
+        E2e.requireRoot();
+        ns = Netns.create("tun");
+    }
+
+    @AfterEach
+    void deleteNamespace() {
+        if (ns != null) {
+            ns.close();
+        }
+    }
+
+    /** setns(2) for one fresh thread: the device is created in the namespace, the JVM's other threads stay put. */
+    private static final class Namespaces {
+        static {
+            Native.register(Platform.C_LIBRARY_NAME);
+        }
+
+        static native int open(String path, int flags);
+
+        static native int setns(int fd, int nstype);
+
+        static native int close(int fd);
+    }
+
+    private <T> T inNamespace(Callable<T> action) throws Exception {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread.ofPlatform().start(() -> {
+            int fd = Namespaces.open("/var/run/netns/" + ns.name(), 0);
+            try {
+                if (fd < 0 || Namespaces.setns(fd, 0x40000000 /* CLONE_NEWNET */) != 0) {
+                    throw new IllegalStateException("cannot enter namespace " + ns.name() + ": errno " + Native.getLastError());
+                }
+                result.complete(action.call());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            } finally {
+                Namespaces.close(fd);
+            } // the thread ends here, and its namespace membership with it
+        });
+        try {
+            return result.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    private TunDevice open(String name, String address, int mtu) throws Exception {
+        return inNamespace(() -> LINUX.open(new TunOptions(name, IpPrefix.parse(address), mtu)));
+    }
+
+    @Test
+    void configuresTheDeviceInsideTheNamespaceOnly() throws Exception {
+        try (TunDevice device = open("lwtt0", "10.77.0.1/24", 1400)) {
+            assertEquals("lwtt0", device.name());
+            String addr = ns.exec("ip", "-o", "addr", "show", "dev", "lwtt0").orThrow().output();
+            assertTrue(addr.contains("inet 10.77.0.1/24"), addr);
+            String link = ns.exec("ip", "-o", "link", "show", "dev", "lwtt0").orThrow().output();
+            assertTrue(link.contains("mtu 1400") && link.contains(",UP"), link);
+            assertFalse(new ProcessBuilder("ip", "link", "show", "dev", "lwtt0").start().waitFor() == 0,
+                    "not in the root namespace");
+        }
+        assertFalse(ns.exec("ip", "link", "show", "dev", "lwtt0").ok(), "closing removes the device");
+    }
+
+    @Test
+    void kernelChoosesANameWhenNoneIsGiven() throws Exception {
+        try (TunDevice device = inNamespace(() -> LINUX.open(new TunOptions(null, IpPrefix.parse("10.77.0.1/24"), 1400)))) {
+            assertTrue(device.name().startsWith("lwt"), device.name());
+            assertTrue(ns.exec("ip", "link", "show", "dev", device.name()).ok());
+        }
+    }
+
+    @Test
+    void pingIsReadFromTheDeviceAndAnsweredThroughIt() throws Exception {
+        try (TunDevice device = open("lwtt0", "10.77.0.1/24", 1400)) {
+            Path log = Files.createTempFile("ping", ".log");
+            Netns.Running ping = ns.start(List.of("ping", "-c", "1", "-W", "5", "10.77.0.2"), log);
+            ByteBuffer[] batch = {ByteBuffer.allocateDirect(64 + 1400)};
+            ByteBuffer request;
+            do { // skip what else the kernel sends on a new link (IPv6 router solicitations)
+                batch[0].clear().position(64).limit(64 + 1400);
+                assertEquals(1, device.read(batch));
+                request = batch[0];
+            } while (request.get(request.position()) != 0x45 || request.get(request.position() + 9) != 1);
+            assertEquals(64, request.position(), "packet lands at the caller's headroom");
+            byte[] packet = new byte[request.remaining()];
+            request.get(request.position(), packet);
+            assertEquals(0x0a4d0002, ByteBuffer.wrap(packet).getInt(16), "echo request to 10.77.0.2");
+            assertEquals(8, packet[20], "ICMP echo request");
+
+            byte[] reply = echoReply(packet);
+            ByteBuffer out = ByteBuffer.allocateDirect(64 + reply.length);
+            out.position(64).put(reply).position(64);
+            device.write(new ByteBuffer[] {out}, 1);
+            assertTrue(ping.process().waitFor(10, TimeUnit.SECONDS), "ping finished");
+            assertEquals(0, ping.process().exitValue(), "ping got its reply: " + ping.log());
+        }
+    }
+
+    /** Turns an ICMP echo request into the reply: swap addresses, type 0, fresh checksums. */
+    private static byte[] echoReply(byte[] request) {
+        byte[] reply = request.clone();
+        System.arraycopy(request, 12, reply, 16, 4);
+        System.arraycopy(request, 16, reply, 12, 4);
+        int headerLength = (reply[0] & 0x0f) * 4;
+        reply[10] = 0;
+        reply[11] = 0;
+        ByteBuffer.wrap(reply).putShort(10, TestPackets.checksum(reply, 0, headerLength));
+        reply[headerLength] = 0;
+        reply[headerLength + 2] = 0;
+        reply[headerLength + 3] = 0;
+        ByteBuffer.wrap(reply).putShort(headerLength + 2,
+                TestPackets.checksum(reply, headerLength, reply.length - headerLength));
+        return reply;
+    }
+
+    @Test
+    void closeWakesABlockedRead() throws Exception {
+        TunDevice device = open("lwtt0", "10.77.0.1/24", 1400);
+        CompletableFuture<Throwable> reader = new CompletableFuture<>();
+        Thread.ofPlatform().start(() -> {
+            try {
+                ByteBuffer[] batch = {ByteBuffer.allocateDirect(1500)};
+                while (true) {
+                    batch[0].clear();
+                    device.read(batch); // whatever the kernel sends, until closed
+                }
+            } catch (IOException e) {
+                reader.complete(e);
+            }
+        });
+        Thread.sleep(200); // let the reader block in poll: there is no signal for "blocked"
+        device.close();
+        assertInstanceOf(ClosedChannelException.class, reader.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void clearErrorsForNamesInUse() throws Exception {
+        try (TunDevice first = open("lwtt0", "10.77.0.1/24", 1400)) {
+            IOException taken = assertThrows(IOException.class, () -> open("lwtt0", "10.77.1.1/24", 1400));
+            assertEquals("cannot create TUN device lwtt0: the name is in use", taken.getMessage());
+        }
+        IOException lo = assertThrows(IOException.class, () -> open("lo", "10.77.1.1/24", 1400));
+        assertEquals("cannot create TUN device lo: the name is in use by a device that is not a TUN device",
+                lo.getMessage());
+    }
+
+    @Test
+    void ipv6AddressesAreRefusedForNow() {
+        IOException e = assertThrows(IOException.class, () -> open("lwtt0", "fd00::1/64", 1400));
+        assertTrue(e.getMessage().startsWith("IPv6 tunnel addresses are not supported yet"), e.getMessage());
+        assertFalse(ns.exec("ip", "link", "show", "dev", "lwtt0").ok(), "nothing left behind");
+    }
+
+    @Test
+    void everyMtuFromTheMinimumToJumbo() throws Exception {
+        for (int mtu : new int[] {576, 1500, 9000, 65535}) {
+            try (TunDevice device = open("lwtt0", "10.77.0.1/24", mtu)) {
+                assertEquals(mtu, device.mtu());
+                String link = ns.exec("ip", "-o", "link", "show", "dev", "lwtt0").orThrow().output();
+                assertTrue(link.contains("mtu " + mtu + " "), link);
+            }
+        }
+    }
+}
