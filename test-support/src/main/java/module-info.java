@@ -4,6 +4,4 @@ module io.lwt.testsupport {
     requires static org.junit.jupiter.api;
 
     exports io.lwt.testsupport;
-
-    provides io.lwt.api.tun.TunProvider with io.lwt.testsupport.MemoryTun;
 }

@@ -24,7 +24,7 @@ public record SessionSettings(Duration keepalive, Duration timeout, int sendQueu
         }
         if (timeout.compareTo(keepalive) <= 0) {
             throw new IllegalArgumentException(
-                    "timeout (" + timeout + ") must be longer than keepalive (" + keepalive + ")");
+                    "timeout " + Nodes.text(timeout) + " must be longer than keepalive " + Nodes.text(keepalive));
         }
         if (sendQueue < 1 || sendQueue > 1 << 20) {
             throw new IllegalArgumentException("send queue " + sendQueue + " is out of range 1..1048576");

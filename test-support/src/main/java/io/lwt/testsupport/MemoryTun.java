@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@linkplain Device#inject injects} packets as if the kernel routed them into the device, and
  * {@linkplain Device#awaitWritten awaits} the packets the tunnel wrote to it.
  *
- * <p>Also a {@link TunProvider} named {@code memory}, so that a topology file can use {@code tun: memory}; devices
- * it opens are found with {@link #device(String)}.
+ * <p>Also a {@link TunProvider} named {@code memory}, for tests that build a registry of providers by hand; devices
+ * it opens are found with {@link #device(String)}. It is deliberately not declared with {@code provides}: a test
+ * kit must never be discovered by a real launcher.
  */
 public final class MemoryTun implements TunProvider, TunDriver {
 

@@ -1,0 +1,37 @@
+package io.lwt.launcher;
+
+import io.lwt.api.ConfigException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Validates a topology file completely, plugin settings included, without root and without touching the system. */
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = "Validate a topology file without root: prints the first error as file:line:column: message.")
+final class CheckCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "FILE", description = "the topology file")
+    Path file;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        try {
+            Topology topology = Topology.parse(YamlConfig.read(file));
+            Providers providers = Providers.discover();
+            for (Topology.NodeDefinition node : topology.nodes().values()) {
+                NodePlugins.of(node, providers);
+            }
+            spec.commandLine().getOut().println(file + ": ok (" + topology.nodes().size() + " node"
+                    + (topology.nodes().size() == 1 ? "" : "s") + ": " + String.join(", ", topology.names()) + ")");
+            return 0;
+        } catch (ConfigException | IllegalStateException e) {
+            return Cli.fail(spec.commandLine().getErr(), e);
+        }
+    }
+}

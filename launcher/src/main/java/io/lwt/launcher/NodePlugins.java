@@ -1,0 +1,32 @@
+package io.lwt.launcher;
+
+import io.lwt.api.codec.Codec;
+import io.lwt.api.routing.RoutingPolicy;
+import io.lwt.api.transport.Transport;
+import io.lwt.api.tun.TunDriver;
+import io.lwt.core.ClientNode;
+import io.lwt.core.ClientSpec;
+import io.lwt.core.HubNode;
+import io.lwt.core.HubSpec;
+import io.lwt.core.TunnelNode;
+import java.io.IOException;
+
+/** The plugin instances a node runs with, built (and so validated) from its selections. */
+record NodePlugins(TunDriver tun, Transport transport, Codec codec, RoutingPolicy routing) {
+
+    static NodePlugins of(Topology.NodeDefinition node, Providers providers) {
+        return new NodePlugins(
+                providers.create(Providers.Kind.TUN, TunDriver.class, node.tun()),
+                providers.create(Providers.Kind.TRANSPORT, Transport.class, node.transport()),
+                providers.create(Providers.Kind.CODEC, Codec.class, node.codec()),
+                node.isHub() ? providers.create(Providers.Kind.ROUTING, RoutingPolicy.class, node.routing()) : null);
+    }
+
+    TunnelNode start(Topology.NodeDefinition node) throws IOException {
+        return switch (node.spec()) {
+            case HubSpec hub -> HubNode.start(hub, tun, transport, codec, routing);
+            case ClientSpec client -> ClientNode.start(client, tun, transport, codec);
+            default -> throw new IllegalStateException("unknown node spec " + node.spec());
+        };
+    }
+}

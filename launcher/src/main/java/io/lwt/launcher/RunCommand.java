@@ -1,0 +1,81 @@
+package io.lwt.launcher;
+
+import io.lwt.api.Config;
+import io.lwt.api.ConfigException;
+import io.lwt.core.TunnelNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** Runs one node of a topology until SIGINT or SIGTERM. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run one node of a topology file until SIGINT or SIGTERM, which close its sessions, remove its "
+                + "TUN device and exit 0.")
+final class RunCommand implements Callable<Integer> {
+
+    /** Levels as users write them. */
+    enum LogLevel {
+        error(System.Logger.Level.ERROR),
+        warn(System.Logger.Level.WARNING),
+        info(System.Logger.Level.INFO),
+        debug(System.Logger.Level.DEBUG),
+        trace(System.Logger.Level.TRACE);
+
+        final System.Logger.Level level;
+
+        LogLevel(System.Logger.Level level) {
+            this.level = level;
+        }
+    }
+
+    @Parameters(paramLabel = "FILE", description = "the topology file")
+    Path file;
+
+    @Option(names = "--node", paramLabel = "NAME", description = "the node to run; required when the file has several")
+    String node;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
+            description = "error, warn, info (default), debug or trace")
+    LogLevel logLevel;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        try {
+            Topology.NodeDefinition definition = Topology.parse(YamlConfig.read(file)).select(node, Config.Location.of(file.toString()));
+            return run(definition, logLevel.level, spec.commandLine().getErr());
+        } catch (ConfigException e) {
+            return Cli.fail(spec.commandLine().getErr(), e);
+        }
+    }
+
+    /** Starts a node, stops it on SIGINT/SIGTERM, and waits. Shared with the original program's front end. */
+    static int run(Topology.NodeDefinition definition, System.Logger.Level level, PrintWriter err) {
+        LineLoggerFinder.configure(definition.name(), level);
+        TunnelNode running;
+        try {
+            running = NodePlugins.of(definition, Providers.discover()).start(definition);
+        } catch (ConfigException | IOException | IllegalStateException | IllegalArgumentException e) {
+            return Cli.fail(err, e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            running.close();
+            // A signal would make the JVM exit with 128+signal; a node that closed cleanly exits 0.
+            Runtime.getRuntime().halt(0);
+        }, "lwt-shutdown"));
+        try {
+            running.awaitTermination();
+        } catch (InterruptedException e) {
+            running.close();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,19 @@
+/**
+ * The {@code lwt} command: reads YAML topologies, discovers plugins with ServiceLoader and runs hub and client
+ * nodes. The only module that knows picocli and SnakeYAML.
+ */
+module io.lwt.launcher {
+    requires io.lwt.core;
+    requires info.picocli;
+    requires org.yaml.snakeyaml;
+
+    uses io.lwt.api.tun.TunProvider;
+    uses io.lwt.api.transport.TransportProvider;
+    uses io.lwt.api.codec.CodecProvider;
+    uses io.lwt.api.routing.RoutingProvider;
+
+    provides java.lang.System.LoggerFinder with io.lwt.launcher.LineLoggerFinder;
+
+    opens io.lwt.launcher to info.picocli;
+    opens io.lwt.launcher.demo to info.picocli;
+}

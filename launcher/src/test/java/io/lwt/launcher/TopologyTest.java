@@ -1,0 +1,141 @@
+package io.lwt.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lwt.api.ConfigException;
+import io.lwt.core.ClientSpec;
+import io.lwt.core.HubSpec;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TopologyTest {
+
+    /** The real discovery: the built-in plugins are on the test's module path. */
+    static final Providers BUILT_INS = Providers.discover();
+
+    private static Topology parse(String yaml) {
+        return Topology.parse(YamlConfig.parse(yaml, "t.yaml"));
+    }
+
+    private static String error(String yaml) {
+        return assertThrows(ConfigException.class, () -> parse(yaml)).getMessage();
+    }
+
+    @Test
+    void nodesInheritDefaultsThatApplyToTheirRole() {
+        Topology t = parse("""
+                defaults:
+                  mtu: 9000
+                  keepalive: 1s
+                  timeout: 5s
+                  max-clients: 3
+                nodes:
+                  hub: {role: hub, listen: "0.0.0.0:9000", address: 10.0.0.1/24}
+                  alice: {role: client, connect: "hub.example:9000", address: 10.0.0.2/24, mtu: 1400}
+                """);
+        HubSpec hub = (HubSpec) t.nodes().get("hub").spec();
+        assertEquals(9000, hub.tun().mtu());
+        assertEquals(3, hub.maxClients());
+        assertEquals(Duration.ofSeconds(5), hub.session().timeout());
+        ClientSpec alice = (ClientSpec) t.nodes().get("alice").spec();
+        assertEquals(1400, alice.tun().mtu(), "the node's own value wins");
+        assertEquals("hub.example", alice.hub().getHostString());
+        assertTrue(alice.hub().isUnresolved(), "names are resolved when dialing");
+        assertEquals(List.of("hub", "alice"), t.names());
+    }
+
+    @Test
+    void singleNodeFile() {
+        Topology t = parse("role: client\nname: carol\nconnect: 192.0.2.1:9000\naddress: 10.0.0.9/24\n");
+        assertInstanceOf(ClientSpec.class, t.select(null, null).spec());
+        assertEquals("carol", t.select(null, null).name());
+    }
+
+    @Test
+    void errorsAreLocatedAndExplained() {
+        assertEquals("t.yaml:4:13: nodes.hub.adress: unknown key (did you mean 'address'?)", error("""
+                nodes:
+                  hub:
+                    role: hub
+                    adress: 10.0.0.1/24
+                """));
+        assertEquals("t.yaml:2:51: nodes.c.listen: not a setting of a client",
+                error("nodes:\n  c: {role: client, address: 10.0.0.2/24, listen: \"0.0.0.0:1\", connect: \"h:1\"}\n"));
+        assertEquals("t.yaml:2:30: nodes.c.address: '10.0.0.256' is not an IP address",
+                error("nodes:\n  c: {role: client, address: 10.0.0.256/24, connect: \"h:1\"}\n"));
+        assertEquals("t.yaml:2:13: nodes.c.role: expected hub or client, got 'hubb'", error("nodes:\n  c: {role: hubb}\n"));
+        assertTrue(error("nodes:\n  c: {role: client, address: 10.0.0.2/24}\n").endsWith("nodes.c.connect: missing"));
+        assertEquals("t.yaml:2:84: nodes.c.timeout: timeout 1s must be longer than keepalive 10s",
+                error("nodes:\n  c: {role: client, address: 10.0.0.2/24, connect: \"h:1\", keepalive: 10s, timeout: 1s}\n"));
+    }
+
+    @Test
+    void garbageYamlGetsOneLocatedLine() {
+        assertEquals("t.yaml:2:3: invalid YAML: mapping values are not allowed here", error("a: 1\n b: 2: 3\n"));
+        assertEquals("t.yaml:1:1: the file is empty", error(""));
+        assertEquals("t.yaml:1:1: expected a mapping of keys to values at the top", error("- a\n- b\n"));
+        assertEquals("t.yaml:2:1: duplicate key", error("role: hub\nrole: client\n").replaceAll(": role", ""));
+    }
+
+    @Test
+    void builtInsAreDiscoveredFromTheirModules() {
+        assertEquals(List.of("linux"), List.copyOf(BUILT_INS.all(Providers.Kind.TUN).keySet()));
+        assertEquals(List.of("tcp"), List.copyOf(BUILT_INS.all(Providers.Kind.TRANSPORT).keySet()));
+        assertEquals(List.of("length-prefix"), List.copyOf(BUILT_INS.all(Providers.Kind.CODEC).keySet()));
+        assertEquals(List.of("hub", "isolated"), List.copyOf(BUILT_INS.all(Providers.Kind.ROUTING).keySet()));
+        assertEquals("io.lwt.tun.linux@0.1.0-SNAPSHOT", Providers.origin(BUILT_INS.all(Providers.Kind.TUN).get("linux")));
+    }
+
+    @Test
+    void pluginsAreChosenByNameWithTheirOwnSection() {
+        Topology t = parse("""
+                nodes:
+                  hub:
+                    role: hub
+                    listen: "0.0.0.0:9000"
+                    address: 10.0.0.1/24
+                    tun: linux
+                    transport: {tcp: {send-buffer: 65536}}
+                    routing: isolated
+                """);
+        Topology.NodeDefinition hub = t.nodes().get("hub");
+        assertEquals("tcp", hub.transport().name());
+        assertEquals("nodes.hub.transport.tcp", hub.transport().section().path());
+        assertEquals("length-prefix", hub.codec().name(), "default codec");
+        NodePlugins plugins = NodePlugins.of(hub, BUILT_INS);
+        assertEquals("IsolatedRouting", plugins.routing().getClass().getSimpleName());
+    }
+
+    @Test
+    void unknownPluginsAndTheirBadSettingsAreLocated() {
+        Topology typo = parse("nodes:\n  h: {role: hub, listen: \":9000\", address: 10.0.0.1/24, transport: tpc}\n");
+        assertEquals("t.yaml:2:68: unknown transport plugin 'tpc' (available: tcp); did you mean 'tcp'?",
+                assertThrows(ConfigException.class, () -> NodePlugins.of(typo.nodes().get("h"), BUILT_INS)).getMessage());
+        Topology badKey = parse("nodes:\n  h: {role: hub, listen: \":9000\", address: 10.0.0.1/24, transport: {tcp: {nodelay: 1}}}\n");
+        assertEquals("t.yaml:2:84: nodes.h.transport.tcp.nodelay: unknown key",
+                assertThrows(ConfigException.class, () -> NodePlugins.of(badKey.nodes().get("h"), BUILT_INS)).getMessage());
+    }
+
+    @Test
+    void duplicateProviderNamesNameBothOrigins() {
+        var hub = BUILT_INS.all(Providers.Kind.ROUTING).get("hub");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Providers.of(List.of(hub, hub)));
+        assertEquals("two routing plugins are named 'hub': io.lwt.routing.hub@0.1.0-SNAPSHOT and "
+                + "io.lwt.routing.hub@0.1.0-SNAPSHOT", e.getMessage());
+    }
+
+    @Test
+    void choosingANode() {
+        Topology t = parse("nodes:\n  a: {role: client, address: 10.0.0.2/24, connect: \"h:1\"}\n"
+                + "  b: {role: client, address: 10.0.0.3/24, connect: \"h:1\"}\n");
+        assertEquals("b", t.select("b", null).name());
+        assertTrue(assertThrows(ConfigException.class, () -> t.select(null, io.lwt.api.Config.Location.of("t.yaml")))
+                .getMessage().contains("choose one with --node"));
+        assertTrue(assertThrows(ConfigException.class, () -> t.select("c", io.lwt.api.Config.Location.of("t.yaml")))
+                .getMessage().contains("no node named 'c' (nodes: a, b)"));
+    }
+}
