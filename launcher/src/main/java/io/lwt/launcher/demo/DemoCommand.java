@@ -109,7 +109,7 @@ public final class DemoCommand implements Callable<Integer> {
     /** iperf3 from one namespace to a server in another; returns the receiver's Mbit/s. */
     private double throughput(Namespaces namespaces, String from, String to, String address, Path serverLog)
             throws IOException, InterruptedException {
-        namespaces.start(to, List.of("iperf3", "-s", "-1"), serverLog);
+        namespaces.start(to, List.of("iperf3", "-s", "-1", "--forceflush"), serverLog);
         awaitLine(serverLog, "Server listening", "iperf3 server");
         String report = namespaces.exec(from, "iperf3", "-c", address, "-t", Integer.toString(seconds), "-f", "m");
         Matcher m = RATE.matcher(report);
