@@ -1,0 +1,185 @@
+package io.lwt.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lwt.testsupport.E2e;
+import io.lwt.testsupport.Netns;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Real TUN devices, kernel TCP, ping and nc between network namespaces, through the runtime image's bin/lwt. */
+class EndToEndTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @BeforeEach
+    void root() {
+        E2e.requireRoot();
+    }
+
+    @Test
+    void clientsPingEachOtherThroughTheHub() throws Exception {
+        try (TunnelNetwork net = TunnelNetwork.create(TunnelNetwork.Options.defaults(), "alice", "bob").startAll()) {
+            net.announceClients();
+            assertTrue(net.ping("alice", "bob").ok(), net.logs());
+            assertTrue(net.ping("bob", "alice").ok(), net.logs());
+            assertTrue(net.ping("hub", "alice").ok(), net.logs());
+        }
+    }
+
+    @Test
+    void transfers64MiBClientToClientIntact() throws Exception {
+        try (TunnelNetwork net = TunnelNetwork.create(TunnelNetwork.Options.defaults(), "alice", "bob").startAll()) {
+            net.announceClients();
+            Path sent = net.directory().resolve("sent.bin");
+            Path received = net.directory().resolve("received.bin");
+            byte[] data = new byte[64 << 20];
+            new Random(7).nextBytes(data);
+            Files.write(sent, data);
+            Netns.Running receiver = net.ns("bob").start(
+                    List.of("sh", "-c", "nc -l 10.0.0.3 5001 > " + received), net.directory().resolve("nc.log"));
+            awaitListening(net.ns("bob"), 5001);
+            Netns.Result send = net.ns("alice").exec("sh", "-c", "nc -N 10.0.0.3 5001 < " + sent);
+            assertEquals(0, send.exitCode(), send.output() + net.logs());
+            assertTrue(receiver.process().waitFor(60, TimeUnit.SECONDS), "receiver finished");
+            assertArrayEquals(sha256(sent), sha256(received), "checksums of sent and received bytes");
+        }
+    }
+
+    @Test
+    void isolatedHubBlocksClientToClientButServesItself() throws Exception {
+        TunnelNetwork.Options isolated = TunnelNetwork.Options.defaults().routing("isolated");
+        try (TunnelNetwork net = TunnelNetwork.create(isolated, "alice", "bob").startAll()) {
+            net.announceClients();
+            assertFalse(net.ping("alice", "bob").ok(), "client to client must be blocked");
+            assertTrue(net.ping("alice", "hub").ok(), net.logs());
+            assertTrue(net.ping("hub", "bob").ok(), net.logs());
+        }
+    }
+
+    @Test
+    void clientBeyondMaxClientsIsRefusedWhileOthersKeepWorking() throws Exception {
+        TunnelNetwork.Options two = TunnelNetwork.Options.defaults().maxClients(2);
+        try (TunnelNetwork net = TunnelNetwork.create(two, "alice", "bob", "carol")) {
+            net.start("hub");
+            net.start("alice");
+            net.start("bob");
+            net.startWithoutWaiting("carol");
+            net.node("hub").awaitLine(l -> l.contains("refused connection from /10.99.3.2")
+                    && l.contains("max-clients 2 reached"), WAIT, "the refusal");
+            assertTrue(net.ping("alice", "hub").ok() && net.ping("bob", "hub").ok(), net.logs());
+            assertTrue(net.ping("alice", "bob").ok(), net.logs());
+            assertFalse(net.ping("carol", "hub").ok(), "the refused client has no tunnel");
+        }
+    }
+
+    @Test
+    void deadPeerIsDetectedWithinTheTimeout() throws Exception {
+        try (TunnelNetwork net = TunnelNetwork.create(TunnelNetwork.Options.defaults(), "alice", "bob").startAll()) {
+            net.announceClients();
+            long start = System.nanoTime();
+            net.ns("alice").exec("ip", "link", "set", "veth0", "down").orThrow(); // silence without a FIN
+            String closed = net.node("hub").awaitLine(l -> l.contains("session 10.0.0.2") && l.contains("closed: timeout"),
+                    WAIT, "timeout of alice's session");
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(took.compareTo(Duration.ofSeconds(3 + 2)) < 0, "detected after " + took + ": " + closed);
+            assertTrue(net.ping("bob", "hub").ok(), "bob is unaffected");
+        }
+    }
+
+    @Test
+    void killedClientsSessionIsFreed() throws Exception {
+        try (TunnelNetwork net = TunnelNetwork.create(TunnelNetwork.Options.defaults(), "alice", "bob").startAll()) {
+            net.announceClients();
+            net.node("alice").process().destroyForcibly();
+            net.node("hub").awaitLine(l -> l.contains("session 10.0.0.2") && l.contains("closed:"), Duration.ofSeconds(3 + 2),
+                    "alice's session freed");
+        }
+    }
+
+    @Test
+    void fullSizePacketsCrossAtEveryMtu() throws Exception {
+        for (int mtu : new int[] {576, 1280, 1500, 4000, 9000}) {
+            try (TunnelNetwork net = TunnelNetwork.create(TunnelNetwork.Options.defaults().mtu(mtu), "alice", "bob")
+                    .startAll()) {
+                net.announceClients();
+                Netns.Result ping = net.ping("alice", "bob", "-M", "do", "-s", Integer.toString(mtu - 28));
+                assertTrue(ping.ok(), "mtu " + mtu + ": " + ping.output() + net.logs());
+                assertTrue(ping.output().contains((mtu - 28 + 8) + " bytes from"), ping.output());
+            }
+        }
+    }
+
+    @Test
+    void sigtermStopsTheHubCleanly() throws Exception {
+        try (TunnelNetwork net = TunnelNetwork.create(TunnelNetwork.Options.defaults(), "alice", "bob").startAll()) {
+            net.announceClients();
+            assertTrue(net.ns("hub").exec("ip", "link", "show", "dev", "lwt0").ok(), "the hub's device exists");
+            int exit = net.node("hub").terminate(WAIT);
+            assertEquals(0, exit, net.node("hub").log());
+            assertTrue(net.node("hub").log().contains("stopped"), net.node("hub").log());
+            assertFalse(net.ns("hub").exec("ip", "link", "show", "dev", "lwt0").ok(), "the hub's device is gone");
+            net.node("alice").awaitLine(l -> l.contains("closed: closed by peer"), WAIT, "alice notices");
+            assertTrue(net.node("alice").process().isAlive(), "clients keep trying to reconnect");
+        }
+    }
+
+    @Test
+    void startUpErrorsAreOneClearLine() throws Exception {
+        try (Netns ns = Netns.create("err")) {
+            Path file = Files.createTempFile("lwt", ".yaml");
+            Files.writeString(file, "role: client\nconnect: 127.0.0.1:9\naddress: 10.0.0.2/24\ndevice: lo\n");
+            Netns.Result run = ns.exec(TunnelNetwork.LWT.toString(), "run", file.toString());
+            assertEquals(1, run.exitCode());
+            assertEquals("lwt: cannot create TUN device lo: the name is in use by a device that is not a TUN device",
+                    run.output().strip());
+        }
+    }
+
+    @Test
+    void demoPrintsRttAndThroughput() throws Exception {
+        Process demo = new ProcessBuilder(TunnelNetwork.LWT.toString(), "demo", "--seconds", "1")
+                .redirectErrorStream(true).start();
+        String output;
+        try (InputStream in = demo.getInputStream()) {
+            output = new String(in.readAllBytes());
+        }
+        assertTrue(demo.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, demo.exitValue(), output);
+        assertTrue(output.matches("(?s).*rtt min/avg/max [\\d.]+/[\\d.]+/[\\d.]+ ms.*"), output);
+        assertTrue(output.matches("(?s).*through the hub: \\d+ Mbit/s.*tunnel/raw = [\\d.]+.*"), output);
+        System.out.println(output);
+    }
+
+    private static void awaitListening(Netns ns, int port) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!ns.exec("ss", "-Hltn", "sport = :" + port).output().contains(":" + port)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("nothing listens on port " + port);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static byte[] sha256(Path file) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return digest.digest();
+    }
+}

@@ -1,0 +1,171 @@
+package io.lwt.e2e;
+
+import io.lwt.testsupport.Netns;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A hub and clients, each in its own network namespace, each client on its own veth link to the hub
+ * (client i: 10.99.i.2/24, hub side 10.99.i.1/24), running the runtime image's {@code bin/lwt}. Tunnel addresses:
+ * hub 10.0.0.1, client i 10.0.0.(i+1). Closing it stops every process and deletes every namespace.
+ */
+final class TunnelNetwork implements AutoCloseable {
+
+    static final Path LWT = Path.of("../packaging/target/maven-jlink/default/bin/lwt").toAbsolutePath().normalize();
+    static final Duration UP = Duration.ofSeconds(30);
+
+    /** What differs between the tests' networks. */
+    record Options(String routing, int maxClients, int mtu, String keepalive, String timeout) {
+        static Options defaults() {
+            return new Options("hub", 100, 1400, "1s", "3s");
+        }
+
+        Options routing(String value) {
+            return new Options(value, maxClients, mtu, keepalive, timeout);
+        }
+
+        Options maxClients(int value) {
+            return new Options(routing, value, mtu, keepalive, timeout);
+        }
+
+        Options mtu(int value) {
+            return new Options(routing, maxClients, value, keepalive, timeout);
+        }
+    }
+
+    private final Path dir;
+    private final Path topology;
+    private final Netns hub;
+    private final Map<String, Netns> clients = new LinkedHashMap<>();
+    private final Map<String, Netns.Running> nodes = new LinkedHashMap<>();
+    private final List<Netns> all = new ArrayList<>();
+
+    private TunnelNetwork(Path dir, Path topology, Netns hub) {
+        this.dir = dir;
+        this.topology = topology;
+        this.hub = hub;
+    }
+
+    /** Creates the namespaces and links and writes the topology; starts nothing yet. */
+    static TunnelNetwork create(Options options, String... clientNames) {
+        if (!Files.isExecutable(LWT)) {
+            throw new IllegalStateException("no runtime image at " + LWT + ": build the packaging module first");
+        }
+        try {
+            Path dir = Files.createTempDirectory("lwt-e2e");
+            StringBuilder yaml = new StringBuilder("""
+                    defaults:
+                      mtu: %d
+                      keepalive: %s
+                      timeout: %s
+                    nodes:
+                      hub:
+                        role: hub
+                        listen: 0.0.0.0:9000
+                        address: 10.0.0.1/24
+                        routing: %s
+                        max-clients: %d
+                    """.formatted(options.mtu(), options.keepalive(), options.timeout(), options.routing(),
+                    options.maxClients()));
+            for (int i = 1; i <= clientNames.length; i++) {
+                yaml.append("""
+                          %s:
+                            role: client
+                            connect: 10.99.%d.1:9000
+                            address: 10.0.0.%d/24
+                        """.formatted(clientNames[i - 1], i, i + 1));
+            }
+            Path topology = dir.resolve("lwt.yaml");
+            Files.writeString(topology, yaml);
+            TunnelNetwork network = new TunnelNetwork(dir, topology, Netns.create("hub"));
+            network.all.add(network.hub);
+            for (int i = 1; i <= clientNames.length; i++) {
+                Netns client = Netns.create(clientNames[i - 1]);
+                network.all.add(client);
+                network.clients.put(clientNames[i - 1], client);
+                Netns.link(network.hub, "veth" + i, "10.99." + i + ".1/24", client, "veth0", "10.99." + i + ".2/24");
+            }
+            return network;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts the hub and every client, each awaited until it logs "tunnel up". */
+    TunnelNetwork startAll() throws InterruptedException {
+        start("hub");
+        for (String client : clients.keySet()) {
+            start(client);
+        }
+        return this;
+    }
+
+    /** Starts one node and waits for its "tunnel up". */
+    Netns.Running start(String node) throws InterruptedException {
+        Netns.Running running = startWithoutWaiting(node);
+        running.awaitLine(line -> line.contains("tunnel up"), UP, node + " tunnel up");
+        return running;
+    }
+
+    Netns.Running startWithoutWaiting(String node) {
+        Netns.Running running = ns(node).start(
+                List.of(LWT.toString(), "run", topology.toString(), "--node", node), dir.resolve(node + ".log"));
+        nodes.put(node, running);
+        return running;
+    }
+
+    Netns ns(String node) {
+        return node.equals("hub") ? hub : clients.get(node);
+    }
+
+    Netns.Running node(String node) {
+        return nodes.get(node);
+    }
+
+    Path directory() {
+        return dir;
+    }
+
+    /** The tunnel address of a node: 10.0.0.1 for the hub, then the clients in order. */
+    String address(String node) {
+        if (node.equals("hub")) {
+            return "10.0.0.1";
+        }
+        return "10.0.0." + (new ArrayList<>(clients.keySet()).indexOf(node) + 2);
+    }
+
+    /** Pings the hub once from each client, so the hub learns every client's address from its first packet. */
+    void announceClients() {
+        for (String client : clients.keySet()) {
+            ping(client, "hub").orThrow();
+        }
+    }
+
+    Netns.Result ping(String from, String to, String... extra) {
+        List<String> command = new ArrayList<>(List.of("ping", "-c", "2", "-i", "0.2", "-W", "2"));
+        command.addAll(List.of(extra));
+        command.add(address(to));
+        return ns(from).exec(command.toArray(String[]::new));
+    }
+
+    /** Every node's log, for failure messages. */
+    String logs() {
+        StringBuilder b = new StringBuilder();
+        nodes.forEach((name, running) -> b.append("--- ").append(name).append('\n').append(running.log()));
+        return b.toString();
+    }
+
+    @Override
+    public void close() {
+        for (Netns ns : all.reversed()) {
+            ns.close();
+        }
+    }
+}
