@@ -121,8 +121,9 @@ final class LegacyCommand implements Callable<Integer> {
             if (generate != null) {
                 return writeExamples(out);
             }
-            Config node = configFile != null ? fromJson(YamlConfig.read(configFile), err) : fromFlags();
-            return RunCommand.run(Topology.parse(node).select(null, node.location()), System.Logger.Level.INFO, err);
+            Topology.NodeDefinition node = configFile != null ? definition(YamlConfig.read(configFile), err)
+                    : Topology.parse(fromFlags()).select(null, null);
+            return RunCommand.run(node, System.Logger.Level.INFO, err);
         } catch (ConfigException e) {
             return Cli.fail(err, e);
         } catch (IOException e) {
@@ -145,6 +146,11 @@ final class LegacyCommand implements Callable<Integer> {
             node.put("connect", remote);
         }
         return node.build();
+    }
+
+    /** The node that the original's JSON config describes; unsupported keys are reported to {@code err}. */
+    static Topology.NodeDefinition definition(Config json, PrintWriter err) {
+        return Topology.parse(fromJson(json, err)).select(null, null);
     }
 
     /** Maps the original's JSON keys onto node keys, keeping each value's location in the JSON file. */

@@ -1,0 +1,126 @@
+package io.lwt.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lwt.core.ClientSpec;
+import io.lwt.core.HubSpec;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line in-process: no root, no devices. */
+class CommandLineTest {
+
+    @TempDir
+    Path dir;
+
+    private record Outcome(int exit, String out, String err) {}
+
+    private static Outcome lwt(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Lwt.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Outcome(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void versionAndHelpOnEveryCommand() {
+        assertEquals("lwt 0.1.0-SNAPSHOT", lwt("--version").out().strip());
+        for (String command : new String[] {"run", "check", "plugins", "init", "demo"}) {
+            Outcome help = lwt(command, "--help");
+            assertEquals(0, help.exit(), command);
+            assertTrue(help.out().startsWith("Usage: lwt " + command), help.out());
+        }
+    }
+
+    @Test
+    void initWritesAnExampleThatChecksAndRefusesToOverwrite() {
+        Outcome init = lwt("init", dir.toString());
+        assertEquals(0, init.exit(), init.err());
+        Path file = dir.resolve("lwt.yaml");
+        Outcome check = lwt("check", file.toString());
+        assertEquals(0, check.exit(), check.err());
+        assertEquals(file + ": ok (3 nodes: hub, alice, bob)", check.out().strip());
+        Outcome again = lwt("init", dir.toString());
+        assertEquals(1, again.exit());
+        assertEquals("lwt: " + file + " exists; not overwriting it", again.err().strip());
+    }
+
+    @Test
+    void checkPrintsTheLocatedErrorAlone() throws Exception {
+        Path file = dir.resolve("bad.yaml");
+        Files.writeString(file, "nodes:\n  hub: {role: hub, listen: \":9000\", address: 10.0.0.1/24, routing: hubb}\n");
+        Outcome check = lwt("check", file.toString());
+        assertEquals(1, check.exit());
+        assertEquals(file + ":2:68: unknown routing plugin 'hubb' (available: hub, isolated); did you mean 'hub'?",
+                check.err().strip());
+        assertEquals(file + ": no such file", lwt("check", dir.resolve("missing.yaml").toString()).err().strip());
+    }
+
+    @Test
+    void runReportsAMissingNodeChoice() throws Exception {
+        lwt("init", dir.toString());
+        Outcome run = lwt("run", dir.resolve("lwt.yaml").toString());
+        assertEquals(1, run.exit());
+        assertTrue(run.err().contains("the file defines 3 nodes (hub, alice, bob): choose one with --node"), run.err());
+    }
+
+    @Test
+    void originalFlagsAreRecognised() {
+        assertTrue(LegacyCommand.isLegacy(new String[] {"-m", "server"}));
+        assertTrue(LegacyCommand.isLegacy(new String[] {"-c", "x.json"}));
+        assertTrue(LegacyCommand.isLegacy(new String[] {"-mtu=1400"}));
+        assertFalse(LegacyCommand.isLegacy(new String[] {"--version"}));
+        assertFalse(LegacyCommand.isLegacy(new String[] {"run", "-m"}));
+        assertEquals("lwt 0.1.0-SNAPSHOT", lwt("-v").out().strip());
+        Outcome tls = lwt("-m", "client", "-r", "192.0.2.1:9000", "-tls");
+        assertEquals(1, tls.exit());
+        assertEquals("lwt: TLS is not available yet: it arrives with the tls transport", tls.err().strip());
+    }
+
+    @Test
+    void originalJsonConfigMapsOntoANode() throws Exception {
+        Path json = dir.resolve("client.json");
+        Files.writeString(json, """
+                {"mode": "client", "remote_addr": "192.0.2.1:9000", "tunnel_addr": "10.0.0.2/24",
+                 "mtu": 1300, "timeout": 40, "keepalive": 5, "send_queue_size": 200, "fec_data": 10, "key": "k"}
+                """);
+        StringWriter err = new StringWriter();
+        Topology.NodeDefinition node = LegacyCommand.definition(YamlConfig.read(json), new PrintWriter(err, true));
+        ClientSpec client = (ClientSpec) node.spec();
+        assertEquals("192.0.2.1", client.hub().getAddress().getHostAddress());
+        assertEquals(1300, client.tun().mtu());
+        assertEquals(Duration.ofSeconds(40), client.session().timeout());
+        assertEquals(Duration.ofSeconds(5), client.session().keepalive());
+        assertEquals(200, client.session().sendQueue());
+        assertTrue(err.toString().contains("key ignored: not supported"), err.toString());
+
+        Path server = dir.resolve("server.json");
+        Files.writeString(server, "{\"mode\": \"server\", \"local_addr\": \"0.0.0.0:9100\", \"client_isolation\": true,"
+                + " \"multi_client\": false}");
+        Topology.NodeDefinition hub = LegacyCommand.definition(YamlConfig.read(server), new PrintWriter(err, true));
+        HubSpec spec = (HubSpec) hub.spec();
+        assertEquals(9100, spec.listen().getPort());
+        assertEquals(1, spec.maxClients(), "multi_client false");
+        assertEquals("isolated", hub.routing().name());
+        assertEquals("10.0.0.1/24", spec.tun().address().toString(), "the original's default tunnel address");
+    }
+
+    @Test
+    void generatedExamplesAreReadBack() {
+        Path file = dir.resolve("config.json");
+        assertEquals(0, lwt("-g", file.toString()).exit());
+        StringWriter err = new StringWriter();
+        assertTrue(LegacyCommand.definition(YamlConfig.read(file), new PrintWriter(err)).isHub());
+        Topology.NodeDefinition client = LegacyCommand.definition(YamlConfig.read(Path.of(file + ".client")),
+                new PrintWriter(err));
+        assertFalse(client.isHub());
+        assertEquals("", err.toString());
+    }
+}
