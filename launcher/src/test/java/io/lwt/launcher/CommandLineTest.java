@@ -60,7 +60,7 @@ class CommandLineTest {
         assertEquals(1, check.exit());
         assertEquals(file + ":2:68: unknown routing plugin 'hubb' (available: hub, isolated); did you mean 'hub'?",
                 check.err().strip());
-        assertEquals(file + ": no such file", lwt("check", dir.resolve("missing.yaml").toString()).err().strip());
+        assertEquals(dir.resolve("missing.yaml") + ": no such file", lwt("check", dir.resolve("missing.yaml").toString()).err().strip());
     }
 
     @Test
