@@ -28,24 +28,23 @@ public final class ClientNode implements TunnelNode {
 
     private final ClientSpec spec;
     private final Transport transport;
-    private final Codec codec;
     private final TunDevice device;
-    private final TunWriter tunWriter;
     private final PacketBuffers buffers;
     private final Counters counters = new Counters(LOG);
+    private final SessionContext sessions;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
-    private final Session.Handler handler = new Handler();
     private volatile Session session;
     private volatile Thread connector;
 
     private ClientNode(ClientSpec spec, Transport transport, Codec codec, TunDevice device) {
         this.spec = spec;
         this.transport = transport;
-        this.codec = codec;
         this.device = device;
-        this.tunWriter = new TunWriter(device);
         this.buffers = new PacketBuffers(spec.tun().mtu());
+        // one session at a time; the second buffer covers the moment a closed session's reader is still returning its
+        this.sessions = new SessionContext(codec, Side.CLIENT, spec.tun().mtu(), spec.session(), buffers,
+                SessionContext.receiveBuffers(codec, spec.tun().mtu(), 2), new TunWriter(device), counters, new Handler());
     }
 
     /**
@@ -91,9 +90,7 @@ public final class ClientNode implements TunnelNode {
             while (!closed.get()) {
                 Session s;
                 try {
-                    Connection connection = transport.dial(spec.hub(), DIAL_TIMEOUT);
-                    s = new Session(connection, codec, Side.CLIENT, spec.tun().mtu(), spec.session().sendQueue(),
-                            buffers, tunWriter, counters, handler);
+                    s = connect();
                 } catch (IOException | RuntimeException e) {
                     Duration wait = jitter(retry);
                     LOG.log(Level.WARNING, "cannot reach hub {0}: {1}; retrying in {2}", spec.hub(),
@@ -107,11 +104,14 @@ public final class ClientNode implements TunnelNode {
                     s.close("client shutting down");
                     return;
                 }
+                long start = System.nanoTime();
                 s.start();
                 LOG.log(Level.INFO, "tunnel up: client {0} connected to {1}, device {2} {3} mtu {4}",
                         spec.name(), s.remoteAddress(), device.name(), spec.tun().address(), String.valueOf(device.mtu()));
-                retry = FIRST_RETRY;
                 s.awaitClosed();
+                // only a session that lasted proves the hub healthy; one refused at once keeps backing off
+                boolean lasted = System.nanoTime() - start >= spec.session().timeout().toNanos();
+                retry = lasted ? FIRST_RETRY : min(retry.multipliedBy(2), MAX_RETRY);
                 if (!closed.get()) {
                     Duration wait = jitter(retry);
                     LOG.log(Level.WARNING, "reconnecting in {0}", Nodes.text(wait));
@@ -120,6 +120,19 @@ public final class ClientNode implements TunnelNode {
             }
         } catch (InterruptedException e) {
             // closing
+        }
+    }
+
+    private Session connect() throws IOException {
+        ByteBuffer inbound = sessions.receiveBuffers().acquire();
+        if (inbound == null) {
+            throw new IOException("the previous session has not released its receive buffer yet");
+        }
+        try {
+            return new Session(transport.dial(spec.hub(), DIAL_TIMEOUT), sessions, inbound);
+        } catch (IOException | RuntimeException e) {
+            sessions.receiveBuffers().release(inbound);
+            throw e;
         }
     }
 
@@ -158,7 +171,7 @@ public final class ClientNode implements TunnelNode {
     private void tick(long now) {
         Session s = session;
         if (s != null) {
-            s.tick(now, spec.session());
+            s.tick(now);
         }
     }
 

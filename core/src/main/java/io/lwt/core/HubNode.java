@@ -33,29 +33,29 @@ public final class HubNode implements TunnelNode {
     private static final System.Logger LOG = System.getLogger(HubNode.class.getName());
 
     private final HubSpec spec;
-    private final Codec codec;
     private final RoutingPolicy routing;
     private final TunDevice device;
-    private final TunWriter tunWriter;
     private final Listener listener;
     private final PacketBuffers buffers;
+    private final SessionContext sessions;
     private final Counters counters = new Counters(LOG);
     private final AddressTable addresses = new AddressTable();
-    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final Set<Session> live = ConcurrentHashMap.newKeySet();
     private final LongAdder accepted = new LongAdder();
     private final LongAdder refused = new LongAdder();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
-    private final Session.Handler handler = new Handler();
 
     private HubNode(HubSpec spec, Codec codec, RoutingPolicy routing, TunDevice device, Listener listener) {
         this.spec = spec;
-        this.codec = codec;
         this.routing = routing;
         this.device = device;
-        this.tunWriter = new TunWriter(device);
         this.listener = listener;
         this.buffers = new PacketBuffers(spec.tun().mtu());
+        // a few more receive buffers than sessions: a closing session returns its buffer a moment after it ends
+        BufferPool receiveBuffers = SessionContext.receiveBuffers(codec, spec.tun().mtu(), spec.maxClients() + 16);
+        this.sessions = new SessionContext(codec, Side.SERVER, spec.tun().mtu(), spec.session(), buffers,
+                receiveBuffers, new TunWriter(device), counters, new Handler());
     }
 
     /**
@@ -100,7 +100,7 @@ public final class HubNode implements TunnelNode {
 
     /** Connected sessions, registered or not. */
     public int sessionCount() {
-        return sessions.size();
+        return live.size();
     }
 
     /** Connections admitted as sessions since start. */
@@ -134,16 +134,17 @@ public final class HubNode implements TunnelNode {
 
     private void admit(Connection connection) {
         // max-clients counts connections, not registered addresses: a client that never sends still takes a place
-        if (sessions.size() >= spec.maxClients()) {
-            refused.increment();
-            LOG.log(Level.WARNING, "refused connection from {0}: max-clients {1} reached",
-                    connection.remoteAddress(), String.valueOf(spec.maxClients()));
-            Nodes.closeQuietly(connection);
+        if (live.size() >= spec.maxClients()) {
+            refuse(connection, "max-clients " + spec.maxClients() + " reached");
             return;
         }
-        Session session = new Session(connection, codec, Side.SERVER, spec.tun().mtu(), spec.session().sendQueue(),
-                buffers, tunWriter, counters, handler);
-        sessions.add(session);
+        ByteBuffer inbound = sessions.receiveBuffers().acquire();
+        if (inbound == null) {
+            refuse(connection, "all receive buffers are in use by sessions still closing");
+            return;
+        }
+        Session session = new Session(connection, sessions, inbound);
+        live.add(session);
         accepted.increment();
         if (closed.get()) {
             session.close("hub shutting down");
@@ -151,6 +152,12 @@ public final class HubNode implements TunnelNode {
         }
         LOG.log(Level.INFO, "session {0} connected", session.name());
         session.start();
+    }
+
+    private void refuse(Connection connection, String reason) {
+        refused.increment();
+        LOG.log(Level.WARNING, "refused connection from {0}: {1}", connection.remoteAddress(), reason);
+        Nodes.closeQuietly(connection);
     }
 
     private boolean fromTun(ByteBuffer packet) {
@@ -180,7 +187,7 @@ public final class HubNode implements TunnelNode {
 
         @Override
         public void closed(Session session, String reason) {
-            sessions.remove(session);
+            live.remove(session);
             addresses.release(session);
             LOG.log(Level.INFO, "session {0} closed: {1}", session.name(), reason);
         }
@@ -210,8 +217,8 @@ public final class HubNode implements TunnelNode {
     }
 
     private void tick(long now) {
-        for (Session session : sessions) {
-            session.tick(now, spec.session());
+        for (Session session : live) {
+            session.tick(now);
         }
     }
 
@@ -234,7 +241,7 @@ public final class HubNode implements TunnelNode {
             return;
         }
         Nodes.closeQuietly(listener);
-        for (Session session : List.copyOf(sessions)) {
+        for (Session session : List.copyOf(live)) {
             session.close("hub shutting down");
         }
         Nodes.closeQuietly(device);

@@ -1,14 +1,11 @@
 package io.lwt.core;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A pool of direct buffers, each with room for one message: {@link #HEADROOM} bytes before the packet (for the
- * type byte and the codec's header), the packet of up to {@code mtu} bytes, and {@link #TAILROOM} after it.
- * Buffers are made on demand up to a byte budget, so an idle node holds few; a packet that finds the pool
- * exhausted is dropped rather than growing memory without bound.
+ * Pooled direct buffers for one message each: {@link #HEADROOM} bytes before the packet (for the type byte and the
+ * codec's header), the packet of up to {@code mtu} bytes, and {@link #TAILROOM} after it. A packet that finds the
+ * pool exhausted is dropped rather than growing memory without bound.
  */
 final class PacketBuffers {
 
@@ -18,38 +15,25 @@ final class PacketBuffers {
     /** Direct memory the pool may hold in all, in-flight buffers included. */
     static final long BUDGET_BYTES = 128L << 20;
 
-    private final int bufferSize;
-    private final int maxBuffers;
-    private final ArrayBlockingQueue<ByteBuffer> free;
-    private final AtomicInteger allocated = new AtomicInteger();
+    private final BufferPool pool;
 
     PacketBuffers(int mtu) {
-        this.bufferSize = HEADROOM + mtu + TAILROOM;
-        this.maxBuffers = (int) Math.max(256, BUDGET_BYTES / bufferSize);
-        this.free = new ArrayBlockingQueue<>(maxBuffers);
+        int size = HEADROOM + mtu + TAILROOM;
+        this.pool = new BufferPool(size, (int) Math.max(256, BUDGET_BYTES / size));
     }
 
     /** A buffer positioned at {@link #HEADROOM} with its limit at the end of the packet area, or null if exhausted. */
     ByteBuffer acquire() {
-        ByteBuffer buffer = free.poll();
-        if (buffer == null) {
-            if (allocated.incrementAndGet() > maxBuffers) {
-                allocated.decrementAndGet();
-                return null;
-            }
-            buffer = ByteBuffer.allocateDirect(bufferSize);
-        }
-        return buffer.limit(bufferSize - TAILROOM).position(HEADROOM);
+        ByteBuffer buffer = pool.acquire();
+        return buffer == null ? null : buffer.limit(pool.bufferSize() - TAILROOM).position(HEADROOM);
     }
 
     void release(ByteBuffer buffer) {
-        if (!free.offer(buffer)) {
-            allocated.decrementAndGet();
-        }
+        pool.release(buffer);
     }
 
     /** Buffers currently made, free or in use. */
     int allocated() {
-        return allocated.get();
+        return pool.allocated();
     }
 }

@@ -1,8 +1,6 @@
 package io.lwt.core;
 
 import io.lwt.api.ProtocolException;
-import io.lwt.api.Side;
-import io.lwt.api.codec.Codec;
 import io.lwt.api.codec.Framer;
 import io.lwt.api.codec.MessageSink;
 import io.lwt.api.routing.Peer;
@@ -34,20 +32,17 @@ final class Session implements Peer {
     private static final System.Logger LOG = System.getLogger(Session.class.getName());
     /** The most packets framed and sent with one gathering write. */
     static final int BATCH = 64;
-    private static final int MIN_RECEIVE_BUFFER = 256 * 1024;
+    private static final int MIN_RECEIVE_BUFFER = 64 * 1024;
 
     private final Connection connection;
-    private final Codec codec;
-    private final Side side;
+    private final SessionContext context;
     private final int maxMessageLength;
-    private final PacketBuffers buffers;
-    private final TunWriter tun;
-    private final Counters counters;
-    private final Handler handler;
     private final ArrayBlockingQueue<ByteBuffer> sendQueue;
     private final InetSocketAddress remote;
     private final Route.ToPeer route = new Route.ToPeer(this);
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Set by whoever first owns the receive buffer's return: the reader, or close() before any reader. */
+    private final AtomicBoolean started = new AtomicBoolean();
     private final CountDownLatch done = new CountDownLatch(1);
 
     private final ByteBuffer inbound;
@@ -67,33 +62,21 @@ final class Session implements Peer {
     private long txPackets;
     private long txBytes;
 
-    Session(
-            Connection connection,
-            Codec codec,
-            Side side,
-            int mtu,
-            int sendQueue,
-            PacketBuffers buffers,
-            TunWriter tun,
-            Counters counters,
-            Handler handler) {
+    /** A session that owns {@code inbound}, a buffer of {@link SessionContext#receiveBuffers}, until it ends. */
+    Session(Connection connection, SessionContext context, ByteBuffer inbound) {
         this.connection = connection;
-        this.codec = codec;
-        this.side = side;
-        this.maxMessageLength = 1 + mtu;
-        this.buffers = buffers;
-        this.tun = tun;
-        this.counters = counters;
-        this.handler = handler;
-        this.sendQueue = new ArrayBlockingQueue<>(sendQueue);
+        this.context = context;
+        this.maxMessageLength = 1 + context.mtu();
+        this.sendQueue = new ArrayBlockingQueue<>(context.settings().sendQueue());
         this.remote = connection.remoteAddress();
-        int frame = codec.headroom() + maxMessageLength + codec.tailroom();
-        this.inbound = ByteBuffer.allocateDirect(Math.max(MIN_RECEIVE_BUFFER, 2 * frame));
+        this.inbound = inbound;
     }
 
     /** Starts the reader, which runs the codec's preamble and then starts the writer. */
     void start() {
-        Thread.ofVirtual().name("lwt-session-reader-" + remote).start(this::readLoop);
+        if (started.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("lwt-session-reader-" + remote).start(this::readLoop);
+        }
     }
 
     @Override
@@ -151,9 +134,9 @@ final class Session implements Peer {
 
     /** Copies a packet (a view owned by someone else) into a pooled buffer and queues it. */
     void sendCopy(ByteBuffer packet) {
-        ByteBuffer copy = buffers.acquire();
+        ByteBuffer copy = context.packets().acquire();
         if (copy == null) {
-            counters.drop("no-buffer");
+            context.counters().drop("no-buffer");
             return;
         }
         int length = packet.remaining();
@@ -165,7 +148,8 @@ final class Session implements Peer {
      * Dead-peer detection and keepalive: closes the session when nothing was received for the timeout, otherwise
      * queues a keepalive when nothing was sent for the keepalive interval.
      */
-    void tick(long nowNanos, SessionSettings settings) {
+    void tick(long nowNanos) {
+        SessionSettings settings = context.settings();
         if (closed.get()) {
             return;
         }
@@ -177,7 +161,7 @@ final class Session implements Peer {
     }
 
     private void sendKeepalive(long nowNanos) {
-        ByteBuffer keepalive = buffers.acquire();
+        ByteBuffer keepalive = context.packets().acquire();
         if (keepalive == null) {
             return;
         }
@@ -190,8 +174,8 @@ final class Session implements Peer {
 
     private void enqueue(ByteBuffer message, String dropReason) {
         if (!sendQueue.offer(message)) {
-            buffers.release(message);
-            counters.drop(dropReason);
+            context.packets().release(message);
+            context.counters().drop(dropReason);
             return;
         }
         if (closed.get()) {
@@ -215,8 +199,11 @@ final class Session implements Peer {
             w.interrupt();
         }
         releaseQueued();
+        if (started.compareAndSet(false, true)) {
+            context.receiveBuffers().release(inbound); // no reader ever ran
+        }
         done.countDown();
-        handler.closed(this, reason);
+        context.handler().closed(this, reason);
     }
 
     String closeReason() {
@@ -230,13 +217,13 @@ final class Session implements Peer {
     private void releaseQueued() {
         ByteBuffer b;
         while ((b = sendQueue.poll()) != null) {
-            buffers.release(b);
+            context.packets().release(b);
         }
     }
 
     private void readLoop() {
         try {
-            framer = codec.open(connection, side, maxMessageLength, inbound);
+            framer = context.codec().open(connection, context.side(), maxMessageLength, inbound);
             writer = Thread.ofVirtual().name("lwt-session-writer-" + remote).start(this::writeLoop);
             if (closed.get()) {
                 writer.interrupt();
@@ -258,6 +245,8 @@ final class Session implements Peer {
             close("protocol error: " + e.getMessage());
         } catch (IOException | RuntimeException e) {
             close(closed.get() ? closeReason : "read failed: " + describe(e));
+        } finally {
+            context.receiveBuffers().release(inbound);
         }
     }
 
@@ -269,7 +258,7 @@ final class Session implements Peer {
             case Messages.DATA -> {
                 rxPackets++;
                 rxBytes += end - start - 1;
-                handler.packet(this, message.position(start + 1));
+                context.handler().packet(this, message.position(start + 1));
             }
             case Messages.KEEPALIVE -> {}
             default -> throw new ProtocolException(String.format("unknown message type 0x%02x", type));
@@ -284,7 +273,7 @@ final class Session implements Peer {
     void deliverToTun(ByteBuffer packet) throws IOException {
         toTun[0] = packet;
         try {
-            tun.write(toTun, 1);
+            context.tun().write(toTun, 1);
         } finally {
             toTun[0] = null;
         }
@@ -328,7 +317,7 @@ final class Session implements Peer {
 
     private int release(ByteBuffer[] batch, int n) {
         for (int i = 0; i < n; i++) {
-            buffers.release(batch[i]);
+            context.packets().release(batch[i]);
             batch[i] = null;
         }
         return 0;

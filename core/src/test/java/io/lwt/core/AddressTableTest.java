@@ -55,8 +55,9 @@ class AddressTableTest {
     }
 
     static Session session(int port) {
-        return new Session(new IdleConnection(port), new NoCodec(), Side.SERVER, 1400, 8, new PacketBuffers(1400),
-                null, new Counters(System.getLogger("test")), null);
+        SessionContext context = new SessionContext(new NoCodec(), Side.SERVER, 1400, SessionSettings.DEFAULTS,
+                new PacketBuffers(1400), new BufferPool(16, 1), null, new Counters(System.getLogger("test")), null);
+        return new Session(new IdleConnection(port), context, ByteBuffer.allocate(16));
     }
 
     private record IdleConnection(int port) implements Connection {

@@ -50,4 +50,16 @@ class PacketBuffersTest {
         assertNotNull(pool.acquire(), "a released buffer is available again");
         assertNull(pool.acquire());
     }
+
+    @Test
+    void aFixedPoolNeverMakesMoreThanItsBuffers() {
+        BufferPool pool = new BufferPool(1024, 2);
+        ByteBuffer a = pool.acquire();
+        ByteBuffer b = pool.acquire();
+        assertNull(pool.acquire(), "exhausted");
+        pool.release(a);
+        assertSame(a, pool.acquire());
+        pool.release(b);
+        assertEquals(2, pool.allocated());
+    }
 }

@@ -124,13 +124,19 @@ public final class DemoCommand implements Callable<Integer> {
         };
     }
 
-    /** This same program as a child process: the same java, and the module path when not running from an image. */
+    /**
+     * This same program as a child process: the same java with the same JVM options (those before {@code -m}, which
+     * include the module path when not running from the image), running one node.
+     */
     private static List<String> nodeCommand(Path topology, String node) {
+        ProcessHandle.Info self = ProcessHandle.current().info();
         List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        String modulePath = System.getProperty("jdk.module.path");
-        if (modulePath != null) {
-            command.addAll(List.of("--module-path", modulePath, "--enable-native-access=com.sun.jna"));
+        command.add(self.command().orElse("java"));
+        for (String argument : self.arguments().orElse(new String[0])) {
+            if (argument.equals("-m") || argument.equals("--module") || argument.startsWith("--module=")) {
+                break;
+            }
+            command.add(argument);
         }
         command.addAll(List.of("-m", "io.lwt.launcher/io.lwt.launcher.Lwt", "run", topology.toString(), "--node", node));
         return command;
