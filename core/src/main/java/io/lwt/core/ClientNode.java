@@ -1,23 +1,27 @@
 package io.lwt.core;
 
+import io.lwt.api.IpPrefix;
+import io.lwt.api.ProtocolException;
 import io.lwt.api.Side;
 import io.lwt.api.codec.Codec;
-import io.lwt.api.transport.Connection;
 import io.lwt.api.transport.Transport;
 import io.lwt.api.tun.TunDevice;
 import io.lwt.api.tun.TunDriver;
+import io.lwt.api.tun.TunOptions;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A client: one session to the hub, carrying everything its TUN device produces. When the session ends it
- * reconnects with capped exponential backoff and jitter; the TUN device stays up meanwhile, so applications see
- * no interface flap.
+ * A client: one session to the hub, carrying everything its TUN device produces. With {@link ClientAuth.Secure}
+ * it proves its key in the handshake and configures its TUN device from the hub's WELCOME; the device is created
+ * on the first WELCOME and stays up across reconnects, so applications see no interface flap. A lost session is
+ * re-established with capped exponential backoff and jitter; a permanent refusal (wrong key) stops the node.
  */
 public final class ClientNode implements TunnelNode {
 
@@ -27,57 +31,72 @@ public final class ClientNode implements TunnelNode {
     static final Duration MAX_RETRY = Duration.ofSeconds(30);
 
     private final ClientSpec spec;
+    private final TunDriver tun;
     private final Transport transport;
-    private final TunDevice device;
     private final PacketBuffers buffers;
     private final Counters counters = new Counters(LOG);
     private final SessionContext sessions;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
+    private final CountDownLatch connected = new CountDownLatch(1);
+    private volatile TunDevice device;
     private volatile Session session;
     private volatile Thread connector;
+    private volatile String failure;
 
-    private ClientNode(ClientSpec spec, Transport transport, Codec codec, TunDevice device) {
+    private ClientNode(ClientSpec spec, TunDriver tun, Transport transport, Codec codec) {
         this.spec = spec;
+        this.tun = tun;
         this.transport = transport;
-        this.device = device;
-        this.buffers = new PacketBuffers(spec.tun().mtu());
+        this.buffers = new PacketBuffers(spec.mtu());
         // one session at a time; the second buffer covers the moment a closed session's reader is still returning its
-        this.sessions = new SessionContext(codec, Side.CLIENT, spec.tun().mtu(), spec.session(), buffers,
-                SessionContext.receiveBuffers(codec, spec.tun().mtu(), 2), new TunWriter(device), counters, new Handler());
+        this.sessions = new SessionContext(codec, Side.CLIENT, spec.mtu(), spec.session(),
+                HubAccess.Secure.DEFAULT_HANDSHAKE_TIMEOUT, buffers, SessionContext.receiveBuffers(codec, spec.mtu(), 2),
+                this::writeToTun, counters, new Handler());
     }
 
     /**
-     * Opens the TUN device and starts connecting to the hub; returns at once. "tunnel up" is logged on connection.
+     * Starts connecting to the hub and returns at once. A legacy client opens its TUN device now; a secure one when
+     * the hub's WELCOME names its address. "tunnel up" is logged when the session is established.
      *
-     * @throws IOException when the TUN device cannot be set up
+     * @throws IOException when a legacy client's TUN device cannot be set up
      */
     public static ClientNode start(ClientSpec spec, TunDriver tun, Transport transport, Codec codec) throws IOException {
         Nodes.checkHeadroom(codec);
-        ClientNode client = new ClientNode(spec, transport, codec, tun.open(spec.tun()));
-        client.run();
+        ClientNode client = new ClientNode(spec, tun, transport, codec);
+        if (spec.auth() instanceof ClientAuth.Legacy(var address)) {
+            client.openDevice(new TunOptions(spec.device(), address, spec.mtu()));
+        }
+        client.connector = Thread.ofVirtual().name("lwt-connect").start(client::connectLoop);
+        Thread.ofVirtual().name("lwt-ticker").start(() -> Nodes.tick(spec.session(), client.closed, client::tick));
         return client;
     }
 
-    private void run() {
-        TunReader.start("lwt-tun-reader", device, buffers, this::fromTun, e -> {
-            if (!closed.get()) {
-                LOG.log(Level.ERROR, "TUN device failed: {0}; stopping", Session.describe(e));
-                close();
-            }
-        });
-        connector = Thread.ofVirtual().name("lwt-connect").start(this::connectLoop);
-        Thread.ofVirtual().name("lwt-ticker").start(() -> Nodes.tick(spec.session(), closed, this::tick));
+    private void openDevice(TunOptions options) throws IOException {
+        TunDevice opened = tun.open(options);
+        device = opened;
+        TunReader.start("lwt-tun-reader", opened, buffers, this::fromTun, e -> stop("TUN device failed: " + Session.describe(e)));
     }
 
-    /** Whether a session to the hub is up now. */
+    private void writeToTun(ByteBuffer[] packets, int count) throws IOException {
+        device.write(packets, count); // one session reads at a time, and only established sessions carry data
+    }
+
+    /** Whether a session to the hub is established now. */
     public boolean isConnected() {
         Session s = session;
-        return s != null && !s.isClosed();
+        return s != null && !s.isClosed() && s.isEstablished();
     }
 
+    /** Waits until the first session is established; false on timeout. */
+    public boolean awaitConnected(Duration timeout) throws InterruptedException {
+        return connected.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** The TUN device's name, or null before the first WELCOME. */
     public String deviceName() {
-        return device.name();
+        TunDevice d = device;
+        return d == null ? null : d.name();
     }
 
     public Counters counters() {
@@ -106,8 +125,6 @@ public final class ClientNode implements TunnelNode {
                 }
                 long start = System.nanoTime();
                 s.start();
-                LOG.log(Level.INFO, "tunnel up: client {0} connected to {1}, device {2} {3} mtu {4}",
-                        spec.name(), s.remoteAddress(), device.name(), spec.tun().address(), String.valueOf(device.mtu()));
                 s.awaitClosed();
                 // only a session that lasted proves the hub healthy; one refused at once keeps backing off
                 boolean lasted = System.nanoTime() - start >= spec.session().timeout().toNanos();
@@ -148,7 +165,7 @@ public final class ClientNode implements TunnelNode {
 
     private boolean fromTun(ByteBuffer packet) {
         Session s = session;
-        if (s == null || s.isClosed()) {
+        if (s == null || s.isClosed() || !s.isEstablished()) {
             counters.drop("not-connected");
             return false;
         }
@@ -156,7 +173,77 @@ public final class ClientNode implements TunnelNode {
         return true;
     }
 
+    private void tunnelUp(Session s) {
+        TunDevice d = device;
+        LOG.log(Level.INFO, "tunnel up: client {0} connected to {1}, device {2} mtu {3}", spec.name(), s.remoteAddress(),
+                d.name(), String.valueOf(d.mtu()));
+        connected.countDown();
+    }
+
     private final class Handler implements Session.Handler {
+        private byte[] clientNonce;
+        /** The address of the first WELCOME; a hub that later assigns another one stops this client. */
+        private IpPrefix assigned;
+        /** The address of the first WELCOME; a hub that later assigns another one stops this client. */
+        @Override
+        public void opened(Session s) {
+            if (spec.auth() instanceof ClientAuth.Legacy) {
+                s.establish(spec.name(), 0);
+                tunnelUp(s);
+            }
+        }
+
+        @Override
+        public void handshake(Session s, byte type, ByteBuffer body) throws IOException {
+            if (!(spec.auth() instanceof ClientAuth.Secure auth)) {
+                throw new ProtocolException(String.format("handshake message 0x%02x on a legacy session", type));
+            }
+            switch (type) {
+                case Messages.CHALLENGE -> {
+                    byte[] serverNonce = Handshake.readChallenge(body);
+                    clientNonce = Handshake.nonce();
+                    s.serverNonce(serverNonce);
+                    Handshake.Hello hello = new Handshake.Hello(clientNonce,
+                            Handshake.clientProof(auth.key(), serverNonce, clientNonce, auth.identity()), auth.identity());
+                    s.sendHandshake(Messages.HELLO, out -> Handshake.writeHello(out, hello));
+                }
+                case Messages.WELCOME -> welcomed(s, auth, Handshake.readWelcome(body));
+                case Messages.REJECT -> {
+                    Handshake.Reject reject = Handshake.readReject(body);
+                    if (reject.reason().permanent) {
+                        stop("the hub refused this client: " + reject.text());
+                    } else {
+                        LOG.log(Level.WARNING, "the hub refused this client for now: {0}", reject.text());
+                    }
+                    s.close("rejected: " + reject.text());
+                }
+                default -> throw new ProtocolException(String.format("unexpected handshake message 0x%02x", type));
+            }
+        }
+
+        private void welcomed(Session s, ClientAuth.Secure auth, Handshake.Welcome welcome) throws IOException {
+            if (clientNonce == null || !Handshake.matches(Handshake.hubProof(auth.key(), s.serverNonce(), clientNonce),
+                    welcome.proof())) {
+                stop("the hub at " + s.remoteAddress() + " could not prove it knows this client's key");
+                return;
+            }
+            if (welcome.mtu() != spec.mtu()) {
+                stop("the hub's mtu is " + welcome.mtu() + " but this client's is " + spec.mtu() + ": set mtu: " + welcome.mtu());
+                return;
+            }
+            TunDevice d = device;
+            if (d == null) {
+                openDevice(new TunOptions(spec.device(), welcome.address(), welcome.mtu()));
+            } else if (!welcome.address().equals(assigned)) {
+                stop("the hub now assigns " + welcome.address() + " instead of " + assigned + "; restart this client");
+                return;
+            }
+            assigned = welcome.address();
+            s.settings(new SessionSettings(welcome.keepalive(), welcome.timeout(), spec.session().sendQueue()));
+            s.establish(auth.identity(), 0);
+            tunnelUp(s);
+        }
+
         @Override
         public void packet(Session from, ByteBuffer packet) throws IOException {
             from.deliverToTun(packet);
@@ -173,6 +260,20 @@ public final class ClientNode implements TunnelNode {
         if (s != null) {
             s.tick(now);
         }
+    }
+
+    /** Stops for good, remembering why; {@code lwt run} then exits non-zero. */
+    private void stop(String reason) {
+        if (!closed.get()) {
+            failure = reason;
+            LOG.log(Level.ERROR, "{0}; stopping", reason);
+            close();
+        }
+    }
+
+    @Override
+    public Optional<String> failure() {
+        return Optional.ofNullable(failure);
     }
 
     @Override
@@ -194,7 +295,10 @@ public final class ClientNode implements TunnelNode {
         if (s != null) {
             s.close("client shutting down");
         }
-        Nodes.closeQuietly(device);
+        TunDevice d = device;
+        if (d != null) {
+            Nodes.closeQuietly(d);
+        }
         LOG.log(Level.INFO, "stopped");
         terminated.countDown();
     }

@@ -1,6 +1,7 @@
 package io.lwt.core;
 
 import io.lwt.api.IpPackets;
+import io.lwt.api.ProtocolException;
 import io.lwt.api.Side;
 import io.lwt.api.codec.Codec;
 import io.lwt.api.routing.Route;
@@ -14,7 +15,9 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -38,15 +41,21 @@ public final class HubNode implements TunnelNode {
     private final Listener listener;
     private final PacketBuffers buffers;
     private final SessionContext sessions;
+    /** Pool addresses by client name; null without a pool. */
+    private final PoolState pool;
     private final Counters counters = new Counters(LOG);
     private final AddressTable addresses = new AddressTable();
     private final Set<Session> live = ConcurrentHashMap.newKeySet();
     private final LongAdder accepted = new LongAdder();
     private final LongAdder refused = new LongAdder();
+    private final LongAdder handshakeFailures = new LongAdder();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile String failure;
     private final CountDownLatch terminated = new CountDownLatch(1);
 
-    private HubNode(HubSpec spec, Codec codec, RoutingPolicy routing, TunDevice device, Listener listener) {
+    private HubNode(HubSpec spec, Codec codec, RoutingPolicy routing, TunDevice device, Listener listener,
+            PoolState pool) {
+        this.pool = pool;
         this.spec = spec;
         this.routing = routing;
         this.device = device;
@@ -54,8 +63,10 @@ public final class HubNode implements TunnelNode {
         this.buffers = new PacketBuffers(spec.tun().mtu());
         // a few more receive buffers than sessions: a closing session returns its buffer a moment after it ends
         BufferPool receiveBuffers = SessionContext.receiveBuffers(codec, spec.tun().mtu(), spec.maxClients() + 16);
-        this.sessions = new SessionContext(codec, Side.SERVER, spec.tun().mtu(), spec.session(), buffers,
-                receiveBuffers, new TunWriter(device), counters, new Handler());
+        Duration handshakeTimeout = spec.access() instanceof HubAccess.Secure secure
+                ? secure.handshakeTimeout() : HubAccess.Secure.DEFAULT_HANDSHAKE_TIMEOUT;
+        this.sessions = new SessionContext(codec, Side.SERVER, spec.tun().mtu(), spec.session(), handshakeTimeout,
+                buffers, receiveBuffers, TunWriter.serialized(device), counters, new Handler());
     }
 
     /**
@@ -66,6 +77,14 @@ public final class HubNode implements TunnelNode {
     public static HubNode start(HubSpec spec, TunDriver tun, Transport transport, Codec codec, RoutingPolicy routing)
             throws IOException {
         Nodes.checkHeadroom(codec);
+        PoolState pool = null;
+        if (spec.access() instanceof HubAccess.Secure secure && secure.pool() != null) {
+            try {
+                pool = new PoolState(secure.pool(), secure.stateFile());
+            } catch (IOException | RuntimeException e) {
+                throw new IOException("cannot read the pool state " + secure.stateFile() + ": " + Session.describe(e), e);
+            }
+        }
         TunDevice device = tun.open(spec.tun());
         Listener listener;
         try {
@@ -74,7 +93,7 @@ public final class HubNode implements TunnelNode {
             Nodes.closeQuietly(device);
             throw new IOException("cannot listen on " + spec.listen() + ": " + Session.describe(e), e);
         }
-        HubNode hub = new HubNode(spec, codec, routing, device, listener);
+        HubNode hub = new HubNode(spec, codec, routing, device, listener, pool);
         hub.run();
         return hub;
     }
@@ -113,6 +132,11 @@ public final class HubNode implements TunnelNode {
         return refused.sum();
     }
 
+    /** Handshakes refused since start (wrong key, unknown name, exhausted pool). */
+    public long handshakeFailures() {
+        return handshakeFailures.sum();
+    }
+
     public Counters counters() {
         return counters;
     }
@@ -136,6 +160,11 @@ public final class HubNode implements TunnelNode {
         // max-clients counts connections, not registered addresses: a client that never sends still takes a place
         if (live.size() >= spec.maxClients()) {
             refuse(connection, "max-clients " + spec.maxClients() + " reached");
+            return;
+        }
+        if (spec.access() instanceof HubAccess.Secure secure
+                && live.stream().filter(s -> !s.isEstablished()).count() >= secure.maxHandshakes()) {
+            refuse(connection, "max-handshakes " + secure.maxHandshakes() + " connections are still in the handshake");
             return;
         }
         ByteBuffer inbound = sessions.receiveBuffers().acquire();
@@ -174,8 +203,37 @@ public final class HubNode implements TunnelNode {
 
     private final class Handler implements Session.Handler {
         @Override
+        public void opened(Session session) {
+            if (spec.access() instanceof HubAccess.Secure) {
+                byte[] nonce = Handshake.nonce();
+                session.serverNonce(nonce);
+                session.sendHandshake(Messages.CHALLENGE, out -> Handshake.writeChallenge(out, nonce));
+            } else {
+                session.establish(null, 0); // legacy: the address is learned from the first packet
+            }
+        }
+
+        @Override
+        public void handshake(Session session, byte type, ByteBuffer body) throws IOException {
+            if (type != Messages.HELLO || !(spec.access() instanceof HubAccess.Secure secure) || session.serverNonce() == null) {
+                throw new ProtocolException(String.format("unexpected handshake message 0x%02x", type));
+            }
+            welcome(session, secure, Handshake.readHello(body));
+        }
+
+        @Override
         public void packet(Session from, ByteBuffer packet) throws IOException {
-            if (from.tunnelAddressUnknown() && !learnAddress(from, packet)) {
+            if (spec.access() instanceof HubAccess.Secure) {
+                if (IpPackets.version(packet) != 4) {
+                    counters.drop("not-ipv4"); // e.g. the router solicitations of a new link: IPv6 is a later issue
+                    return;
+                }
+                if (IpPackets.ipv4Source(packet) != from.source()) {
+                    counters.drop("spoofed-source", from.name() + " sent a packet from "
+                            + IpPackets.ipv4Text(IpPackets.ipv4Source(packet)));
+                    return;
+                }
+            } else if (from.tunnelAddressUnknown() && !learnAddress(from, packet)) {
                 return;
             }
             switch (routing.fromPeer(from, packet, addresses)) {
@@ -191,6 +249,57 @@ public final class HubNode implements TunnelNode {
             addresses.release(session);
             LOG.log(Level.INFO, "session {0} closed: {1}", session.name(), reason);
         }
+    }
+
+    /**
+     * Checks a HELLO and answers WELCOME or REJECT. The same answer for an unknown name and a wrong key, so a
+     * prober learns nothing about which names exist.
+     */
+    private void welcome(Session session, HubAccess.Secure secure, Handshake.Hello hello) throws IOException {
+        HubAccess.ClientEntry client = secure.clients().get(hello.name());
+        if (client == null || !Handshake.matches(
+                Handshake.clientProof(client.key(), session.serverNonce(), hello.clientNonce(), hello.name()), hello.proof())) {
+            reject(session, Handshake.RejectReason.AUTHENTICATION, "unknown client or wrong key",
+                    "authentication failed for '" + printable(hello.name()) + "'");
+            return;
+        }
+        Integer address = client.address() != null ? (Integer) IpPrefixes.ipv4(client.address()) : pool == null ? null
+                : pool.assign(client.name());
+        if (address == null) {
+            reject(session, Handshake.RejectReason.POOL_EXHAUSTED, "the address pool is exhausted",
+                    "no address left in the pool for " + client.name());
+            return;
+        }
+        Session previous = addresses.ownerOf(address);
+        if (previous != null && client.name().equals(previous.identity())) {
+            previous.close("replaced by a new session of " + client.name() + " from " + session.remoteAddress());
+            LOG.log(Level.INFO, "{0} moved from {1} to {2}", client.name(), previous.remoteAddress(), session.remoteAddress());
+        }
+        if (addresses.claim(address, session) != session) {
+            reject(session, Handshake.RejectReason.CONFLICT, "address in use", "address of " + client.name() + " is in use");
+            return;
+        }
+        session.tunnelAddress(client.name() + " " + IpPackets.ipv4Text(address));
+        session.establish(client.name(), address);
+        Handshake.Welcome welcome = new Handshake.Welcome(
+                Handshake.hubProof(client.key(), session.serverNonce(), hello.clientNonce()),
+                IpPrefixes.withLength(address, spec.tun().address().prefixLength()), spec.tun().mtu(),
+                spec.session().keepalive(), spec.session().timeout(), List.of());
+        session.sendHandshake(Messages.WELCOME, out -> Handshake.writeWelcome(out, welcome));
+        LOG.log(Level.INFO, "session {0} authenticated", session.name());
+    }
+
+    private void reject(Session session, Handshake.RejectReason reason, String toClient, String logged) {
+        handshakeFailures.increment();
+        counters.drop("handshake-" + reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+        LOG.log(Level.WARNING, "rejected {0}: {1}", session.remoteAddress(), logged);
+        session.sendLastAndClose(Messages.REJECT, out -> Handshake.writeReject(out, new Handshake.Reject(reason, toClient)),
+                "rejected: " + logged);
+    }
+
+    /** A client-chosen name as it may appear in a log line. */
+    private static String printable(String name) {
+        return name.replaceAll("[^\\p{Graph}]", "?");
     }
 
     /**
@@ -224,9 +333,15 @@ public final class HubNode implements TunnelNode {
 
     private void fail(String what, IOException e) {
         if (!closed.get()) {
-            LOG.log(Level.ERROR, "{0}: {1}; stopping", what, Session.describe(e));
+            failure = what + ": " + Session.describe(e);
+            LOG.log(Level.ERROR, "{0}; stopping", failure);
             close();
         }
+    }
+
+    @Override
+    public Optional<String> failure() {
+        return Optional.ofNullable(failure);
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,8 +22,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class Session implements Peer {
 
-    /** What a node does with a session's traffic and its end. */
+    /** What a node does with a session's handshake, traffic and end. */
     interface Handler {
+        /** The codec is ready: the hub challenges here, a legacy session is established at once. */
+        void opened(Session session) throws IOException;
+
+        /** A handshake message ({@link Messages#CHALLENGE} and the like) before the session is established. */
+        void handshake(Session session, byte type, ByteBuffer body) throws IOException;
+
         /** A packet from the peer at {@code position..limit}; valid only during the call. */
         void packet(Session from, ByteBuffer packet) throws IOException;
 
@@ -56,6 +63,16 @@ final class Session implements Peer {
     private volatile long lastReceivedNanos = System.nanoTime();
     private volatile long lastSentNanos = System.nanoTime();
     private volatile String closeReason;
+    /** Set once the handshake finished; data flows only then. */
+    private volatile boolean established;
+    /** When set, the writer closes the session with this reason once the queue is sent (after a REJECT). */
+    private volatile String closeWhenSent;
+    private volatile SessionSettings settings;
+    private final long openedNanos = System.nanoTime();
+    /** Hub side: the challenge sent, and the identity and source address that the handshake established. */
+    private byte[] serverNonce;
+    private volatile String identity;
+    private volatile int source;
     // Written by one thread each (reader: rx, writer: tx); read only for reporting.
     private long rxPackets;
     private long rxBytes;
@@ -70,6 +87,7 @@ final class Session implements Peer {
         this.sendQueue = new ArrayBlockingQueue<>(context.settings().sendQueue());
         this.remote = connection.remoteAddress();
         this.inbound = inbound;
+        this.settings = context.settings();
     }
 
     /** Starts the reader, which runs the codec's preamble and then starts the writer. */
@@ -101,6 +119,59 @@ final class Session implements Peer {
 
     boolean tunnelAddressUnknown() {
         return tunnelAddress == null;
+    }
+
+    boolean isEstablished() {
+        return established;
+    }
+
+    /** Ends the handshake: data may flow. The hub names the identity and the one source address it allows. */
+    void establish(String identity, int source) {
+        this.identity = identity;
+        this.source = source;
+        this.established = true;
+    }
+
+    String identity() {
+        return identity;
+    }
+
+    /** The source address this peer may send from (hub side, after the handshake). */
+    int source() {
+        return source;
+    }
+
+    byte[] serverNonce() {
+        return serverNonce;
+    }
+
+    void serverNonce(byte[] nonce) {
+        this.serverNonce = nonce;
+    }
+
+    /** Keepalive and timeout as the hub's WELCOME set them, replacing the node's own. */
+    void settings(SessionSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Queues a handshake message, its body written by {@code body}. */
+    void sendHandshake(byte type, java.util.function.Consumer<ByteBuffer> body) {
+        ByteBuffer message = context.packets().acquire();
+        if (message == null) {
+            close("no buffer for the handshake");
+            return;
+        }
+        message.position(PacketBuffers.HEADROOM - 1);
+        message.put(type);
+        body.accept(message);
+        message.limit(message.position()).position(PacketBuffers.HEADROOM - 1);
+        enqueue(message, "queue-full");
+    }
+
+    /** Sends one last handshake message (a REJECT), then closes with {@code reason}. */
+    void sendLastAndClose(byte type, java.util.function.Consumer<ByteBuffer> body, String reason) {
+        closeWhenSent = reason; // before queueing, so the writer cannot miss it
+        sendHandshake(type, body);
     }
 
     boolean isClosed() {
@@ -149,11 +220,14 @@ final class Session implements Peer {
      * queues a keepalive when nothing was sent for the keepalive interval.
      */
     void tick(long nowNanos) {
-        SessionSettings settings = context.settings();
+        SessionSettings settings = this.settings;
         if (closed.get()) {
             return;
         }
-        if (nowNanos - lastReceivedNanos > settings.timeout().toNanos()) {
+        Duration handshakeTimeout = context.handshakeTimeout();
+        if (!established && nowNanos - openedNanos > handshakeTimeout.toNanos()) {
+            close("handshake timeout: not finished within " + Nodes.text(handshakeTimeout));
+        } else if (nowNanos - lastReceivedNanos > settings.timeout().toNanos()) {
             close("timeout: nothing received for " + Nodes.text(settings.timeout()));
         } else if (nowNanos - lastSentNanos >= settings.keepalive().toNanos()) {
             sendKeepalive(nowNanos);
@@ -228,6 +302,7 @@ final class Session implements Peer {
             if (closed.get()) {
                 writer.interrupt();
             }
+            context.handler().opened(this);
             while (!closed.get()) {
                 if (connection.read(inbound) < 0) {
                     close("closed by peer");
@@ -256,11 +331,20 @@ final class Session implements Peer {
         byte type = message.get(start);
         switch (type) {
             case Messages.DATA -> {
+                if (!established) {
+                    throw new ProtocolException("data before the handshake finished");
+                }
                 rxPackets++;
                 rxBytes += end - start - 1;
                 context.handler().packet(this, message.position(start + 1));
             }
             case Messages.KEEPALIVE -> {}
+            case Messages.CHALLENGE, Messages.HELLO, Messages.WELCOME, Messages.REJECT -> {
+                if (established) {
+                    throw new ProtocolException(String.format("handshake message 0x%02x after the handshake", type));
+                }
+                context.handler().handshake(this, type, message.position(start + 1));
+            }
             default -> throw new ProtocolException(String.format("unknown message type 0x%02x", type));
         }
         message.limit(end).position(start);
@@ -305,6 +389,10 @@ final class Session implements Peer {
                 txPackets += packets;
                 txBytes += bytes;
                 n = release(batch, n);
+                String reason = closeWhenSent;
+                if (reason != null && sendQueue.isEmpty()) {
+                    close(reason);
+                }
             }
         } catch (InterruptedException e) {
             // closed

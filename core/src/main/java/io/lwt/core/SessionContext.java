@@ -2,6 +2,7 @@ package io.lwt.core;
 
 import io.lwt.api.Side;
 import io.lwt.api.codec.Codec;
+import java.time.Duration;
 
 /** What all sessions of one node share. */
 record SessionContext(
@@ -9,6 +10,7 @@ record SessionContext(
         Side side,
         int mtu,
         SessionSettings settings,
+        Duration handshakeTimeout,
         PacketBuffers packets,
         BufferPool receiveBuffers,
         TunWriter tun,

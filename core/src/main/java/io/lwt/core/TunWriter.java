@@ -5,22 +5,22 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.locks.ReentrantLock;
 
-/** Serialises writes to a TUN device, which takes one writer at a time, from every session's reader. */
-final class TunWriter {
+/** Where sessions write the packets bound for the node's TUN device. */
+@FunctionalInterface
+interface TunWriter {
 
-    private final TunDevice device;
-    private final ReentrantLock lock = new ReentrantLock();
+    void write(ByteBuffer[] packets, int count) throws IOException;
 
-    TunWriter(TunDevice device) {
-        this.device = device;
-    }
-
-    void write(ByteBuffer[] packets, int count) throws IOException {
-        lock.lock();
-        try {
-            device.write(packets, count);
-        } finally {
-            lock.unlock();
-        }
+    /** Serialises writes from every session's reader, since a TUN device takes one writer at a time. */
+    static TunWriter serialized(TunDevice device) {
+        ReentrantLock lock = new ReentrantLock();
+        return (packets, count) -> {
+            lock.lock();
+            try {
+                device.write(packets, count);
+            } finally {
+                lock.unlock();
+            }
+        };
     }
 }

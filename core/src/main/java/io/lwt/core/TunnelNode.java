@@ -6,6 +6,9 @@ public interface TunnelNode extends AutoCloseable {
     /** Blocks until the node has stopped, by {@link #close()} or by a fatal error. */
     void awaitTermination() throws InterruptedException;
 
+    /** Why the node stopped by itself (e.g. a hub's permanent refusal), or empty while running or after close(). */
+    java.util.Optional<String> failure();
+
     @Override
     void close();
 }

@@ -8,6 +8,7 @@ import io.lwt.api.codec.Codec;
 import io.lwt.api.codec.Framer;
 import io.lwt.api.transport.Connection;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +57,7 @@ class AddressTableTest {
 
     static Session session(int port) {
         SessionContext context = new SessionContext(new NoCodec(), Side.SERVER, 1400, SessionSettings.DEFAULTS,
+                Duration.ofSeconds(10),
                 new PacketBuffers(1400), new BufferPool(16, 1), null, new Counters(System.getLogger("test")), null);
         return new Session(new IdleConnection(port), context, ByteBuffer.allocate(16));
     }

@@ -48,6 +48,16 @@ class InMemoryTunnelTest {
     private final MemoryTun tun = new MemoryTun();
     private final List<AutoCloseable> running = new ArrayList<>();
 
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path temporary;
+
+    private java.nio.file.Path stateFile;
+
+    @org.junit.jupiter.api.BeforeEach
+    void state() {
+        stateFile = temporary.resolve("hub.state");
+    }
+
     @AfterEach
     void stopAll() throws Exception {
         for (AutoCloseable c : running.reversed()) {
@@ -56,19 +66,47 @@ class InMemoryTunnelTest {
     }
 
     private HubNode hub(RoutingPolicy routing, int maxClients, int mtu, int port) throws Exception {
+        return hub(routing, maxClients, mtu, port, secure(null));
+    }
+
+    private HubNode hub(RoutingPolicy routing, int maxClients, int mtu, int port, HubAccess access) throws Exception {
         HubSpec spec = new HubSpec("hub", options("10.0.0.1/24", mtu),
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), port), maxClients, FAST);
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), port), maxClients, FAST, access);
         HubNode hub = HubNode.start(spec, tun, tcp, codec, routing);
         running.add(hub);
         return hub;
+    }
+
+    /** Clients c2..c9 with fixed addresses 10.0.0.2..9 and their keys; plus pool-only clients p1..p3. */
+    private HubAccess.Secure secure(HubAccess.AddressPool pool) {
+        java.util.Map<String, HubAccess.ClientEntry> clients = new java.util.HashMap<>();
+        for (int i = 2; i <= 9; i++) {
+            clients.put("c" + i, new HubAccess.ClientEntry("c" + i, key("c" + i), IpPrefix.parse("10.0.0." + i).address()));
+        }
+        for (int i = 1; i <= 3; i++) {
+            clients.put("p" + i, new HubAccess.ClientEntry("p" + i, key("p" + i), null));
+        }
+        return new HubAccess.Secure(clients, pool, pool == null ? null : stateFile, Duration.ofMillis(500), 4);
+    }
+
+    private static byte[] key(String name) {
+        byte[] key = new byte[32];
+        java.util.Arrays.fill(key, (byte) name.hashCode());
+        return key;
     }
 
     private HubNode hub(RoutingPolicy routing) throws Exception {
         return hub(routing, 10, 1400, 0);
     }
 
+    /** The client with the fixed address {@code address} (10.0.0.N is client cN), with its right key. */
     private ClientNode client(String address, HubNode hub, int mtu) throws Exception {
-        ClientSpec spec = new ClientSpec("c" + address, options(address + "/24", mtu), hub.listenAddress(), FAST);
+        String name = "c" + address.substring(address.lastIndexOf('.') + 1);
+        return client(new ClientAuth.Secure(name, key(name)), hub, mtu);
+    }
+
+    private ClientNode client(ClientAuth auth, HubNode hub, int mtu) throws Exception {
+        ClientSpec spec = new ClientSpec("client", "t" + DEVICES.incrementAndGet(), mtu, hub.listenAddress(), FAST, auth);
         ClientNode client = ClientNode.start(spec, tun, tcp, codec);
         running.add(client);
         return client;
@@ -191,19 +229,87 @@ class InMemoryTunnelTest {
     }
 
     @Test
-    void aSecondConnectionCannotTakeAnAddressInUse() throws Exception {
+    void spoofedSourcesAreDroppedAndCounted() throws Exception {
         HubNode hub = hub(hubRouting());
         ClientNode alice = client("10.0.0.2", hub, 1400);
-        ClientNode mallory = client("10.0.0.66", hub, 1400);
+        ClientNode mallory = client("10.0.0.6", hub, 1400);
+        await("two sessions", () -> alice.isConnected() && mallory.isConnected());
+        device(mallory).inject(udp("10.0.0.2", "10.0.0.1", new byte[4])); // forged: alice's address
+        announce(mallory, "10.0.0.6", hub); // same session, in order: the forged packet was handled before
+        assertEquals(1L, hub.counters().drops().get("spoofed-source"));
+        byte[] toAlice = udp("10.0.0.1", "10.0.0.2", new byte[4]);
+        device(hub).inject(toAlice);
+        assertArrayEquals(toAlice, device(alice).awaitWritten(WAIT), "alice keeps her address");
+        assertNull(device(mallory).awaitWritten(Duration.ZERO));
+    }
+
+    @Test
+    void legacyHubLearnsAddressesAndKeepsTheFirstClaimant() throws Exception {
+        HubNode hub = hub(hubRouting(), 10, 1400, 0, new HubAccess.Legacy());
+        ClientNode alice = client(new ClientAuth.Legacy(IpPrefix.parse("10.0.0.2/24")), hub, 1400);
+        ClientNode mallory = client(new ClientAuth.Legacy(IpPrefix.parse("10.0.0.66/24")), hub, 1400);
         await("two sessions", () -> alice.isConnected() && mallory.isConnected() && hub.sessionCount() == 2);
         announce(alice, "10.0.0.2", hub);
-        device(mallory).inject(udp("10.0.0.2", "10.0.0.1", new byte[4])); // forged: alice's address
+        device(mallory).inject(udp("10.0.0.2", "10.0.0.1", new byte[4]));
         announce(mallory, "10.0.0.66", hub);
         assertEquals(1L, hub.counters().drops().get("address-taken"));
         byte[] toAlice = udp("10.0.0.1", "10.0.0.2", new byte[4]);
         device(hub).inject(toAlice);
         assertArrayEquals(toAlice, device(alice).awaitWritten(WAIT), "alice keeps her address");
-        assertNull(device(mallory).awaitWritten(Duration.ZERO));
+    }
+
+    @Test
+    void wrongKeyIsRefusedAndTheClientStopsTrying() throws Exception {
+        HubNode hub = hub(hubRouting());
+        ClientNode alice = client("10.0.0.2", hub, 1400);
+        ClientNode impostor = client(new ClientAuth.Secure("c3", key("someone else")), hub, 1400);
+        impostor.awaitTermination();
+        assertEquals("the hub refused this client: unknown client or wrong key", impostor.failure().orElseThrow());
+        assertEquals(1, hub.handshakeFailures());
+        assertNull(impostor.deviceName(), "no TUN device without a WELCOME");
+        await("alice", alice::isConnected);
+        announce(alice, "10.0.0.2", hub);
+    }
+
+    @Test
+    void poolAddressesAreStableAcrossHubRestartsAndRunOut() throws Exception {
+        HubAccess.Secure access = secure(HubAccess.AddressPool.parse("10.0.0.100-10.0.0.101"));
+        HubNode first = hub(hubRouting(), 10, 1400, 0, access);
+        int port = first.listenAddress().getPort();
+        ClientNode p2 = client(new ClientAuth.Secure("p2", key("p2")), first, 1400);
+        await("p2", p2::isConnected);
+        ClientNode p1 = client(new ClientAuth.Secure("p1", key("p1")), first, 1400);
+        await("p1", p1::isConnected);
+        assertEquals("10.0.0.100/24", device(p2).options().address().toString(), "first come, first served");
+        assertEquals("10.0.0.101/24", device(p1).options().address().toString());
+        ClientNode p3 = client(new ClientAuth.Secure("p3", key("p3")), first, 1400);
+        await("p3 refused", () -> first.counters().drops().getOrDefault("handshake-pool-exhausted", 0L) > 0);
+        assertNull(p3.deviceName());
+        for (AutoCloseable c : running) {
+            c.close();
+        }
+        running.clear();
+        HubNode second = hub(hubRouting(), 10, 1400, port, access);
+        ClientNode p1Again = client(new ClientAuth.Secure("p1", key("p1")), second, 1400);
+        await("p1 again", p1Again::isConnected);
+        assertEquals("10.0.0.101/24", device(p1Again).options().address().toString(), "kept across the restart");
+    }
+
+    @Test
+    void dataBeforeTheHandshakeClosesTheSession() throws Exception {
+        HubNode hub = hub(hubRouting());
+        try (Socket early = new Socket(hub.listenAddress().getAddress(), hub.listenAddress().getPort())) {
+            byte[] packet = udp("10.0.0.2", "10.0.0.1", new byte[4]);
+            java.nio.ByteBuffer frame = java.nio.ByteBuffer.allocate(5 + packet.length).putInt(1 + packet.length)
+                    .put((byte) 1).put(packet);
+            early.getOutputStream().write(frame.array());
+            InputStream in = early.getInputStream();
+            while (in.read() >= 0) {
+                // the challenge, then end of stream
+            }
+        }
+        await("session gone", () -> hub.sessionCount() == 0);
+        assertNull(device(hub).awaitWritten(Duration.ZERO), "nothing reached the hub's TUN");
     }
 
     @Test
@@ -215,10 +321,10 @@ class InMemoryTunnelTest {
             InputStream in = silent.getInputStream();
             int b;
             do {
-                b = in.read(); // keepalives arrive until the hub gives up
+                b = in.read(); // the challenge arrives, then the hub gives up
             } while (b >= 0);
             Duration took = Duration.ofNanos(System.nanoTime() - start);
-            assertTrue(took.compareTo(FAST.timeout().plusSeconds(1)) < 0, "closed after " + took);
+            assertTrue(took.compareTo(Duration.ofMillis(500).plusSeconds(1)) < 0, "closed by the handshake timeout after " + took);
             await("session freed", () -> hub.sessionCount() == 0);
         }
     }
@@ -233,7 +339,8 @@ class InMemoryTunnelTest {
             OutputStream out = evil.getOutputStream();
             out.write(new byte[] {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 1, 2, 3}); // length 2 GiB
             out.flush();
-            assertEquals(-1, evil.getInputStream().read(), "hub closes the offender");
+            evil.setSoTimeout(10_000); // a hub that kept the offender would make this throw, not hang
+            evil.getInputStream().readAllBytes(); // the challenge, then end of stream: the hub closed the offender
         }
         await("offender gone", () -> hub.sessionCount() == 1);
         assertTrue(alice.isConnected());
@@ -247,6 +354,7 @@ class InMemoryTunnelTest {
         ClientNode alice = client("10.0.0.2", first, 1400);
         await("session", alice::isConnected);
         MemoryTun.Device aliceDevice = device(alice);
+        running.remove(first);
         first.close();
         await("disconnect noticed", () -> !alice.isConnected());
         HubNode second = hub(hubRouting(), 10, 1400, port);

@@ -90,7 +90,7 @@ class EndToEndTest {
             net.announceClients();
             long start = System.nanoTime();
             net.ns("alice").exec("ip", "link", "set", "veth0", "down").orThrow(); // silence without a FIN
-            String closed = net.node("hub").awaitLine(l -> l.contains("session 10.0.0.2") && l.contains("closed: timeout"),
+            String closed = net.node("hub").awaitLine(l -> l.contains("session alice") && l.contains("closed: timeout"),
                     WAIT, "timeout of alice's session");
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             assertTrue(took.compareTo(Duration.ofSeconds(3 + 2)) < 0, "detected after " + took + ": " + closed);
@@ -103,7 +103,7 @@ class EndToEndTest {
         try (TunnelNetwork net = TunnelNetwork.create(TunnelNetwork.Options.defaults(), "alice", "bob").startAll()) {
             net.announceClients();
             net.node("alice").process().destroyForcibly();
-            net.node("hub").awaitLine(l -> l.contains("session 10.0.0.2") && l.contains("closed:"), Duration.ofSeconds(3 + 2),
+            net.node("hub").awaitLine(l -> l.contains("session alice") && l.contains("closed:"), Duration.ofSeconds(3 + 2),
                     "alice's session freed");
         }
     }
@@ -139,7 +139,7 @@ class EndToEndTest {
     void startUpErrorsAreOneClearLine() throws Exception {
         try (Netns ns = Netns.create("err")) {
             Path file = Files.createTempFile("lwt", ".yaml");
-            Files.writeString(file, "role: client\nconnect: 127.0.0.1:9\naddress: 10.0.0.2/24\ndevice: lo\n");
+            Files.writeString(file, "role: hub\nlisten: 127.0.0.1:9000\naddress: 10.0.0.1/24\ndevice: lo\n");
             Netns.Result run = ns.exec(TunnelNetwork.LWT.toString(), "run", file.toString());
             assertEquals(1, run.exitCode());
             assertEquals("lwt: cannot create TUN device lo: the name is in use by a device that is not a TUN device",
@@ -160,6 +160,71 @@ class EndToEndTest {
         assertTrue(output.matches("(?s).*rtt min/avg/max [\\d.]+/[\\d.]+/[\\d.]+ ms.*"), output);
         assertTrue(output.matches("(?s).*through the hub: \\d+ Mbit/s.*tunnel/raw = [\\d.]+.*"), output);
         System.out.println(output);
+    }
+
+    @Test
+    void wrongKeyIsRefusedWithOneLineOnBothSides() throws Exception {
+        try (TunnelNetwork net = TunnelNetwork.create(TunnelNetwork.Options.defaults(), "alice", "bob", "eve")) {
+            net.start("hub");
+            net.start("alice");
+            net.start("bob");
+            Path impostor = net.directory().resolve("eve.yaml");
+            Files.writeString(impostor, "name: eve\nrole: client\nconnect: 10.99.3.1:9000\nidentity: alice\nkey: file:forged.key\n");
+            Files.writeString(net.directory().resolve("forged.key"), TunnelNetwork.key());
+            Netns.Running eve = net.startWithoutWaiting("eve", impostor);
+            assertTrue(eve.process().waitFor(30, TimeUnit.SECONDS), "a permanent refusal stops the client");
+            assertEquals(1, eve.process().exitValue(), eve.log());
+            assertTrue(eve.log().strip().endsWith("lwt: the hub refused this client: unknown client or wrong key"), eve.log());
+            net.node("hub").awaitLine(l -> l.contains("rejected /10.99.3.2") && l.contains("authentication failed for 'alice'"),
+                    WAIT, "the hub's line");
+            assertTrue(net.ping("alice", "bob").ok(), "alice keeps her session and address: " + net.logs());
+        }
+    }
+
+    @Test
+    void spoofedSourceAddressesAreDropped() throws Exception {
+        try (TunnelNetwork net = TunnelNetwork.create(TunnelNetwork.Options.defaults(), "alice", "bob").startAll()) {
+            assertTrue(net.ping("alice", "bob").ok(), net.logs());
+            net.ns("alice").exec("ip", "addr", "add", "10.0.0.50/24", "dev", "lwt0").orThrow();
+            assertFalse(net.ping("alice", "bob", "-I", "10.0.0.50").ok(), "a forged source must not get through");
+            net.node("hub").awaitLine(l -> l.contains("dropped packet (spoofed-source)") && l.contains("10.0.0.50"),
+                    WAIT, "the drop, logged");
+            assertTrue(net.ping("alice", "bob").ok(), "her own address still works");
+        }
+    }
+
+    @Test
+    void clientsComeBackByThemselvesAfterAHubRestart() throws Exception {
+        try (TunnelNetwork net = TunnelNetwork.create(TunnelNetwork.Options.defaults(), "alice", "bob").startAll()) {
+            assertTrue(net.ping("alice", "bob").ok(), net.logs());
+            assertEquals(0, net.node("hub").terminate(WAIT));
+            long restart = System.nanoTime();
+            net.start("hub");
+            for (String client : List.of("alice", "bob")) {
+                net.node(client).awaitLines(l -> l.contains("tunnel up"), 2, WAIT, client + " back");
+            }
+            System.out.printf("clients back %d ms after the hub restarted%n",
+                    Duration.ofNanos(System.nanoTime() - restart).toMillis());
+            assertTrue(net.ping("alice", "bob").ok(), net.logs());
+            assertTrue(net.ns("alice").exec("ip", "-o", "addr", "show", "dev", "lwt0").output().contains("10.0.0.2/24"),
+                    "the same address, on the same device");
+        }
+    }
+
+    @Test
+    void frozenClientIsDroppedAndComesBackWhenThawed() throws Exception {
+        try (TunnelNetwork net = TunnelNetwork.create(TunnelNetwork.Options.defaults(), "alice", "bob").startAll()) {
+            long pid = net.node("alice").pid();
+            net.ns("hub").exec("kill", "-STOP", Long.toString(pid)).orThrow();
+            try {
+                net.node("hub").awaitLine(l -> l.contains("session alice") && l.contains("closed: timeout"),
+                        Duration.ofSeconds(3 + 2), "the frozen client dropped within the timeout");
+            } finally {
+                net.ns("hub").exec("kill", "-CONT", Long.toString(pid)).orThrow();
+            }
+            net.node("hub").awaitLines(l -> l.contains("session alice") && l.contains("authenticated"), 2, WAIT, "alice back");
+            assertTrue(net.ping("alice", "bob").ok(), net.logs());
+        }
     }
 
     private static void awaitListening(Netns ns, int port) throws InterruptedException {

@@ -75,12 +75,15 @@ final class TunnelNetwork implements AutoCloseable {
                     """.formatted(options.mtu(), options.keepalive(), options.timeout(), options.routing(),
                     options.maxClients()));
             for (int i = 1; i <= clientNames.length; i++) {
+                String client = clientNames[i - 1];
+                Files.writeString(dir.resolve(client + ".key"), key());
                 yaml.append("""
                           %s:
                             role: client
                             connect: 10.99.%d.1:9000
-                            address: 10.0.0.%d/24
-                        """.formatted(clientNames[i - 1], i, i + 1));
+                            key: file:%s.key
+                            address: 10.0.0.%d
+                        """.formatted(client, i, client, i + 1));
             }
             Path topology = dir.resolve("lwt.yaml");
             Files.writeString(topology, yaml);
@@ -96,6 +99,12 @@ final class TunnelNetwork implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    static String key() {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        return java.util.Base64.getEncoder().encodeToString(key);
     }
 
     /** Starts the hub and every client, each awaited until it logs "tunnel up". */
@@ -115,8 +124,13 @@ final class TunnelNetwork implements AutoCloseable {
     }
 
     Netns.Running startWithoutWaiting(String node) {
+        return startWithoutWaiting(node, topology);
+    }
+
+    /** Starts a node from another file, e.g. a client with a key the hub does not know. */
+    Netns.Running startWithoutWaiting(String node, Path file) {
         Netns.Running running = ns(node).start(
-                List.of(LWT.toString(), "run", topology.toString(), "--node", node), dir.resolve(node + ".log"));
+                List.of(LWT.toString(), "run", file.toString(), "--node", node), dir.resolve(node + ".log"));
         nodes.put(node, running);
         return running;
     }

@@ -22,7 +22,8 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            Topology topology = Topology.parse(YamlConfig.read(file));
+            Topology topology = Topology.parse(YamlConfig.read(file), Topology.baseDir(file));
+            topology.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
             Providers providers = Providers.discover();
             for (Topology.NodeDefinition node : topology.nodes().values()) {
                 NodePlugins.of(node, providers);

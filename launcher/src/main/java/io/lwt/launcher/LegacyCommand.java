@@ -121,9 +121,9 @@ final class LegacyCommand implements Callable<Integer> {
             if (generate != null) {
                 return writeExamples(out);
             }
-            Topology.NodeDefinition node = configFile != null ? definition(YamlConfig.read(configFile), err)
-                    : Topology.parse(fromFlags()).select(null, null);
-            return RunCommand.run(node, System.Logger.Level.INFO, err);
+            Topology topology = configFile != null ? topology(YamlConfig.read(configFile), err)
+                    : Topology.parse(fromFlags(), Path.of(""));
+            return RunCommand.run(topology.select(null, null), topology.warnings(), System.Logger.Level.INFO, err);
         } catch (ConfigException e) {
             return Cli.fail(err, e);
         } catch (IOException e) {
@@ -135,6 +135,7 @@ final class LegacyCommand implements Callable<Integer> {
         Config.Builder node = Config.builder("", Config.Location.of("command line"));
         boolean server = mode.equals("server");
         node.put("role", server ? "hub" : mode.equals("client") ? "client" : mode)
+                .put("protocol", "legacy")
                 .put("address", tunnel)
                 .put("mtu", Integer.toString(mtu))
                 .put("send-queue", Integer.toString(sendQueue));
@@ -150,7 +151,11 @@ final class LegacyCommand implements Callable<Integer> {
 
     /** The node that the original's JSON config describes; unsupported keys are reported to {@code err}. */
     static Topology.NodeDefinition definition(Config json, PrintWriter err) {
-        return Topology.parse(fromJson(json, err)).select(null, null);
+        return topology(json, err).select(null, null);
+    }
+
+    private static Topology topology(Config json, PrintWriter err) {
+        return Topology.parse(fromJson(json, err), Path.of(""));
     }
 
     /** Maps the original's JSON keys onto node keys, keeping each value's location in the JSON file. */
@@ -160,6 +165,7 @@ final class LegacyCommand implements Callable<Integer> {
         boolean server = mode.equals("server");
         node.put("role", new ConfigValue.Scalar(server ? "hub" : mode.equals("client") ? "client" : mode,
                 json.locationOf("mode")));
+        node.put("protocol", "legacy"); // the original's peers speak no handshake
         for (String key : json.keys()) {
             String mapped = JSON_KEYS.get(key);
             if (mapped == null) {

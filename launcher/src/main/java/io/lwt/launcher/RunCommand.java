@@ -6,6 +6,7 @@ import io.lwt.core.TunnelNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,32 +51,41 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            Topology.NodeDefinition definition = Topology.parse(YamlConfig.read(file)).select(node, Config.Location.of(file.toString()));
-            return run(definition, logLevel.level, spec.commandLine().getErr());
+            Topology topology = Topology.parse(YamlConfig.read(file), Topology.baseDir(file));
+            Topology.NodeDefinition definition = topology.select(node, Config.Location.of(file.toString()));
+            return run(definition, topology.warnings(), logLevel.level, spec.commandLine().getErr());
         } catch (ConfigException e) {
             return Cli.fail(spec.commandLine().getErr(), e);
         }
     }
 
     /** Starts a node, stops it on SIGINT/SIGTERM, and waits. Shared with the original program's front end. */
-    static int run(Topology.NodeDefinition definition, System.Logger.Level level, PrintWriter err) {
+    static int run(Topology.NodeDefinition definition, List<String> warnings, System.Logger.Level level, PrintWriter err) {
         LineLoggerFinder.configure(definition.name(), level);
+        System.Logger log = System.getLogger(RunCommand.class.getName());
+        warnings.forEach(w -> log.log(System.Logger.Level.WARNING, w));
         TunnelNode running;
         try {
             running = NodePlugins.of(definition, Providers.discover()).start(definition);
         } catch (ConfigException | IOException | IllegalStateException | IllegalArgumentException e) {
             return Cli.fail(err, e);
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Thread stopOnSignal = new Thread(() -> {
             running.close();
             // A signal would make the JVM exit with 128+signal; a node that closed cleanly exits 0.
             Runtime.getRuntime().halt(0);
-        }, "lwt-shutdown"));
+        }, "lwt-shutdown");
+        Runtime.getRuntime().addShutdownHook(stopOnSignal);
         try {
             running.awaitTermination();
         } catch (InterruptedException e) {
             running.close();
         }
-        return 0;
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopOnSignal); // stopped by itself: exit with its own code
+        } catch (IllegalStateException signalled) {
+            // already shutting down on a signal: the hook decides the exit code
+        }
+        return running.failure().map(reason -> Cli.fail(err, new IllegalStateException(reason))).orElse(0);
     }
 }

@@ -5,10 +5,14 @@ import io.lwt.api.ConfigException;
 import io.lwt.api.ConfigValue;
 import io.lwt.api.IpPrefix;
 import io.lwt.api.tun.TunOptions;
+import io.lwt.core.ClientAuth;
 import io.lwt.core.ClientSpec;
+import io.lwt.core.HubAccess;
 import io.lwt.core.HubSpec;
 import io.lwt.core.SessionSettings;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,46 +26,64 @@ import java.util.stream.Stream;
  * A topology file: one node, or named nodes under {@code nodes:} that inherit {@code defaults:}. Parsing checks
  * everything a node needs except what only a running system can tell (devices, sockets).
  */
-record Topology(Map<String, NodeDefinition> nodes) {
+record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
 
     static final int DEFAULT_MTU = 1400;
     static final int DEFAULT_PORT = 9000;
 
     private static final Set<String> COMMON = Set.of("role", "address", "mtu", "device", "keepalive", "timeout",
-            "send-queue", "tun", "transport", "codec");
-    private static final Set<String> HUB_ONLY = Set.of("listen", "max-clients", "routing");
-    private static final Set<String> CLIENT_ONLY = Set.of("connect");
+            "send-queue", "tun", "transport", "codec", "protocol");
+    private static final Set<String> HUB_ONLY = Set.of("listen", "max-clients", "routing", "clients", "pool", "state",
+            "handshake-timeout", "max-handshakes");
+    private static final Set<String> CLIENT_ONLY = Set.of("connect", "key", "identity");
+    private static final Set<String> CLIENT_ENTRY = Set.of("key", "address");
     private static final Set<String> ALL = union(COMMON, HUB_ONLY, CLIENT_ONLY);
 
     /** A hub or a client: its core spec and the plugins it uses. */
     record NodeDefinition(String name, Object spec, Selection tun, Selection transport, Selection codec,
-            Selection routing) {
+            Selection routing, Config config) {
 
         boolean isHub() {
             return spec instanceof HubSpec;
         }
     }
 
-    static Topology parse(Config root) {
+    /** The directory relative paths in a topology file are resolved against: the file's own. */
+    static Path baseDir(Path file) {
+        return file.toAbsolutePath().getParent();
+    }
+
+    /** Parses a topology; {@code baseDir} resolves relative paths (key files, the pool state). */
+    static Topology parse(Config root, Path baseDir) {
+        List<String> warnings = new ArrayList<>();
+        Map<String, Config> configs = new LinkedHashMap<>();
         if (!root.has("nodes")) {
             root.requireOnly(union(ALL, Set.of("name")));
-            String name = root.string("name", root.string("role", "node"));
-            return new Topology(Map.of(name, node(name, root)));
+            configs.put(root.string("name", root.string("role", "node")), root);
+        } else {
+            root.requireOnly(Set.of("defaults", "nodes"));
+            Config defaults = root.section("defaults").orElse(Config.empty("defaults", root.location()));
+            defaults.requireOnly(ALL);
+            Config nodes = root.section("nodes").orElseThrow();
+            if (nodes.keys().isEmpty()) {
+                throw new ConfigException(nodes.location(), "nodes: no nodes are defined");
+            }
+            for (String name : nodes.keys()) {
+                Config node = nodes.section(name).orElseThrow(() -> nodes.error(name, "expected the node's settings"));
+                configs.put(name, inherit(defaults, node));
+            }
         }
-        root.requireOnly(Set.of("defaults", "nodes"));
-        Config defaults = root.section("defaults").orElse(Config.empty("defaults", root.location()));
-        defaults.requireOnly(ALL);
-        Config nodes = root.section("nodes").orElseThrow();
-        if (nodes.keys().isEmpty()) {
-            throw new ConfigException(nodes.location(), "nodes: no nodes are defined");
-        }
+        // clients first: a hub in the same file accepts every client defined there, with its key
+        Map<String, NodeDefinition> clients = new LinkedHashMap<>();
+        configs.forEach((name, node) -> {
+            if (role(node).equals("client")) {
+                clients.put(name, client(name, node, baseDir, warnings));
+            }
+        });
         Map<String, NodeDefinition> parsed = new LinkedHashMap<>();
-        for (String name : nodes.keys()) {
-            Config node = nodes.section(name)
-                    .orElseThrow(() -> nodes.error(name, "expected the node's settings"));
-            parsed.put(name, node(name, inherit(defaults, node)));
-        }
-        return new Topology(parsed);
+        configs.forEach((name, node) -> parsed.put(name,
+                clients.containsKey(name) ? clients.get(name) : hub(name, node, baseDir, warnings, clients.values())));
+        return new Topology(parsed, List.copyOf(warnings));
     }
 
     /** The node's own keys over the defaults that apply to its role; each value keeps its own location. */
@@ -87,7 +109,8 @@ record Topology(Map<String, NodeDefinition> nodes) {
         };
     }
 
-    private static NodeDefinition node(String name, Config node) {
+    /** The node's role, after checking that every key belongs to it. */
+    private static String role(Config node) {
         String role = node.requireString("role");
         Set<String> allowed = roleKeys(role);
         if (allowed == ALL) {
@@ -99,23 +122,110 @@ record Topology(Map<String, NodeDefinition> nodes) {
                         : node.error(key, "unknown key" + Config.closest(key, allowed).map(k -> " (did you mean '" + k + "'?)").orElse(""));
             }
         }
-        TunOptions tun = checked(node, "device", () -> new TunOptions(node.string("device").orElse(null),
-                parse(node, "address", IpPrefix::parse), node.integer("mtu", DEFAULT_MTU, TunOptions.MIN_MTU, TunOptions.MAX_MTU)));
-        SessionSettings session = checked(node, "timeout", () -> new SessionSettings(
+        return role;
+    }
+
+    private static boolean legacy(Config node) {
+        String protocol = node.string("protocol", "secure");
+        return switch (protocol) {
+            case "secure" -> false;
+            case "legacy" -> true;
+            default -> throw node.error("protocol", "expected secure or legacy, got '" + protocol + "'");
+        };
+    }
+
+    private static int mtu(Config node) {
+        return node.integer("mtu", DEFAULT_MTU, TunOptions.MIN_MTU, TunOptions.MAX_MTU);
+    }
+
+    private static SessionSettings session(Config node) {
+        return checked(node, "timeout", () -> new SessionSettings(
                 node.duration("keepalive", SessionSettings.DEFAULT_KEEPALIVE),
                 node.duration("timeout", SessionSettings.DEFAULT_TIMEOUT),
                 node.integer("send-queue", SessionSettings.DEFAULT_SEND_QUEUE, 1, 1 << 20)));
-        Selection tunDriver = selection(node, "tun", "linux");
-        Selection transport = selection(node, "transport", "tcp");
-        Selection codec = selection(node, "codec", "length-prefix");
-        if (role.equals("hub")) {
-            InetSocketAddress listen = parse(node, "listen", text -> socketAddress(text, false));
-            int maxClients = node.integer("max-clients", HubSpec.DEFAULT_MAX_CLIENTS, 1, 1_000_000);
-            return new NodeDefinition(name, new HubSpec(name, tun, listen, maxClients, session), tunDriver, transport,
-                    codec, selection(node, "routing", "hub"));
-        }
+    }
+
+    private static NodeDefinition client(String name, Config node, Path baseDir, List<String> warnings) {
         InetSocketAddress hub = parse(node, "connect", text -> socketAddress(text, true));
-        return new NodeDefinition(name, new ClientSpec(name, tun, hub, session), tunDriver, transport, codec, null);
+        ClientAuth auth;
+        if (legacy(node)) {
+            auth = new ClientAuth.Legacy(parse(node, "address", IpPrefix::parse));
+            warnings.add(node.locationOf("protocol") + ": " + node.qualified("protocol")
+                    + ": legacy: no authentication, the address is this node's own claim");
+        } else {
+            if (node.has("address")) {
+                parse(node, "address", IpPrefix::parse); // the hub's fixed assignment; validated here, used by the hub
+            }
+            auth = checked(node, "identity", () -> new ClientAuth.Secure(node.string("identity", name),
+                    Keys.read(node, "key", baseDir, warnings)));
+        }
+        String device = node.string("device").orElse(null);
+        checked(node, "device", () -> new TunOptions(device, IpPrefix.parse("0.0.0.0/0"), mtu(node)));
+        ClientSpec spec = checked(node, "mtu", () -> new ClientSpec(name, device, mtu(node), hub, session(node), auth));
+        return new NodeDefinition(name, spec, selection(node, "tun", "linux"), selection(node, "transport", "tcp"),
+                selection(node, "codec", "length-prefix"), null, node);
+    }
+
+    private static NodeDefinition hub(String name, Config node, Path baseDir, List<String> warnings,
+            Iterable<NodeDefinition> clientsInFile) {
+        TunOptions tun = checked(node, "device", () -> new TunOptions(node.string("device").orElse(null),
+                parse(node, "address", IpPrefix::parse), mtu(node)));
+        InetSocketAddress listen = parse(node, "listen", text -> socketAddress(text, false));
+        int maxClients = node.integer("max-clients", HubSpec.DEFAULT_MAX_CLIENTS, 1, 1_000_000);
+        HubAccess access;
+        if (legacy(node)) {
+            access = new HubAccess.Legacy();
+            warnings.add(node.locationOf("protocol") + ": " + node.qualified("protocol")
+                    + ": legacy: anyone who reaches the hub can join and claim an unused address");
+        } else {
+            access = secureAccess(name, node, baseDir, warnings, clientsInFile);
+        }
+        HubSpec spec = new HubSpec(name, tun, listen, maxClients, session(node), access);
+        return new NodeDefinition(name, spec, selection(node, "tun", "linux"), selection(node, "transport", "tcp"),
+                selection(node, "codec", "length-prefix"), selection(node, "routing", "hub"), node);
+    }
+
+    /** The hub's clients: its own {@code clients:} entries and every secure client node of the same file. */
+    private static HubAccess.Secure secureAccess(String name, Config node, Path baseDir, List<String> warnings,
+            Iterable<NodeDefinition> clientsInFile) {
+        HubAccess.AddressPool pool = node.has("pool") ? parse(node, "pool", HubAccess.AddressPool::parse) : null;
+        Map<String, HubAccess.ClientEntry> clients = new LinkedHashMap<>();
+        Map<InetAddress, String> fixed = new java.util.HashMap<>();
+        Config listed = node.section("clients").orElse(Config.empty(node.qualified("clients"), node.location()));
+        for (String client : listed.keys()) {
+            Config entry = listed.section(client).orElseThrow(() -> listed.error(client, "expected key: and address:"));
+            entry.requireOnly(CLIENT_ENTRY);
+            add(clients, fixed, pool, entry, new HubAccess.ClientEntry(client, Keys.read(entry, "key", baseDir, warnings),
+                    entry.has("address") ? parse(entry, "address", IpPrefix::parse).address() : null), "address");
+        }
+        for (NodeDefinition definition : clientsInFile) {
+            if (((ClientSpec) definition.spec()).auth() instanceof ClientAuth.Secure secure) {
+                Config config = definition.config();
+                InetAddress address = config.has("address") ? IpPrefix.parse(config.requireString("address")).address() : null;
+                if (clients.containsKey(secure.identity())) {
+                    throw config.error("identity", "client " + secure.identity() + " is defined twice");
+                }
+                add(clients, fixed, pool, config, new HubAccess.ClientEntry(secure.identity(), secure.key(), address), "address");
+            }
+        }
+        Path state = baseDir.resolve(node.string("state", name + "-pool.state"));
+        return checked(node, "pool", () -> new HubAccess.Secure(clients, pool, state,
+                node.duration("handshake-timeout", HubAccess.Secure.DEFAULT_HANDSHAKE_TIMEOUT),
+                node.integer("max-handshakes", HubAccess.Secure.DEFAULT_MAX_HANDSHAKES, 1, 1_000_000)));
+    }
+
+    private static void add(Map<String, HubAccess.ClientEntry> clients, Map<InetAddress, String> fixed,
+            HubAccess.AddressPool pool, Config where, HubAccess.ClientEntry entry, String addressKey) {
+        if (entry.address() != null) {
+            String other = fixed.putIfAbsent(entry.address(), entry.name());
+            if (other != null) {
+                throw where.error(addressKey, entry.address().getHostAddress() + " is already the address of " + other);
+            }
+            if (pool != null && pool.contains(entry.address())) {
+                throw where.error(addressKey, entry.address().getHostAddress() + " lies inside the pool");
+            }
+        }
+        clients.put(entry.name(), entry);
     }
 
     /** Reads a required key with a parser whose IllegalArgumentException becomes an error at the value. */

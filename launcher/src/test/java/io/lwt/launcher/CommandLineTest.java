@@ -32,7 +32,7 @@ class CommandLineTest {
     @Test
     void versionAndHelpOnEveryCommand() {
         assertEquals("lwt 0.1.0-SNAPSHOT", lwt("--version").out().strip());
-        for (String command : new String[] {"run", "check", "plugins", "init", "demo"}) {
+        for (String command : new String[] {"run", "check", "plugins", "init", "keygen", "demo"}) {
             Outcome help = lwt(command, "--help");
             assertEquals(0, help.exit(), command);
             assertTrue(help.out().startsWith("Usage: lwt " + command), help.out());
@@ -47,6 +47,8 @@ class CommandLineTest {
         Outcome check = lwt("check", file.toString());
         assertEquals(0, check.exit(), check.err());
         assertEquals(file + ": ok (3 nodes: hub, alice, bob)", check.out().strip());
+        assertEquals("", check.err(), "keys are in files: no warning");
+        assertTrue(Files.exists(dir.resolve("alice.key")) && Files.exists(dir.resolve("bob.key")));
         Outcome again = lwt("init", dir.toString());
         assertEquals(1, again.exit());
         assertEquals("lwt: " + file + " exists; not overwriting it", again.err().strip());
@@ -95,7 +97,9 @@ class CommandLineTest {
         Topology.NodeDefinition node = LegacyCommand.definition(YamlConfig.read(json), new PrintWriter(err, true));
         ClientSpec client = (ClientSpec) node.spec();
         assertEquals("192.0.2.1", client.hub().getAddress().getHostAddress());
-        assertEquals(1300, client.tun().mtu());
+        assertEquals(1300, client.mtu());
+        assertEquals("10.0.0.2/24", ((io.lwt.core.ClientAuth.Legacy) client.auth()).address().toString(),
+                "the original's clients speak no handshake");
         assertEquals(Duration.ofSeconds(40), client.session().timeout());
         assertEquals(Duration.ofSeconds(5), client.session().keepalive());
         assertEquals(200, client.session().sendQueue());
@@ -122,5 +126,12 @@ class CommandLineTest {
                 new PrintWriter(err));
         assertFalse(client.isHub());
         assertEquals("", err.toString());
+    }
+
+    @Test
+    void keygenPrintsAFreshKey() {
+        String first = lwt("keygen").out().strip();
+        assertEquals(32, java.util.Base64.getDecoder().decode(first).length);
+        assertFalse(first.equals(lwt("keygen").out().strip()));
     }
 }

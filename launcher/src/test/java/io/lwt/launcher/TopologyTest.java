@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lwt.api.ConfigException;
+import io.lwt.core.ClientAuth;
 import io.lwt.core.ClientSpec;
+import io.lwt.core.HubAccess;
 import io.lwt.core.HubSpec;
 import java.time.Duration;
 import java.util.List;
@@ -17,8 +19,11 @@ class TopologyTest {
     /** The real discovery: the built-in plugins are on the test's module path. */
     static final Providers BUILT_INS = Providers.discover();
 
+    /** An inline key: fine in tests, warned about by lwt check. */
+    static final String KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+
     private static Topology parse(String yaml) {
-        return Topology.parse(YamlConfig.parse(yaml, "t.yaml"));
+        return Topology.parse(YamlConfig.parse(yaml, "t.yaml"), java.nio.file.Path.of("."));
     }
 
     private static String error(String yaml) {
@@ -35,22 +40,58 @@ class TopologyTest {
                   max-clients: 3
                 nodes:
                   hub: {role: hub, listen: "0.0.0.0:9000", address: 10.0.0.1/24}
-                  alice: {role: client, connect: "hub.example:9000", address: 10.0.0.2/24, mtu: 1400}
+                  alice: {role: client, connect: "hub.example:9000", address: 10.0.0.2/24, mtu: 1400, key: AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=}
                 """);
         HubSpec hub = (HubSpec) t.nodes().get("hub").spec();
         assertEquals(9000, hub.tun().mtu());
         assertEquals(3, hub.maxClients());
         assertEquals(Duration.ofSeconds(5), hub.session().timeout());
         ClientSpec alice = (ClientSpec) t.nodes().get("alice").spec();
-        assertEquals(1400, alice.tun().mtu(), "the node's own value wins");
+        assertEquals(1400, alice.mtu(), "the node's own value wins");
         assertEquals("hub.example", alice.hub().getHostString());
         assertTrue(alice.hub().isUnresolved(), "names are resolved when dialing");
         assertEquals(List.of("hub", "alice"), t.names());
+        HubAccess.Secure access = (HubAccess.Secure) hub.access();
+        assertEquals("10.0.0.2", access.clients().get("alice").address().getHostAddress(),
+                "the hub accepts the file's clients, at their fixed addresses");
+        assertEquals(List.of("t.yaml:8:92: nodes.alice.key: inline key: anyone who can read this file can use it; prefer file: or env:"),
+                t.warnings());
+    }
+
+    @Test
+    void hubClientsPoolAndLegacyMode() {
+        Topology t = parse("""
+                nodes:
+                  hub:
+                    role: hub
+                    listen: ":9000"
+                    address: 10.0.0.1/24
+                    pool: 10.0.0.100-10.0.0.199
+                    clients:
+                      carol: {key: %s, address: 10.0.0.4}
+                  dave: {role: client, connect: "h:9000", key: %s}
+                  old: {role: client, connect: "h:9000", protocol: legacy, address: 10.0.0.9/24}
+                """.formatted(KEY, KEY));
+        HubAccess.Secure access = (HubAccess.Secure) ((HubSpec) t.nodes().get("hub").spec()).access();
+        assertEquals(java.util.Set.of("carol", "dave"), access.clients().keySet(), "legacy clients have no key");
+        assertEquals(null, access.clients().get("dave").address(), "dave takes a pool address");
+        assertTrue(access.stateFile().endsWith("hub-pool.state"));
+        assertInstanceOf(ClientAuth.Legacy.class, ((ClientSpec) t.nodes().get("old").spec()).auth());
+        assertTrue(t.warnings().stream().anyMatch(w -> w.contains("legacy: no authentication")), t.warnings().toString());
+        assertTrue(error("""
+                nodes:
+                  hub: {role: hub, listen: ":9000", address: 10.0.0.1/24, pool: 10.0.0.100-10.0.0.199}
+                  dave: {role: client, connect: "h:9000", key: %s, address: 10.0.0.150}
+                """.formatted(KEY)).endsWith("nodes.dave.address: 10.0.0.150 lies inside the pool"));
+        assertTrue(error("nodes:\n  c: {role: client, connect: \"h:1\", key: Zm9v}\n")
+                .endsWith("nodes.c.key: key is 3 bytes; at least 16 are needed (lwt keygen makes one)"));
+        assertTrue(error("nodes:\n  c: {role: client, connect: \"h:1\", key: \"env:LWT_NO_SUCH_VARIABLE\"}\n")
+                .endsWith("nodes.c.key: environment variable LWT_NO_SUCH_VARIABLE is not set"));
     }
 
     @Test
     void singleNodeFile() {
-        Topology t = parse("role: client\nname: carol\nconnect: 192.0.2.1:9000\naddress: 10.0.0.9/24\n");
+        Topology t = parse("role: client\nname: carol\nconnect: 192.0.2.1:9000\nkey: " + KEY + "\n");
         assertInstanceOf(ClientSpec.class, t.select(null, null).spec());
         assertEquals("carol", t.select(null, null).name());
     }
@@ -70,7 +111,7 @@ class TopologyTest {
         assertEquals("t.yaml:2:13: nodes.c.role: expected hub or client, got 'hubb'", error("nodes:\n  c: {role: hubb}\n"));
         assertTrue(error("nodes:\n  c: {role: client, address: 10.0.0.2/24}\n").endsWith("nodes.c.connect: missing"));
         assertEquals("t.yaml:2:84: nodes.c.timeout: timeout 1s must be longer than keepalive 10s",
-                error("nodes:\n  c: {role: client, address: 10.0.0.2/24, connect: \"h:1\", keepalive: 10s, timeout: 1s}\n"));
+                error("nodes:\n  c: {role: client, address: 10.0.0.2/24, connect: \"h:1\", keepalive: 10s, timeout: 1s, key: " + KEY + "}\n"));
     }
 
     @Test
@@ -130,8 +171,8 @@ class TopologyTest {
 
     @Test
     void choosingANode() {
-        Topology t = parse("nodes:\n  a: {role: client, address: 10.0.0.2/24, connect: \"h:1\"}\n"
-                + "  b: {role: client, address: 10.0.0.3/24, connect: \"h:1\"}\n");
+        Topology t = parse("nodes:\n  a: {role: client, address: 10.0.0.2/24, connect: \"h:1\", key: " + KEY + "}\n"
+                + "  b: {role: client, address: 10.0.0.3/24, connect: \"h:1\", key: " + KEY + "}\n");
         assertEquals("b", t.select("b", null).name());
         assertTrue(assertThrows(ConfigException.class, () -> t.select(null, io.lwt.api.Config.Location.of("t.yaml")))
                 .getMessage().contains("choose one with --node"));

@@ -150,14 +150,20 @@ public final class Netns implements AutoCloseable {
 
         /** Waits until the log has a line matching {@code condition}; fails with the log if it never comes. */
         public String awaitLine(Predicate<String> condition, Duration timeout, String what) throws InterruptedException {
+            return awaitLines(condition, 1, timeout, what);
+        }
+
+        /** Waits until the log has {@code count} lines matching {@code condition}; returns the last of them. */
+        public String awaitLines(Predicate<String> condition, int count, Duration timeout, String what)
+                throws InterruptedException {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
-                for (String line : log().lines().toList()) {
-                    if (condition.test(line)) {
-                        return line;
-                    }
+                boolean alive = process.isAlive(); // read before the log, so a last line is not missed
+                List<String> matching = log().lines().filter(condition).toList();
+                if (matching.size() >= count) {
+                    return matching.get(count - 1);
                 }
-                if (!process.isAlive() && log().lines().noneMatch(condition)) {
+                if (!alive) {
                     throw new AssertionError("process exited (" + process.exitValue() + ") before " + what + ":\n" + log());
                 }
                 Thread.sleep(20);

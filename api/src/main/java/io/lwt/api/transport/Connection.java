@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 
 /**
  * A blocking byte stream to one peer. One thread reads and another writes concurrently; {@link #close()} may come
@@ -28,4 +29,12 @@ public interface Connection extends Closeable {
     InetSocketAddress remoteAddress();
 
     InetSocketAddress localAddress();
+
+    /**
+     * The peer's identity as the transport authenticated it (e.g. a client certificate's subject), or empty when
+     * the transport does not authenticate peers; the session handshake then relies on its own proof.
+     */
+    default Optional<String> peerIdentity() {
+        return Optional.empty();
+    }
 }

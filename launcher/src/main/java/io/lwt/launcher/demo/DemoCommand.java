@@ -1,5 +1,6 @@
 package io.lwt.launcher.demo;
 
+import io.lwt.launcher.Keys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -59,6 +60,9 @@ public final class DemoCommand implements Callable<Integer> {
             try (InputStream in = DemoCommand.class.getResourceAsStream("demo.yaml")) {
                 Files.write(topology, in.readAllBytes());
             }
+            for (String client : List.of("alice", "bob")) {
+                Files.writeString(dir.resolve(client + ".key"), Keys.generate());
+            }
             out.println("creating namespaces " + String.join(", ", ns.values()));
             for (String name : List.of("hub", "alice", "bob")) {
                 namespaces.add(ns.get(name));
@@ -78,9 +82,6 @@ public final class DemoCommand implements Callable<Integer> {
                 awaitLine(log, "tunnel up", name);
             }
             out.printf("three nodes up in %d ms%n", Duration.ofNanos(System.nanoTime() - start).toMillis());
-            // clients announce themselves: the hub learns a client's address from its first packet
-            namespaces.exec(ns.get("alice"), "ping", "-c", "1", "-W", "5", "10.0.0.1");
-            namespaces.exec(ns.get("bob"), "ping", "-c", "1", "-W", "5", "10.0.0.1");
 
             String ping = namespaces.exec(ns.get("alice"), "ping", "-c", "5", "-i", "0.2", "-W", "5", "10.0.0.3");
             Matcher rtt = RTT.matcher(ping);

@@ -1,0 +1,31 @@
+package io.lwt.core;
+
+import io.lwt.api.IpPrefix;
+import java.util.Objects;
+
+/** How a client joins its hub. */
+public sealed interface ClientAuth {
+
+    /** The session handshake with a pre-shared key; the hub assigns the address. */
+    record Secure(String identity, byte[] key) implements ClientAuth {
+        public Secure {
+            Objects.requireNonNull(identity, "identity");
+            if (identity.isEmpty() || identity.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > Handshake.MAX_NAME) {
+                throw new IllegalArgumentException("identity must be 1.." + Handshake.MAX_NAME + " bytes");
+            }
+            key = key.clone();
+        }
+
+        @Override
+        public byte[] key() {
+            return key.clone();
+        }
+    }
+
+    /** The original program's protocol: no handshake; the client brings its own address. */
+    record Legacy(IpPrefix address) implements ClientAuth {
+        public Legacy {
+            Objects.requireNonNull(address, "address");
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package io.lwt.core;
+
+import io.lwt.api.IpPrefix;
+import io.lwt.api.ProtocolException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The session handshake, version 1. The hub speaks first with a fresh nonce; the client answers with its name, its
+ * own nonce and a proof of its pre-shared key; the hub answers with the client's settings and its own proof, or a
+ * reason for refusing:
+ *
+ * <pre>
+ * CHALLENGE  version:u8  serverNonce:32
+ * HELLO      version:u8  clientNonce:32  proof:32  nameLength:u8  name:utf-8
+ * WELCOME    version:u8  proof:32  address:4  prefix:u8  mtu:u16  keepaliveMs:u32  timeoutMs:u32
+ *            routeCount:u8  (route:4 prefix:u8)*
+ * REJECT     code:u8  textLength:u8  text:utf-8
+ * </pre>
+ *
+ * Proofs are HMAC-SHA256 under the client's key over a label and both nonces, so the key never crosses the wire, a
+ * recorded HELLO is useless against a new challenge, and the client knows the hub holds its key too.
+ */
+final class Handshake {
+
+    static final int VERSION = 1;
+    static final int NONCE = 32;
+    static final int PROOF = 32;
+    static final int MAX_NAME = 64;
+    static final int MAX_ROUTES = 64;
+    private static final byte[] CLIENT_LABEL = "lwt1 client".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HUB_LABEL = "lwt1 hub".getBytes(StandardCharsets.US_ASCII);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Handshake() {}
+
+    /** Why a hub refuses a client; permanent reasons make the client stop retrying. */
+    enum RejectReason {
+        VERSION(1, true),
+        AUTHENTICATION(2, true),
+        POOL_EXHAUSTED(3, false),
+        BUSY(4, false),
+        CONFLICT(5, false);
+
+        final int code;
+        final boolean permanent;
+
+        RejectReason(int code, boolean permanent) {
+            this.code = code;
+            this.permanent = permanent;
+        }
+
+        static RejectReason of(int code) throws ProtocolException {
+            for (RejectReason r : values()) {
+                if (r.code == code) {
+                    return r;
+                }
+            }
+            throw new ProtocolException("unknown reject code " + code);
+        }
+    }
+
+    record Hello(byte[] clientNonce, byte[] proof, String name) {}
+
+    /** What a client learns from its hub. */
+    record Welcome(byte[] proof, IpPrefix address, int mtu, Duration keepalive, Duration timeout, List<IpPrefix> routes) {}
+
+    record Reject(RejectReason reason, String text) {}
+
+    static byte[] nonce() {
+        byte[] nonce = new byte[NONCE];
+        RANDOM.nextBytes(nonce);
+        return nonce;
+    }
+
+    static byte[] clientProof(byte[] key, byte[] serverNonce, byte[] clientNonce, String name) {
+        return hmac(key, CLIENT_LABEL, serverNonce, clientNonce, name.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static byte[] hubProof(byte[] key, byte[] serverNonce, byte[] clientNonce) {
+        return hmac(key, HUB_LABEL, serverNonce, clientNonce);
+    }
+
+    /** Compares proofs in constant time. */
+    static boolean matches(byte[] expected, byte[] actual) {
+        return MessageDigest.isEqual(expected, actual);
+    }
+
+    private static byte[] hmac(byte[] key, byte[]... parts) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            for (byte[] part : parts) {
+                mac.update(part);
+            }
+            return mac.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
+        }
+    }
+
+    static void writeChallenge(ByteBuffer out, byte[] serverNonce) {
+        out.put((byte) VERSION).put(serverNonce);
+    }
+
+    /** Returns the server nonce. */
+    static byte[] readChallenge(ByteBuffer in) throws ProtocolException {
+        checkVersion(in);
+        return bytes(in, NONCE, "challenge");
+    }
+
+    static void writeHello(ByteBuffer out, Hello hello) {
+        byte[] name = hello.name().getBytes(StandardCharsets.UTF_8);
+        out.put((byte) VERSION).put(hello.clientNonce()).put(hello.proof()).put((byte) name.length).put(name);
+    }
+
+    static Hello readHello(ByteBuffer in) throws ProtocolException {
+        checkVersion(in);
+        byte[] nonce = bytes(in, NONCE, "hello");
+        byte[] proof = bytes(in, PROOF, "hello");
+        int length = unsigned(in, "hello");
+        if (length == 0 || length > MAX_NAME) {
+            throw new ProtocolException("hello: name length " + length + " outside 1.." + MAX_NAME);
+        }
+        String name = new String(bytes(in, length, "hello"), StandardCharsets.UTF_8);
+        return new Hello(nonce, proof, name);
+    }
+
+    static void writeWelcome(ByteBuffer out, Welcome w) {
+        out.put((byte) VERSION).put(w.proof()).put(w.address().address().getAddress()).put((byte) w.address().prefixLength())
+                .putShort((short) w.mtu()).putInt((int) w.keepalive().toMillis()).putInt((int) w.timeout().toMillis())
+                .put((byte) w.routes().size());
+        for (IpPrefix route : w.routes()) {
+            out.put(route.address().getAddress()).put((byte) route.prefixLength());
+        }
+    }
+
+    static Welcome readWelcome(ByteBuffer in) throws ProtocolException {
+        checkVersion(in);
+        byte[] proof = bytes(in, PROOF, "welcome");
+        IpPrefix address = prefix(in);
+        if (in.remaining() < 2 + 4 + 4 + 1) {
+            throw new ProtocolException("welcome: truncated");
+        }
+        int mtu = Short.toUnsignedInt(in.getShort());
+        Duration keepalive = Duration.ofMillis(Integer.toUnsignedLong(in.getInt()));
+        Duration timeout = Duration.ofMillis(Integer.toUnsignedLong(in.getInt()));
+        int count = unsigned(in, "welcome");
+        if (count > MAX_ROUTES) {
+            throw new ProtocolException("welcome: " + count + " routes, at most " + MAX_ROUTES);
+        }
+        List<IpPrefix> routes = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            routes.add(prefix(in));
+        }
+        return new Welcome(proof, address, mtu, keepalive, timeout, List.copyOf(routes));
+    }
+
+    static void writeReject(ByteBuffer out, Reject reject) {
+        byte[] text = reject.text().getBytes(StandardCharsets.UTF_8);
+        int length = Math.min(text.length, 255);
+        out.put((byte) reject.reason().code).put((byte) length).put(text, 0, length);
+    }
+
+    static Reject readReject(ByteBuffer in) throws ProtocolException {
+        RejectReason reason = RejectReason.of(unsigned(in, "reject"));
+        int length = unsigned(in, "reject");
+        return new Reject(reason, new String(bytes(in, length, "reject"), StandardCharsets.UTF_8));
+    }
+
+    private static IpPrefix prefix(ByteBuffer in) throws ProtocolException {
+        byte[] address = bytes(in, 4, "welcome");
+        int length = unsigned(in, "welcome");
+        try {
+            InetAddress a = InetAddress.getByAddress(address);
+            if (!(a instanceof Inet4Address) || length > 32) {
+                throw new ProtocolException("welcome: invalid prefix length " + length);
+            }
+            return new IpPrefix(a, length);
+        } catch (UnknownHostException e) {
+            throw new ProtocolException("welcome: invalid address");
+        }
+    }
+
+    private static void checkVersion(ByteBuffer in) throws ProtocolException {
+        int version = unsigned(in, "handshake");
+        if (version != VERSION) {
+            throw new ProtocolException("handshake version " + version + " is not supported (this node speaks " + VERSION + ")");
+        }
+    }
+
+    private static int unsigned(ByteBuffer in, String what) throws ProtocolException {
+        if (!in.hasRemaining()) {
+            throw new ProtocolException(what + ": truncated");
+        }
+        return Byte.toUnsignedInt(in.get());
+    }
+
+    private static byte[] bytes(ByteBuffer in, int n, String what) throws ProtocolException {
+        if (in.remaining() < n) {
+            throw new ProtocolException(what + ": truncated");
+        }
+        byte[] b = new byte[n];
+        in.get(b);
+        return b;
+    }
+}

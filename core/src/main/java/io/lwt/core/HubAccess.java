@@ -1,0 +1,90 @@
+package io.lwt.core;
+
+import io.lwt.api.IpPrefix;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/** Who may join a hub, and with which address. */
+public sealed interface HubAccess {
+
+    /**
+     * The original program's protocol: no handshake, anyone may connect, and a client's address is learned from its
+     * first packet. Only for replacing the original's nodes one at a time.
+     */
+    record Legacy() implements HubAccess {}
+
+    /**
+     * Clients authenticate with a pre-shared key in the session handshake and get their address from the hub: a
+     * fixed one from their entry, or one from the pool, remembered per name in {@code stateFile}.
+     *
+     * @param pool addresses handed out to clients without a fixed one; null for none
+     * @param maxHandshakes connections still in the handshake at once; more are refused
+     */
+    record Secure(Map<String, ClientEntry> clients, AddressPool pool, Path stateFile, Duration handshakeTimeout,
+            int maxHandshakes) implements HubAccess {
+
+        public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+        public static final int DEFAULT_MAX_HANDSHAKES = 256;
+
+        public Secure {
+            clients = Map.copyOf(clients);
+            Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+            if (pool != null) {
+                Objects.requireNonNull(stateFile, "a pool needs a state file");
+            }
+            if (maxHandshakes < 1) {
+                throw new IllegalArgumentException("max-handshakes must be at least 1");
+            }
+        }
+    }
+
+    /**
+     * A client the hub knows.
+     *
+     * @param address its fixed tunnel address, or null to take one from the pool
+     */
+    record ClientEntry(String name, byte[] key, InetAddress address) {
+        public ClientEntry {
+            Objects.requireNonNull(name, "name");
+            if (key.length < 16) {
+                throw new IllegalArgumentException("key of " + name + " is " + key.length + " bytes; at least 16 are needed");
+            }
+            key = key.clone();
+        }
+
+        @Override
+        public byte[] key() {
+            return key.clone();
+        }
+    }
+
+    /** An inclusive range of IPv4 addresses, e.g. {@code 10.0.0.100-10.0.0.199}. */
+    record AddressPool(IpPrefix first, IpPrefix last) {
+        public AddressPool {
+            if (!first.isIpv4() || !last.isIpv4() || Integer.compareUnsigned(first.ipv4(), last.ipv4()) > 0) {
+                throw new IllegalArgumentException("pool " + first.address().getHostAddress() + "-"
+                        + last.address().getHostAddress() + " is not an ascending IPv4 range");
+            }
+        }
+
+        public static AddressPool parse(String text) {
+            String[] ends = text.split("-", 2);
+            if (ends.length != 2) {
+                throw new IllegalArgumentException("expected FIRST-LAST, e.g. 10.0.0.100-10.0.0.199");
+            }
+            return new AddressPool(IpPrefix.parse(ends[0].trim()), IpPrefix.parse(ends[1].trim()));
+        }
+
+        int size() {
+            return last.ipv4() - first.ipv4() + 1;
+        }
+
+        public boolean contains(InetAddress address) {
+            int a = IpPrefixes.ipv4(address);
+            return Integer.compareUnsigned(a, first.ipv4()) >= 0 && Integer.compareUnsigned(a, last.ipv4()) <= 0;
+        }
+    }
+}

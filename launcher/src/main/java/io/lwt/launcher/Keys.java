@@ -1,0 +1,62 @@
+package io.lwt.launcher;
+
+import io.lwt.api.Config;
+import io.lwt.api.ConfigException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Pre-shared keys: 32 random bytes, written as base64. YAML refers to one by file ({@code file:alice.key}, relative
+ * to the YAML file), by environment variable ({@code env:LWT_ALICE_KEY}), or inline (which {@code lwt check} warns
+ * about: anyone who can read the file can then join as that client).
+ */
+public final class Keys {
+
+    static final int LENGTH = 32;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Keys() {}
+
+    /** A new random key, base64. */
+    public static String generate() {
+        byte[] key = new byte[LENGTH];
+        RANDOM.nextBytes(key);
+        return Base64.getEncoder().encodeToString(key);
+    }
+
+    static byte[] read(Config node, String key, Path baseDir, List<String> warnings) {
+        String reference = node.requireString(key);
+        String text;
+        if (reference.startsWith("file:")) {
+            Path file = baseDir.resolve(reference.substring(5).trim());
+            try {
+                text = Files.readString(file).strip();
+            } catch (IOException e) {
+                throw node.error(key, "cannot read key file " + file + ": " + e.getMessage());
+            }
+        } else if (reference.startsWith("env:")) {
+            String variable = reference.substring(4).trim();
+            text = System.getenv(variable);
+            if (text == null) {
+                throw node.error(key, "environment variable " + variable + " is not set");
+            }
+        } else {
+            text = reference;
+            warnings.add(node.locationOf(key) + ": " + node.qualified(key)
+                    + ": inline key: anyone who can read this file can use it; prefer file: or env:");
+        }
+        try {
+            byte[] bytes = Base64.getDecoder().decode(text.strip());
+            if (bytes.length < 16) {
+                throw node.error(key, "key is " + bytes.length + " bytes; at least 16 are needed (lwt keygen makes one)");
+            }
+            return bytes;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(node.locationOf(key), node.qualified(key) + ": not a base64 key (lwt keygen makes one)");
+        }
+    }
+}
