@@ -22,12 +22,14 @@ public sealed interface HubAccess {
      *
      * @param pool addresses handed out to clients without a fixed one; null for none
      * @param maxHandshakes connections still in the handshake at once; more are refused
+     * @param connectionRate new connections per second from one source address; more are refused
      */
     record Secure(Map<String, ClientEntry> clients, AddressPool pool, Path stateFile, Duration handshakeTimeout,
-            int maxHandshakes) implements HubAccess {
+            int maxHandshakes, int connectionRate) implements HubAccess {
 
         public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
         public static final int DEFAULT_MAX_HANDSHAKES = 256;
+        public static final int DEFAULT_CONNECTION_RATE = 10;
 
         public Secure {
             clients = Map.copyOf(clients);
@@ -37,6 +39,9 @@ public sealed interface HubAccess {
             }
             if (maxHandshakes < 1) {
                 throw new IllegalArgumentException("max-handshakes must be at least 1");
+            }
+            if (connectionRate < 1) {
+                throw new IllegalArgumentException("connection-rate must be at least 1");
             }
         }
     }

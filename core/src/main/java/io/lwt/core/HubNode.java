@@ -43,6 +43,7 @@ public final class HubNode implements TunnelNode {
     private final SessionContext sessions;
     /** Pool addresses by client name; null without a pool. */
     private final PoolState pool;
+    private final ConnectionRate connectionRate;
     private final Counters counters = new Counters(LOG);
     private final AddressTable addresses = new AddressTable();
     private final Set<Session> live = ConcurrentHashMap.newKeySet();
@@ -56,6 +57,8 @@ public final class HubNode implements TunnelNode {
     private HubNode(HubSpec spec, Codec codec, RoutingPolicy routing, TunDevice device, Listener listener,
             PoolState pool) {
         this.pool = pool;
+        this.connectionRate = new ConnectionRate(
+                spec.access() instanceof HubAccess.Secure secure ? secure.connectionRate() : Integer.MAX_VALUE);
         this.spec = spec;
         this.routing = routing;
         this.device = device;
@@ -162,10 +165,15 @@ public final class HubNode implements TunnelNode {
             refuse(connection, "max-clients " + spec.maxClients() + " reached");
             return;
         }
-        if (spec.access() instanceof HubAccess.Secure secure
-                && live.stream().filter(s -> !s.isEstablished()).count() >= secure.maxHandshakes()) {
-            refuse(connection, "max-handshakes " + secure.maxHandshakes() + " connections are still in the handshake");
-            return;
+        if (spec.access() instanceof HubAccess.Secure secure) {
+            if (!connectionRate.admit(connection.remoteAddress().getAddress(), System.nanoTime())) {
+                refuse(connection, "more than " + secure.connectionRate() + " connections per second from this address");
+                return;
+            }
+            if (live.stream().filter(s -> !s.isEstablished()).count() >= secure.maxHandshakes()) {
+                refuse(connection, "max-handshakes " + secure.maxHandshakes() + " connections are still in the handshake");
+                return;
+            }
         }
         ByteBuffer inbound = sessions.receiveBuffers().acquire();
         if (inbound == null) {

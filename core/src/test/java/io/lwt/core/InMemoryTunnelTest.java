@@ -86,7 +86,7 @@ class InMemoryTunnelTest {
         for (int i = 1; i <= 3; i++) {
             clients.put("p" + i, new HubAccess.ClientEntry("p" + i, key("p" + i), null));
         }
-        return new HubAccess.Secure(clients, pool, pool == null ? null : stateFile, Duration.ofMillis(500), 4);
+        return new HubAccess.Secure(clients, pool, pool == null ? null : stateFile, Duration.ofMillis(500), 4, 1000);
     }
 
     private static byte[] key(String name) {

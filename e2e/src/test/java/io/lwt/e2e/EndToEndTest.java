@@ -227,6 +227,32 @@ class EndToEndTest {
         }
     }
 
+    @Test
+    void aThousandSilentConnectionsDoNotKeepAClientOut() throws Exception {
+        try (TunnelNetwork net = TunnelNetwork.create(TunnelNetwork.Options.defaults(), "mallory", "bob")) {
+            Netns.Running hub = net.start("hub");
+            long before = residentKiB(hub.pid());
+            // 1,000 connections from one host that never send a byte, held for 10 s (bounded; then bash exits)
+            Netns.Running flood = net.ns("mallory").start(List.of("bash", "-c",
+                    "ulimit -n 4096; for i in $(seq 1000); do exec {fd}<>/dev/tcp/10.99.1.1/9000 || true; done; sleep 10"),
+                    net.directory().resolve("flood.log"));
+            hub.awaitLine(l -> l.contains("connections per second from this address"), WAIT, "the rate limit at work");
+            net.start("bob");
+            assertTrue(net.ping("bob", "hub").ok(), "bob joined during the flood: " + net.logs());
+            assertTrue(flood.process().waitFor(60, TimeUnit.SECONDS), "the flood ends by itself");
+            long after = residentKiB(hub.pid());
+            System.out.printf("hub RSS %d KiB before the flood, %d KiB after%n", before, after);
+            assertTrue(after - before < 64 * 1024, "hub memory stayed bounded: " + before + " -> " + after + " KiB");
+            assertTrue(net.ping("bob", "hub").ok());
+        }
+    }
+
+    private static long residentKiB(long pid) throws Exception {
+        return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                .filter(l -> l.startsWith("VmRSS:")).map(l -> l.replaceAll("\\D", "")).mapToLong(Long::parseLong)
+                .findFirst().orElseThrow();
+    }
+
     private static void awaitListening(Netns ns, int port) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!ns.exec("ss", "-Hltn", "sport = :" + port).output().contains(":" + port)) {

@@ -29,12 +29,11 @@ import java.util.stream.Stream;
 record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
 
     static final int DEFAULT_MTU = 1400;
-    static final int DEFAULT_PORT = 9000;
 
     private static final Set<String> COMMON = Set.of("role", "address", "mtu", "device", "keepalive", "timeout",
             "send-queue", "tun", "transport", "codec", "protocol");
     private static final Set<String> HUB_ONLY = Set.of("listen", "max-clients", "routing", "clients", "pool", "state",
-            "handshake-timeout", "max-handshakes");
+            "handshake-timeout", "max-handshakes", "connection-rate");
     private static final Set<String> CLIENT_ONLY = Set.of("connect", "key", "identity");
     private static final Set<String> CLIENT_ENTRY = Set.of("key", "address");
     private static final Set<String> ALL = union(COMMON, HUB_ONLY, CLIENT_ONLY);
@@ -211,7 +210,8 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
         Path state = baseDir.resolve(node.string("state", name + "-pool.state"));
         return checked(node, "pool", () -> new HubAccess.Secure(clients, pool, state,
                 node.duration("handshake-timeout", HubAccess.Secure.DEFAULT_HANDSHAKE_TIMEOUT),
-                node.integer("max-handshakes", HubAccess.Secure.DEFAULT_MAX_HANDSHAKES, 1, 1_000_000)));
+                node.integer("max-handshakes", HubAccess.Secure.DEFAULT_MAX_HANDSHAKES, 1, 1_000_000),
+                node.integer("connection-rate", HubAccess.Secure.DEFAULT_CONNECTION_RATE, 1, 1_000_000)));
     }
 
     private static void add(Map<String, HubAccess.ClientEntry> clients, Map<InetAddress, String> fixed,
