@@ -16,12 +16,31 @@ final class AddressTable implements PeerDirectory {
 
     private volatile Table table = new Table(new int[16], new Session[16], 0);
 
+    /** Subnets behind clients, longest prefix first; few, so a scan after an exact miss is cheap. */
+    private record Subnets(int[] networks, int[] masks, Session[] owners) {}
+
+    private volatile Subnets subnets = new Subnets(new int[0], new int[0], new Session[0]);
+
     @Override
     public Peer destinationOwner(ByteBuffer packet) {
         return IpPackets.version(packet) == 4 ? ownerOf(IpPackets.ipv4Destination(packet)) : null;
     }
 
     Session ownerOf(int address) {
+        Session owner = exactOwnerOf(address);
+        if (owner != null) {
+            return owner;
+        }
+        Subnets s = subnets;
+        for (int i = 0; i < s.networks.length; i++) {
+            if ((address & s.masks[i]) == s.networks[i]) {
+                return s.owners[i];
+            }
+        }
+        return null;
+    }
+
+    private Session exactOwnerOf(int address) {
         Table t = table;
         int mask = t.keys.length - 1;
         for (int i = mix(address) & mask; ; i = (i + 1) & mask) {
@@ -37,7 +56,7 @@ final class AddressTable implements PeerDirectory {
 
     /** Registers {@code session} as the owner of {@code address} unless another session owns it; returns the owner. */
     synchronized Session claim(int address, Session session) {
-        Session current = ownerOf(address);
+        Session current = exactOwnerOf(address);
         if (current != null) {
             return current;
         }
@@ -52,11 +71,56 @@ final class AddressTable implements PeerDirectory {
         return session;
     }
 
-    /** Removes every address that {@code session} owns. */
+    /** Routes a subnet to {@code session} unless another session holds it; returns the holder. */
+    synchronized Session claimSubnet(int network, int prefixLength, Session session) {
+        int mask = prefixLength == 0 ? 0 : -1 << (32 - prefixLength);
+        Subnets s = subnets;
+        for (int i = 0; i < s.networks.length; i++) {
+            if (s.networks[i] == (network & mask) && s.masks[i] == mask) {
+                return s.owners[i];
+            }
+        }
+        int n = s.networks.length;
+        int at = 0;
+        while (at < n && Integer.bitCount(s.masks[at]) >= prefixLength) {
+            at++; // keep longest prefixes first
+        }
+        int[] networks = new int[n + 1];
+        int[] masks = new int[n + 1];
+        Session[] owners = new Session[n + 1];
+        System.arraycopy(s.networks, 0, networks, 0, at);
+        System.arraycopy(s.masks, 0, masks, 0, at);
+        System.arraycopy(s.owners, 0, owners, 0, at);
+        networks[at] = network & mask;
+        masks[at] = mask;
+        owners[at] = session;
+        System.arraycopy(s.networks, at, networks, at + 1, n - at);
+        System.arraycopy(s.masks, at, masks, at + 1, n - at);
+        System.arraycopy(s.owners, at, owners, at + 1, n - at);
+        subnets = new Subnets(networks, masks, owners);
+        return session;
+    }
+
+    /** Removes every address and subnet that {@code session} owns. */
     synchronized void release(Session session) {
         Table t = table;
         if (Arrays.asList(t.owners).contains(session)) {
             table = copyWithout(t, t.keys.length, session);
+        }
+        Subnets s = subnets;
+        if (Arrays.asList(s.owners).contains(session)) {
+            int kept = 0;
+            int[] networks = new int[s.networks.length];
+            int[] masks = new int[s.networks.length];
+            Session[] owners = new Session[s.networks.length];
+            for (int i = 0; i < s.networks.length; i++) {
+                if (s.owners[i] != session) {
+                    networks[kept] = s.networks[i];
+                    masks[kept] = s.masks[i];
+                    owners[kept++] = s.owners[i];
+                }
+            }
+            subnets = new Subnets(Arrays.copyOf(networks, kept), Arrays.copyOf(masks, kept), Arrays.copyOf(owners, kept));
         }
     }
 

@@ -233,7 +233,7 @@ public final class ClientNode implements TunnelNode {
             }
             TunDevice d = device;
             if (d == null) {
-                openDevice(new TunOptions(spec.device(), welcome.address(), welcome.mtu()));
+                openDevice(new TunOptions(spec.device(), welcome.address(), welcome.mtu(), welcome.routes()));
             } else if (!welcome.address().equals(assigned)) {
                 stop("the hub now assigns " + welcome.address() + " instead of " + assigned + "; restart this client");
                 return;

@@ -4,6 +4,7 @@ import io.lwt.api.IpPrefix;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -23,9 +24,10 @@ public sealed interface HubAccess {
      * @param pool addresses handed out to clients without a fixed one; null for none
      * @param maxHandshakes connections still in the handshake at once; more are refused
      * @param connectionRate new connections per second from one source address; more are refused
+     * @param routes networks the hub pushes to every client, besides the subnets other clients declare
      */
     record Secure(Map<String, ClientEntry> clients, AddressPool pool, Path stateFile, Duration handshakeTimeout,
-            int maxHandshakes, int connectionRate) implements HubAccess {
+            int maxHandshakes, int connectionRate, List<IpPrefix> routes) implements HubAccess {
 
         public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
         public static final int DEFAULT_MAX_HANDSHAKES = 256;
@@ -33,6 +35,7 @@ public sealed interface HubAccess {
 
         public Secure {
             clients = Map.copyOf(clients);
+            routes = List.copyOf(routes);
             Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
             if (pool != null) {
                 Objects.requireNonNull(stateFile, "a pool needs a state file");
@@ -50,10 +53,16 @@ public sealed interface HubAccess {
      * A client the hub knows.
      *
      * @param address its fixed tunnel address, or null to take one from the pool
+     * @param routes subnets behind the client: the hub forwards them to it and accepts them as its sources
      */
-    record ClientEntry(String name, byte[] key, InetAddress address) {
+    record ClientEntry(String name, byte[] key, InetAddress address, List<IpPrefix> routes) {
+        public ClientEntry(String name, byte[] key, InetAddress address) {
+            this(name, key, address, List.of());
+        }
+
         public ClientEntry {
             Objects.requireNonNull(name, "name");
+            routes = List.copyOf(routes);
             if (key.length < 16) {
                 throw new IllegalArgumentException("key of " + name + " is " + key.length + " bytes; at least 16 are needed");
             }

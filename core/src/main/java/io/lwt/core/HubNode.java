@@ -1,6 +1,7 @@
 package io.lwt.core;
 
 import io.lwt.api.IpPackets;
+import io.lwt.api.IpPrefix;
 import io.lwt.api.ProtocolException;
 import io.lwt.api.Side;
 import io.lwt.api.codec.Codec;
@@ -16,6 +17,7 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -236,7 +238,7 @@ public final class HubNode implements TunnelNode {
                     counters.drop("not-ipv4"); // e.g. the router solicitations of a new link: IPv6 is a later issue
                     return;
                 }
-                if (IpPackets.ipv4Source(packet) != from.source()) {
+                if (!from.allowsSource(IpPackets.ipv4Source(packet))) {
                     counters.drop("spoofed-source", from.name() + " sent a packet from "
                             + IpPackets.ipv4Text(IpPackets.ipv4Source(packet)));
                     return;
@@ -287,14 +289,35 @@ public final class HubNode implements TunnelNode {
             reject(session, Handshake.RejectReason.CONFLICT, "address in use", "address of " + client.name() + " is in use");
             return;
         }
+        List<IpPrefix> subnets = new ArrayList<>();
+        for (IpPrefix subnet : client.routes()) {
+            Session holder = addresses.claimSubnet(subnet.ipv4(), subnet.prefixLength(), session);
+            if (holder == session) {
+                subnets.add(subnet);
+            } else {
+                LOG.log(Level.WARNING, "{0} declares {1}, which {2} already holds: not routed to it", client.name(),
+                        subnet, holder.name());
+            }
+        }
         session.tunnelAddress(client.name() + " " + IpPackets.ipv4Text(address));
-        session.establish(client.name(), address);
+        session.establish(client.name(), address, subnets);
         Handshake.Welcome welcome = new Handshake.Welcome(
                 Handshake.hubProof(client.key(), session.serverNonce(), hello.clientNonce()),
                 IpPrefixes.withLength(address, spec.tun().address().prefixLength()), spec.tun().mtu(),
-                spec.session().keepalive(), spec.session().timeout(), List.of());
+                spec.session().keepalive(), spec.session().timeout(), pushedRoutes(secure, client));
         session.sendHandshake(Messages.WELCOME, out -> Handshake.writeWelcome(out, welcome));
         LOG.log(Level.INFO, "session {0} authenticated", session.name());
+    }
+
+    /** What a client routes into its tunnel besides the tunnel network: the hub's routes and other clients' subnets. */
+    private static List<IpPrefix> pushedRoutes(HubAccess.Secure secure, HubAccess.ClientEntry client) {
+        List<IpPrefix> routes = new ArrayList<>(secure.routes());
+        for (HubAccess.ClientEntry other : secure.clients().values()) {
+            if (!other.name().equals(client.name())) {
+                routes.addAll(other.routes());
+            }
+        }
+        return routes.size() > Handshake.MAX_ROUTES ? routes.subList(0, Handshake.MAX_ROUTES) : routes;
     }
 
     private void reject(Session session, Handshake.RejectReason reason, String toClient, String logged) {

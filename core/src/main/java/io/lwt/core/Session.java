@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import io.lwt.api.IpPrefix;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -73,6 +75,8 @@ final class Session implements Peer {
     private byte[] serverNonce;
     private volatile String identity;
     private volatile int source;
+    private volatile int[] subnetNetworks = new int[0];
+    private volatile int[] subnetMasks = new int[0];
     // Written by one thread each (reader: rx, writer: tx); read only for reporting.
     private long rxPackets;
     private long rxBytes;
@@ -127,9 +131,38 @@ final class Session implements Peer {
 
     /** Ends the handshake: data may flow. The hub names the identity and the one source address it allows. */
     void establish(String identity, int source) {
+        establish(identity, source, List.of());
+    }
+
+    /** Ends the handshake, also allowing sources inside {@code subnets} (the networks behind this client). */
+    void establish(String identity, int source, List<IpPrefix> subnets) {
         this.identity = identity;
         this.source = source;
+        int[] networks = new int[subnets.size()];
+        int[] masks = new int[subnets.size()];
+        for (int i = 0; i < networks.length; i++) {
+            int length = subnets.get(i).prefixLength();
+            masks[i] = length == 0 ? 0 : -1 << (32 - length);
+            networks[i] = subnets.get(i).ipv4() & masks[i];
+        }
+        this.subnetNetworks = networks;
+        this.subnetMasks = masks;
         this.established = true;
+    }
+
+    /** Whether this peer may send from {@code address}: its own address, or inside a subnet behind it. */
+    boolean allowsSource(int address) {
+        if (address == source) {
+            return true;
+        }
+        int[] networks = subnetNetworks;
+        int[] masks = subnetMasks;
+        for (int i = 0; i < networks.length; i++) {
+            if ((address & masks[i]) == networks[i]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     String identity() {

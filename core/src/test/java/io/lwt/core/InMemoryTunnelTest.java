@@ -81,12 +81,14 @@ class InMemoryTunnelTest {
     private HubAccess.Secure secure(HubAccess.AddressPool pool) {
         java.util.Map<String, HubAccess.ClientEntry> clients = new java.util.HashMap<>();
         for (int i = 2; i <= 9; i++) {
-            clients.put("c" + i, new HubAccess.ClientEntry("c" + i, key("c" + i), IpPrefix.parse("10.0.0." + i).address()));
+            List<IpPrefix> behind = i == 2 ? List.of(IpPrefix.parse("192.168.50.0/24")) : List.of();
+            clients.put("c" + i, new HubAccess.ClientEntry("c" + i, key("c" + i), IpPrefix.parse("10.0.0." + i).address(), behind));
         }
         for (int i = 1; i <= 3; i++) {
             clients.put("p" + i, new HubAccess.ClientEntry("p" + i, key("p" + i), null));
         }
-        return new HubAccess.Secure(clients, pool, pool == null ? null : stateFile, Duration.ofMillis(500), 4, 1000);
+        return new HubAccess.Secure(clients, pool, pool == null ? null : stateFile, Duration.ofMillis(500), 4, 1000,
+                List.of(IpPrefix.parse("172.20.0.0/16")));
     }
 
     private static byte[] key(String name) {
@@ -163,6 +165,26 @@ class InMemoryTunnelTest {
         byte[] fromHub = udp("10.0.0.1", "10.0.0.3", "from the hub".getBytes());
         device(hub).inject(fromHub);
         assertArrayEquals(fromHub, device(bob).awaitWritten(WAIT));
+    }
+
+    @Test
+    void subnetsBehindAClientAreRoutedToItAndPushedToOthers() throws Exception {
+        HubNode hub = hub(hubRouting());
+        ClientNode gateway = client("10.0.0.2", hub, 1400); // c2 declares 192.168.50.0/24
+        ClientNode bob = client("10.0.0.3", hub, 1400);
+        await("two sessions", () -> gateway.isConnected() && bob.isConnected());
+        assertEquals(List.of(IpPrefix.parse("172.20.0.0/16"), IpPrefix.parse("192.168.50.0/24")),
+                device(bob).options().routes(), "the hub's routes and c2's subnet, pushed to bob");
+        assertEquals(List.of(IpPrefix.parse("172.20.0.0/16")), device(gateway).options().routes(), "not its own subnet");
+        byte[] toSubnet = udp("10.0.0.3", "192.168.50.7", new byte[8]);
+        device(bob).inject(toSubnet);
+        assertArrayEquals(toSubnet, device(gateway).awaitWritten(WAIT), "forwarded to the client behind which it lies");
+        byte[] fromSubnet = udp("192.168.50.7", "10.0.0.3", new byte[8]);
+        device(gateway).inject(fromSubnet);
+        assertArrayEquals(fromSubnet, device(bob).awaitWritten(WAIT), "its subnet is a valid source for c2");
+        device(bob).inject(udp("192.168.50.9", "10.0.0.2", new byte[8]));
+        announce(bob, "10.0.0.3", hub);
+        assertEquals(1L, hub.counters().drops().get("spoofed-source"), "but not for bob");
     }
 
     @Test

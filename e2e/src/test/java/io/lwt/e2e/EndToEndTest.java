@@ -182,6 +182,18 @@ class EndToEndTest {
     }
 
     @Test
+    void aSubnetBehindAClientIsReachableFromOthers() throws Exception {
+        TunnelNetwork.Options options = TunnelNetwork.Options.defaults().route("alice", "192.168.50.0/24");
+        try (TunnelNetwork net = TunnelNetwork.create(options, "alice", "bob").startAll()) {
+            net.ns("alice").exec("ip", "addr", "add", "192.168.50.1/24", "dev", "lo").orThrow(); // the network behind alice
+            String routes = net.ns("bob").exec("ip", "-4", "route", "show", "dev", "lwt0").output();
+            assertTrue(routes.contains("192.168.50.0/24"), "the hub pushed alice's subnet to bob: " + routes);
+            Netns.Result ping = net.ns("bob").exec("ping", "-c", "2", "-i", "0.2", "-W", "2", "192.168.50.1");
+            assertTrue(ping.ok(), ping.output() + net.logs());
+        }
+    }
+
+    @Test
     void spoofedSourceAddressesAreDropped() throws Exception {
         try (TunnelNetwork net = TunnelNetwork.create(TunnelNetwork.Options.defaults(), "alice", "bob").startAll()) {
             assertTrue(net.ping("alice", "bob").ok(), net.logs());

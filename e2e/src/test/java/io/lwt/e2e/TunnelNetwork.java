@@ -22,21 +22,26 @@ final class TunnelNetwork implements AutoCloseable {
     static final Duration UP = Duration.ofSeconds(30);
 
     /** What differs between the tests' networks. */
-    record Options(String routing, int maxClients, int mtu, String keepalive, String timeout) {
+    record Options(String routing, int maxClients, int mtu, String keepalive, String timeout, Map<String, String> routes) {
         static Options defaults() {
-            return new Options("hub", 100, 1400, "1s", "3s");
+            return new Options("hub", 100, 1400, "1s", "3s", Map.of());
         }
 
         Options routing(String value) {
-            return new Options(value, maxClients, mtu, keepalive, timeout);
+            return new Options(value, maxClients, mtu, keepalive, timeout, routes);
         }
 
         Options maxClients(int value) {
-            return new Options(routing, value, mtu, keepalive, timeout);
+            return new Options(routing, value, mtu, keepalive, timeout, routes);
         }
 
         Options mtu(int value) {
-            return new Options(routing, maxClients, value, keepalive, timeout);
+            return new Options(routing, maxClients, value, keepalive, timeout, routes);
+        }
+
+        /** A subnet behind one client, e.g. {@code 192.168.50.0/24}. */
+        Options route(String client, String subnet) {
+            return new Options(routing, maxClients, mtu, keepalive, timeout, Map.of(client, subnet));
         }
     }
 
@@ -83,7 +88,8 @@ final class TunnelNetwork implements AutoCloseable {
                             connect: 10.99.%d.1:9000
                             key: file:%s.key
                             address: 10.0.0.%d
-                        """.formatted(client, i, client, i + 1));
+                            routes: [%s]
+                        """.formatted(client, i, client, i + 1, options.routes().getOrDefault(client, "")));
             }
             Path topology = dir.resolve("lwt.yaml");
             Files.writeString(topology, yaml);

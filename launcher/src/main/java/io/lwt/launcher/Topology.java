@@ -31,11 +31,11 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
     static final int DEFAULT_MTU = 1400;
 
     private static final Set<String> COMMON = Set.of("role", "address", "mtu", "device", "keepalive", "timeout",
-            "send-queue", "tun", "transport", "codec", "protocol");
+            "send-queue", "tun", "transport", "codec", "protocol", "routes");
     private static final Set<String> HUB_ONLY = Set.of("listen", "max-clients", "routing", "clients", "pool", "state",
             "handshake-timeout", "max-handshakes", "connection-rate");
     private static final Set<String> CLIENT_ONLY = Set.of("connect", "key", "identity");
-    private static final Set<String> CLIENT_ENTRY = Set.of("key", "address");
+    private static final Set<String> CLIENT_ENTRY = Set.of("key", "address", "routes");
     private static final Set<String> ALL = union(COMMON, HUB_ONLY, CLIENT_ONLY);
 
     /** A hub or a client: its core spec and the plugins it uses. */
@@ -195,7 +195,8 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
             Config entry = listed.section(client).orElseThrow(() -> listed.error(client, "expected key: and address:"));
             entry.requireOnly(CLIENT_ENTRY);
             add(clients, fixed, pool, entry, new HubAccess.ClientEntry(client, Keys.read(entry, "key", baseDir, warnings),
-                    entry.has("address") ? parse(entry, "address", IpPrefix::parse).address() : null), "address");
+                    entry.has("address") ? parse(entry, "address", IpPrefix::parse).address() : null,
+                    routes(entry)), "address");
         }
         for (NodeDefinition definition : clientsInFile) {
             if (((ClientSpec) definition.spec()).auth() instanceof ClientAuth.Secure secure) {
@@ -204,14 +205,28 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
                 if (clients.containsKey(secure.identity())) {
                     throw config.error("identity", "client " + secure.identity() + " is defined twice");
                 }
-                add(clients, fixed, pool, config, new HubAccess.ClientEntry(secure.identity(), secure.key(), address), "address");
+                add(clients, fixed, pool, config,
+                        new HubAccess.ClientEntry(secure.identity(), secure.key(), address, routes(config)), "address");
             }
         }
         Path state = baseDir.resolve(node.string("state", name + "-pool.state"));
         return checked(node, "pool", () -> new HubAccess.Secure(clients, pool, state,
                 node.duration("handshake-timeout", HubAccess.Secure.DEFAULT_HANDSHAKE_TIMEOUT),
                 node.integer("max-handshakes", HubAccess.Secure.DEFAULT_MAX_HANDSHAKES, 1, 1_000_000),
-                node.integer("connection-rate", HubAccess.Secure.DEFAULT_CONNECTION_RATE, 1, 1_000_000)));
+                node.integer("connection-rate", HubAccess.Secure.DEFAULT_CONNECTION_RATE, 1, 1_000_000), routes(node)));
+    }
+
+    /** {@code routes:}, the IPv4 networks behind a node, e.g. {@code [192.168.50.0/24]}. */
+    private static List<IpPrefix> routes(Config node) {
+        List<IpPrefix> routes = new ArrayList<>();
+        for (String text : node.strings("routes")) {
+            IpPrefix route = checked(node, "routes", () -> IpPrefix.parse(text));
+            if (!route.isIpv4()) {
+                throw node.error("routes", route + ": IPv6 routes are not supported yet");
+            }
+            routes.add(route);
+        }
+        return List.copyOf(routes);
     }
 
     private static void add(Map<String, HubAccess.ClientEntry> clients, Map<InetAddress, String> fixed,

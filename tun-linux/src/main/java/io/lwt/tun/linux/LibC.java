@@ -27,6 +27,7 @@ final class LibC {
     static final int EAGAIN = 11;
     static final int EACCES = 13;
     static final int EBUSY = 16;
+    static final int EEXIST = 17;
     static final int ENODEV = 19;
     static final int EINVAL = 22;
     static final int EADDRNOTAVAIL = 99;

@@ -2,6 +2,7 @@ package io.lwt.tun.linux;
 
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import io.lwt.api.IpPrefix;
 import io.lwt.api.tun.TunDevice;
 import io.lwt.api.tun.TunOptions;
 import java.io.IOException;
@@ -31,6 +32,9 @@ final class LinuxTunDevice implements TunDevice {
     private static final long SIOCSIFADDR = 0x8916;
     private static final long SIOCSIFNETMASK = 0x891c;
     private static final long SIOCSIFMTU = 0x8922;
+    private static final long SIOCADDRT = 0x890b;
+    private static final int RTENTRY_SIZE = 120;
+    private static final short RTF_UP = 0x1;
     private static final short IFF_TUN = 0x0001;
     private static final short IFF_NO_PI = 0x1000;
     private static final short IFF_UP = 0x1;
@@ -127,9 +131,37 @@ final class LinuxTunDevice implements TunDevice {
             ioctl(socket, SIOCGIFFLAGS, flags, name, "cannot read flags");
             ioctl(socket, SIOCSIFFLAGS, flags.flags((short) (flags.flags() | IFF_UP | IFF_RUNNING)), name,
                     "cannot set the link up");
+            for (IpPrefix route : options.routes()) {
+                addRoute(socket, name, route);
+            }
         } finally {
             LibC.close(socket);
         }
+    }
+
+    /**
+     * Routes a network into the device (what {@code route add -net} does): a struct rtentry whose rt_dev points at
+     * the device name in native memory. Layout for LP64 Linux: dst at 8, genmask at 40, flags at 56, dev at 88.
+     */
+    private static void addRoute(int socket, String name, IpPrefix route) throws IOException {
+        if (!route.isIpv4()) {
+            throw new IOException("cannot route " + route + " into " + name + ": IPv6 routes are not supported yet");
+        }
+        int mask = route.prefixLength() == 0 ? 0 : -1 << (32 - route.prefixLength());
+        ByteBuffer deviceName = ByteBuffer.allocateDirect(16).put(name.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        ByteBuffer rtentry = ByteBuffer.allocate(RTENTRY_SIZE).order(ByteOrder.nativeOrder());
+        // sockaddr_in: family in host order, then port and address in network order
+        rtentry.putShort(8, (short) LibC.AF_INET).putShort(40, (short) LibC.AF_INET).putShort(56, RTF_UP);
+        rtentry.order(ByteOrder.BIG_ENDIAN).putInt(8 + 4, route.ipv4() & mask).putInt(40 + 4, mask);
+        rtentry.order(ByteOrder.nativeOrder());
+        rtentry.putLong(88, Pointer.nativeValue(Native.getDirectBufferPointer(deviceName)));
+        if (LibC.ioctl(socket, SIOCADDRT, rtentry.array()) < 0) {
+            int errno = Native.getLastError();
+            if (errno != LibC.EEXIST) {
+                throw new IOException("cannot route " + route + " into " + name + ": " + LibC.strerror(errno));
+            }
+        }
+        java.lang.ref.Reference.reachabilityFence(deviceName); // rt_dev points into it during the call
     }
 
     private static void ioctl(int socket, long request, Ifreq ifreq, String name, String what) throws IOException {

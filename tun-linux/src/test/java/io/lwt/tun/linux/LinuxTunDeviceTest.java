@@ -104,6 +104,16 @@ class LinuxTunDeviceTest {
     }
 
     @Test
+    void routesGoIntoTheDevice() throws Exception {
+        List<IpPrefix> routes = List.of(IpPrefix.parse("192.168.50.0/24"), IpPrefix.parse("172.16.0.0/12"));
+        try (TunDevice device = inNamespace(() -> LINUX.open(
+                new TunOptions("lwtt0", IpPrefix.parse("10.77.0.1/24"), 1400, routes)))) {
+            String table = ns.exec("ip", "-4", "route", "show", "dev", "lwtt0").orThrow().output();
+            assertTrue(table.contains("192.168.50.0/24") && table.contains("172.16.0.0/12"), table);
+        }
+    }
+
+    @Test
     void kernelChoosesANameWhenNoneIsGiven() throws Exception {
         try (TunDevice device = inNamespace(() -> LINUX.open(new TunOptions(null, IpPrefix.parse("10.77.0.1/24"), 1400)))) {
             assertTrue(device.name().startsWith("lwt"), device.name());
