@@ -194,6 +194,50 @@ class EndToEndTest {
     }
 
     @Test
+    void poolAddressesSurviveAHubRestart() throws Exception {
+        try (TunnelNetwork net = TunnelNetwork.create(TunnelNetwork.Options.defaults().withPool(), "alice", "bob").startAll()) {
+            String alice = address(net, "alice");
+            String bob = address(net, "bob");
+            assertTrue(alice.startsWith("10.0.0.1") && !alice.equals(bob), alice + " " + bob);
+            assertTrue(net.ns("alice").exec("ping", "-c", "2", "-i", "0.2", "-W", "2", bob).ok(), net.logs());
+            net.node("alice").terminate(WAIT);
+            assertEquals(0, net.node("hub").terminate(WAIT));
+            net.start("hub");
+            // bob comes back first: without the state file he would now get the pool's first address, alice's
+            net.node("bob").awaitLines(l -> l.contains("tunnel up"), 2, WAIT, "bob back");
+            net.start("alice");
+            assertEquals(bob, address(net, "bob"), "bob keeps his address");
+            assertEquals(alice, address(net, "alice"), "alice gets hers back after the hub restarted");
+        }
+    }
+
+    /** The IPv4 address the hub assigned to a client's TUN device. */
+    private static String address(TunnelNetwork net, String client) {
+        String line = net.ns(client).exec("ip", "-o", "-4", "addr", "show", "dev", "lwt0").orThrow().output();
+        return line.replaceAll("(?s).*inet ([0-9.]+)/.*", "$1");
+    }
+
+    @Test
+    void theOriginalProgramsFlagsRunALegacyTunnel() throws Exception {
+        try (TunnelNetwork net = TunnelNetwork.create(TunnelNetwork.Options.defaults(), "alice", "bob")) {
+            Netns.Running hub = net.ns("hub").start(List.of(TunnelNetwork.LWT.toString(), "-m", "server", "-l",
+                    "0.0.0.0:9000", "-t", "10.0.0.1/24", "-mtu", "1400"), net.directory().resolve("legacy-hub.log"));
+            hub.awaitLine(l -> l.contains("tunnel up"), WAIT, "legacy hub up");
+            assertTrue(hub.log().contains("legacy: anyone who reaches the hub can join"), "the start-up log says so");
+            Netns.Running alice = net.ns("alice").start(List.of(TunnelNetwork.LWT.toString(), "-m", "client", "-r",
+                    "10.99.1.1:9000", "-t", "10.0.0.2/24"), net.directory().resolve("legacy-alice.log"));
+            Netns.Running bob = net.ns("bob").start(List.of(TunnelNetwork.LWT.toString(), "-m", "client", "-r",
+                    "10.99.2.1:9000", "-t", "10.0.0.3/24"), net.directory().resolve("legacy-bob.log"));
+            alice.awaitLine(l -> l.contains("tunnel up"), WAIT, "legacy alice up");
+            bob.awaitLine(l -> l.contains("tunnel up"), WAIT, "legacy bob up");
+            assertTrue(net.ns("alice").exec("ping", "-c", "2", "-W", "2", "10.0.0.1").ok(), hub.log());
+            assertTrue(net.ns("bob").exec("ping", "-c", "2", "-W", "2", "10.0.0.1").ok(), hub.log());
+            Netns.Result ping = net.ns("alice").exec("ping", "-c", "2", "-i", "0.2", "-W", "2", "10.0.0.3");
+            assertTrue(ping.ok(), ping.output() + hub.log());
+        }
+    }
+
+    @Test
     void spoofedSourceAddressesAreDropped() throws Exception {
         try (TunnelNetwork net = TunnelNetwork.create(TunnelNetwork.Options.defaults(), "alice", "bob").startAll()) {
             assertTrue(net.ping("alice", "bob").ok(), net.logs());

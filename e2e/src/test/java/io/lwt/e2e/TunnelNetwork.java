@@ -22,26 +22,32 @@ final class TunnelNetwork implements AutoCloseable {
     static final Duration UP = Duration.ofSeconds(30);
 
     /** What differs between the tests' networks. */
-    record Options(String routing, int maxClients, int mtu, String keepalive, String timeout, Map<String, String> routes) {
+    record Options(String routing, int maxClients, int mtu, String keepalive, String timeout, Map<String, String> routes,
+            boolean pooled) {
         static Options defaults() {
-            return new Options("hub", 100, 1400, "1s", "3s", Map.of());
+            return new Options("hub", 100, 1400, "1s", "3s", Map.of(), false);
+        }
+
+        /** Clients get addresses from the hub's pool 10.0.0.100-10.0.0.199 instead of fixed ones. */
+        Options withPool() {
+            return new Options(routing, maxClients, mtu, keepalive, timeout, routes, true);
         }
 
         Options routing(String value) {
-            return new Options(value, maxClients, mtu, keepalive, timeout, routes);
+            return new Options(value, maxClients, mtu, keepalive, timeout, routes, pooled);
         }
 
         Options maxClients(int value) {
-            return new Options(routing, value, mtu, keepalive, timeout, routes);
+            return new Options(routing, value, mtu, keepalive, timeout, routes, pooled);
         }
 
         Options mtu(int value) {
-            return new Options(routing, maxClients, value, keepalive, timeout, routes);
+            return new Options(routing, maxClients, value, keepalive, timeout, routes, pooled);
         }
 
         /** A subnet behind one client, e.g. {@code 192.168.50.0/24}. */
         Options route(String client, String subnet) {
-            return new Options(routing, maxClients, mtu, keepalive, timeout, Map.of(client, subnet));
+            return new Options(routing, maxClients, mtu, keepalive, timeout, Map.of(client, subnet), pooled);
         }
     }
 
@@ -77,6 +83,7 @@ final class TunnelNetwork implements AutoCloseable {
                         address: 10.0.0.1/24
                         routing: %s
                         max-clients: %d
+                        pool: 10.0.0.100-10.0.0.199
                     """.formatted(options.mtu(), options.keepalive(), options.timeout(), options.routing(),
                     options.maxClients()));
             for (int i = 1; i <= clientNames.length; i++) {
@@ -87,9 +94,11 @@ final class TunnelNetwork implements AutoCloseable {
                             role: client
                             connect: 10.99.%d.1:9000
                             key: file:%s.key
-                            address: 10.0.0.%d
                             routes: [%s]
-                        """.formatted(client, i, client, i + 1, options.routes().getOrDefault(client, "")));
+                        """.formatted(client, i, client, options.routes().getOrDefault(client, "")));
+                if (!options.pooled()) {
+                    yaml.append("    address: 10.0.0.%d\n".formatted(i + 1));
+                }
             }
             Path topology = dir.resolve("lwt.yaml");
             Files.writeString(topology, yaml);
