@@ -77,11 +77,6 @@ final class Session implements Peer {
     private volatile int source;
     private volatile int[] subnetNetworks = new int[0];
     private volatile int[] subnetMasks = new int[0];
-    // Written by one thread each (reader: rx, writer: tx); read only for reporting.
-    private long rxPackets;
-    private long rxBytes;
-    private long txPackets;
-    private long txBytes;
 
     /** A session that owns {@code inbound}, a buffer of {@link SessionContext#receiveBuffers}, until it ends. */
     Session(Connection connection, SessionContext context, ByteBuffer inbound) {
@@ -211,21 +206,9 @@ final class Session implements Peer {
         return closed.get();
     }
 
-    long rxBytes() {
-        return rxBytes;
-    }
 
-    long txBytes() {
-        return txBytes;
-    }
 
-    long rxPackets() {
-        return rxPackets;
-    }
 
-    long txPackets() {
-        return txPackets;
-    }
 
     /**
      * Queues a pooled buffer holding one packet at {@link PacketBuffers#HEADROOM}; the session owns the buffer from
@@ -367,8 +350,6 @@ final class Session implements Peer {
                 if (!established) {
                     throw new ProtocolException("data before the handshake finished");
                 }
-                rxPackets++;
-                rxBytes += end - start - 1;
                 context.handler().packet(this, message.position(start + 1));
             }
             case Messages.KEEPALIVE -> {}
@@ -407,20 +388,11 @@ final class Session implements Peer {
                 while (n < BATCH && (batch[n] = sendQueue.poll()) != null) {
                     n++;
                 }
-                long bytes = 0;
-                int packets = 0;
                 for (int i = 0; i < n; i++) {
-                    ByteBuffer message = batch[i];
-                    if (message.get(message.position()) == Messages.DATA) {
-                        packets++;
-                        bytes += message.remaining() - 1;
-                    }
-                    f.encode(message);
+                    f.encode(batch[i]);
                 }
                 connection.write(batch, 0, n);
                 lastSentNanos = System.nanoTime();
-                txPackets += packets;
-                txBytes += bytes;
                 n = release(batch, n);
                 String reason = closeWhenSent;
                 if (reason != null && sendQueue.isEmpty()) {

@@ -22,7 +22,7 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            Topology topology = Topology.parse(YamlConfig.read(file), Topology.baseDir(file));
+            Topology topology = Topology.load(file);
             topology.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
             Providers providers = Providers.discover();
             for (Topology.NodeDefinition node : topology.nodes().values()) {

@@ -51,7 +51,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            Topology topology = Topology.parse(YamlConfig.read(file), Topology.baseDir(file));
+            Topology topology = Topology.load(file);
             Topology.NodeDefinition definition = topology.select(node, Config.Location.of(file.toString()));
             return run(definition, topology.warnings(), logLevel.level, spec.commandLine().getErr());
         } catch (ConfigException e) {

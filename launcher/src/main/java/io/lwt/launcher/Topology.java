@@ -52,6 +52,11 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
         return file.toAbsolutePath().getParent();
     }
 
+    /** Reads and parses a topology file. */
+    static Topology load(Path file) {
+        return parse(YamlConfig.read(file), baseDir(file));
+    }
+
     /** Parses a topology; {@code baseDir} resolves relative paths (key files, the pool state). */
     static Topology parse(Config root, Path baseDir) {
         List<String> warnings = new ArrayList<>();
