@@ -238,6 +238,34 @@ class EndToEndTest {
     }
 
     @Test
+    void aThirdPartyPluginDroppedIntoTheImageIsUsedFromYaml() throws Exception {
+        Path example = Path.of("../examples/port-filter").toAbsolutePath().normalize();
+        Process build = new ProcessBuilder("mvn", "-q", "-B", "-o", "-f", example.resolve("pom.xml").toString(), "package")
+                .redirectErrorStream(true).start();
+        String buildOutput = new String(build.getInputStream().readAllBytes());
+        assertTrue(build.waitFor(300, TimeUnit.SECONDS) && build.exitValue() == 0, "example plugin builds:\n" + buildOutput);
+        Path plugins = TunnelNetwork.LWT.getParent().resolveSibling("plugins");
+        Files.createDirectories(plugins);
+        Path jar = plugins.resolve("lwt-port-filter.jar");
+        Files.copy(example.resolve("target/lwt-port-filter-1.0.0.jar"), jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try {
+            Process list = new ProcessBuilder(TunnelNetwork.LWT.toString(), "plugins").redirectErrorStream(true).start();
+            String listed = new String(list.getInputStream().readAllBytes());
+            assertTrue(listed.matches("(?s).*routing\\s+port-filter\\s+io.lwt.examples.portfilter@1.0.0\\s+" + jar + ".*"), listed);
+
+            TunnelNetwork.Options filtered = TunnelNetwork.Options.defaults().routing("{port-filter: {allow: [icmp]}}");
+            try (TunnelNetwork net = TunnelNetwork.create(filtered, "alice", "bob").startAll()) {
+                assertTrue(net.ping("alice", "bob").ok(), "icmp is on the allow-list: " + net.logs());
+                net.ns("bob").start(List.of("nc", "-l", "10.0.0.3", "5001"), net.directory().resolve("nc.log"));
+                awaitListening(net.ns("bob"), 5001);
+                assertFalse(net.ns("alice").exec("nc", "-z", "-w", "2", "10.0.0.3", "5001").ok(), "tcp/5001 is not");
+            }
+        } finally {
+            Files.delete(jar);
+        }
+    }
+
+    @Test
     void spoofedSourceAddressesAreDropped() throws Exception {
         try (TunnelNetwork net = TunnelNetwork.create(TunnelNetwork.Options.defaults(), "alice", "bob").startAll()) {
             assertTrue(net.ping("alice", "bob").ok(), net.logs());

@@ -4,6 +4,7 @@ import io.lwt.api.ConfigException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,6 +17,9 @@ final class CheckCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "the topology file")
     Path file;
 
+    @Mixin
+    PluginOptions plugins = new PluginOptions();
+
     @Spec
     CommandSpec spec;
 
@@ -24,7 +28,8 @@ final class CheckCommand implements Callable<Integer> {
         try {
             Topology topology = Topology.load(file);
             topology.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
-            Providers providers = Providers.discover();
+            Providers providers = plugins.discover();
+            providers.problems().forEach(p -> spec.commandLine().getErr().println("warning: plugin skipped: " + p));
             for (Topology.NodeDefinition node : topology.nodes().values()) {
                 NodePlugins.of(node, providers);
             }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -123,7 +124,8 @@ final class LegacyCommand implements Callable<Integer> {
             }
             Topology topology = configFile != null ? topology(YamlConfig.read(configFile), err)
                     : Topology.parse(fromFlags(), Path.of(""));
-            return RunCommand.run(topology.select(null, null), topology.warnings(), System.Logger.Level.INFO, err);
+            return RunCommand.run(topology.select(null, null), topology.warnings(),
+                    Providers.discover(PluginOptions.directories(List.of())), System.Logger.Level.INFO, err);
         } catch (ConfigException e) {
             return Cli.fail(err, e);
         } catch (IOException e) {

@@ -5,12 +5,17 @@ import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** Lists the discovered plugins. */
-@Command(name = "plugins", mixinStandardHelpOptions = true, description = "List the discovered plugins by kind, name and module.")
+@Command(name = "plugins", mixinStandardHelpOptions = true,
+        description = "List the plugins by kind, name, module and origin (built-in or jar), and the jars skipped.")
 final class PluginsCommand implements Callable<Integer> {
+
+    @Mixin
+    PluginOptions plugins = new PluginOptions();
 
     @Spec
     CommandSpec spec;
@@ -19,18 +24,19 @@ final class PluginsCommand implements Callable<Integer> {
     public Integer call() {
         Providers providers;
         try {
-            providers = Providers.discover();
+            providers = plugins.discover();
         } catch (IllegalStateException e) {
             return Cli.fail(spec.commandLine().getErr(), e);
         }
         PrintWriter out = spec.commandLine().getOut();
-        String format = "%-10s %-16s %s%n";
-        out.printf(format, "KIND", "NAME", "MODULE");
+        String format = "%-10s %-16s %-40s %s%n";
+        out.printf(format, "KIND", "NAME", "MODULE", "ORIGIN");
         for (Providers.Kind kind : Providers.Kind.values()) {
             for (Map.Entry<String, NamedProvider<?>> e : providers.all(kind).entrySet()) {
-                out.printf(format, kind.key, e.getKey(), Providers.origin(e.getValue()));
+                out.printf(format, kind.key, e.getKey(), Providers.module(e.getValue()), providers.origin(e.getValue()));
             }
         }
+        providers.problems().forEach(p -> spec.commandLine().getErr().println("skipped: " + p));
         return 0;
     }
 }

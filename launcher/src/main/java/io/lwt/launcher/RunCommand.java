@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -45,6 +46,9 @@ final class RunCommand implements Callable<Integer> {
             description = "error, warn, info (default), debug or trace")
     LogLevel logLevel;
 
+    @Mixin
+    PluginOptions plugins = new PluginOptions();
+
     @Spec
     CommandSpec spec;
 
@@ -53,20 +57,22 @@ final class RunCommand implements Callable<Integer> {
         try {
             Topology topology = Topology.load(file);
             Topology.NodeDefinition definition = topology.select(node, Config.Location.of(file.toString()));
-            return run(definition, topology.warnings(), logLevel.level, spec.commandLine().getErr());
+            return run(definition, topology.warnings(), plugins.discover(), logLevel.level, spec.commandLine().getErr());
         } catch (ConfigException e) {
             return Cli.fail(spec.commandLine().getErr(), e);
         }
     }
 
     /** Starts a node, stops it on SIGINT/SIGTERM, and waits. Shared with the original program's front end. */
-    static int run(Topology.NodeDefinition definition, List<String> warnings, System.Logger.Level level, PrintWriter err) {
+    static int run(Topology.NodeDefinition definition, List<String> warnings, Providers providers,
+            System.Logger.Level level, PrintWriter err) {
         LineLoggerFinder.configure(definition.name(), level);
         System.Logger log = System.getLogger(RunCommand.class.getName());
         warnings.forEach(w -> log.log(System.Logger.Level.WARNING, w));
+        providers.problems().forEach(p -> log.log(System.Logger.Level.WARNING, "plugin skipped: " + p));
         TunnelNode running;
         try {
-            running = NodePlugins.of(definition, Providers.discover()).start(definition);
+            running = NodePlugins.of(definition, providers).start(definition);
         } catch (ConfigException | IOException | IllegalStateException | IllegalArgumentException e) {
             return Cli.fail(err, e);
         }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class TopologyTest {
 
     /** The real discovery: the built-in plugins are on the test's module path. */
-    static final Providers BUILT_INS = Providers.discover();
+    static final Providers BUILT_INS = Providers.discover(List.of());
 
     /** An inline key: fine in tests, warned about by lwt check. */
     static final String KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
@@ -128,7 +128,7 @@ class TopologyTest {
         assertEquals(List.of("tcp"), List.copyOf(BUILT_INS.all(Providers.Kind.TRANSPORT).keySet()));
         assertEquals(List.of("length-prefix"), List.copyOf(BUILT_INS.all(Providers.Kind.CODEC).keySet()));
         assertEquals(List.of("hub", "isolated"), List.copyOf(BUILT_INS.all(Providers.Kind.ROUTING).keySet()));
-        assertEquals("io.lwt.tun.linux@0.1.0-SNAPSHOT", Providers.origin(BUILT_INS.all(Providers.Kind.TUN).get("linux")));
+        assertEquals("io.lwt.tun.linux@0.1.0-SNAPSHOT", Providers.module(BUILT_INS.all(Providers.Kind.TUN).get("linux")));
     }
 
     @Test
