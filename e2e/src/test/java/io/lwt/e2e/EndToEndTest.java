@@ -266,6 +266,30 @@ class EndToEndTest {
     }
 
     @Test
+    void aClientRunsAsAnUnprivilegedUserWithOnlyCapNetAdmin() throws Exception {
+        try (TunnelNetwork net = TunnelNetwork.create(TunnelNetwork.Options.defaults(), "alice", "bob")) {
+            net.start("hub");
+            net.start("bob");
+            // This machine's /dev/net/tun is mode 0600 (root only). A private mount namespace lends alice's process a
+            // 0666 node for the same device, as a udev rule would on a real host; nothing outside it changes.
+            Path device = net.directory().resolve("tun");
+            net.ns("hub").exec("mknod", "-m", "666", device.toString(), "c", "10", "200").orThrow();
+            net.ns("hub").exec("chmod", "-R", "a+rX", net.directory().toString()).orThrow();
+            String unprivileged = "mount --bind " + device + " /dev/net/tun && exec setpriv --reuid=65534 --regid=65534"
+                    + " --clear-groups --inh-caps=+net_admin --ambient-caps=+net_admin --bounding-set=-all,+net_admin "
+                    + TunnelNetwork.LWT + " run " + net.directory().resolve("lwt.yaml") + " --node alice";
+            Netns.Running alice = net.ns("alice").start(List.of("unshare", "-m", "sh", "-c", unprivileged),
+                    net.directory().resolve("alice.log"));
+            alice.awaitLine(l -> l.contains("tunnel up"), WAIT, "unprivileged alice up");
+            List<String> status = Files.readAllLines(Path.of("/proc/" + alice.pid() + "/status"));
+            assertTrue(status.stream().anyMatch(l -> l.matches("Uid:\\s+65534\\s+65534\\s+65534\\s+65534")), status.toString());
+            assertTrue(status.contains("CapEff:\t0000000000001000"), "CAP_NET_ADMIN only: " + status);
+            Netns.Result ping = net.ns("alice").exec("ping", "-c", "2", "-i", "0.2", "-W", "2", "10.0.0.3");
+            assertTrue(ping.ok(), ping.output() + alice.log());
+        }
+    }
+
+    @Test
     void spoofedSourceAddressesAreDropped() throws Exception {
         try (TunnelNetwork net = TunnelNetwork.create(TunnelNetwork.Options.defaults(), "alice", "bob").startAll()) {
             assertTrue(net.ping("alice", "bob").ok(), net.logs());
