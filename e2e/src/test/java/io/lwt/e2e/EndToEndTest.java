@@ -290,6 +290,42 @@ class EndToEndTest {
     }
 
     @Test
+    void aClientRunsWithoutAnyCapabilityOnAPersistentDeviceItsUserOwns() throws Exception {
+        try (TunnelNetwork net = TunnelNetwork.create(TunnelNetwork.Options.defaults(), "alice", "bob")) {
+            net.start("hub");
+            net.start("bob");
+            // what an administrator does once: a persistent TUN device for user nobody, configured
+            net.ns("alice").exec("ip", "tuntap", "add", "dev", "lwtp0", "mode", "tun", "user", "65534").orThrow();
+            net.ns("alice").exec("ip", "addr", "add", "10.0.0.2/24", "dev", "lwtp0").orThrow();
+            net.ns("alice").exec("ip", "link", "set", "lwtp0", "mtu", "1400", "up").orThrow();
+            Path device = net.directory().resolve("tun");
+            net.ns("hub").exec("mknod", "-m", "666", device.toString(), "c", "10", "200").orThrow();
+            Path file = net.directory().resolve("alice-persistent.yaml");
+            Files.writeString(file, """
+                    name: alice
+                    role: client
+                    connect: 10.99.1.1:9000
+                    key: file:alice.key
+                    device: lwtp0
+                    tun: {linux: {configure: false}}
+                    keepalive: 1s
+                    timeout: 3s
+                    """);
+            net.ns("hub").exec("chmod", "-R", "a+rX", net.directory().toString()).orThrow();
+            String noCapabilities = "mount --bind " + device + " /dev/net/tun && exec setpriv --reuid=65534 --regid=65534"
+                    + " --clear-groups --inh-caps=-all --bounding-set=-all " + TunnelNetwork.LWT + " run " + file;
+            Netns.Running alice = net.ns("alice").start(List.of("unshare", "-m", "sh", "-c", noCapabilities),
+                    net.directory().resolve("alice.log"));
+            alice.awaitLine(l -> l.contains("tunnel up"), WAIT, "alice up without capabilities");
+            List<String> status = Files.readAllLines(Path.of("/proc/" + alice.pid() + "/status"));
+            assertTrue(status.contains("CapEff:\t0000000000000000") && status.contains("CapBnd:\t0000000000000000"),
+                    "no capability at all: " + status);
+            Netns.Result ping = net.ns("alice").exec("ping", "-c", "2", "-i", "0.2", "-W", "2", "10.0.0.3");
+            assertTrue(ping.ok(), ping.output() + alice.log());
+        }
+    }
+
+    @Test
     void spoofedSourceAddressesAreDropped() throws Exception {
         try (TunnelNetwork net = TunnelNetwork.create(TunnelNetwork.Options.defaults(), "alice", "bob").startAll()) {
             assertTrue(net.ping("alice", "bob").ok(), net.logs());

@@ -43,6 +43,17 @@ final class Ifreq {
         return bytes.getShort(UNION);
     }
 
+    int mtu() {
+        return bytes.getInt(UNION);
+    }
+
+    /** The address of a struct sockaddr_in, as SIOCGIFADDR returns it. */
+    byte[] ipv4() {
+        byte[] address = new byte[4];
+        bytes.get(UNION + 4, address);
+        return address;
+    }
+
     Ifreq mtu(int mtu) {
         bytes.putInt(UNION, mtu);
         return this;

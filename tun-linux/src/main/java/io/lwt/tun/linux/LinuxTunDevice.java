@@ -32,6 +32,8 @@ final class LinuxTunDevice implements TunDevice {
     private static final long SIOCSIFADDR = 0x8916;
     private static final long SIOCSIFNETMASK = 0x891c;
     private static final long SIOCSIFMTU = 0x8922;
+    private static final long SIOCGIFADDR = 0x8915;
+    private static final long SIOCGIFMTU = 0x8921;
     private static final long SIOCADDRT = 0x890b;
     private static final int RTENTRY_SIZE = 120;
     private static final short RTF_UP = 0x1;
@@ -65,8 +67,15 @@ final class LinuxTunDevice implements TunDevice {
         pollEntry(writePoll, 8, wakeup, LibC.POLLIN);
     }
 
-    /** Creates the device and configures its address, MTU and link state; on failure nothing is left behind. */
-    static LinuxTunDevice open(TunOptions options) throws IOException {
+    /**
+     * Creates the device and configures its address, MTU, routes and link state, or, with {@code configure} false,
+     * attaches to a pre-created persistent device and checks that its address and MTU are the node's. On failure
+     * nothing is left behind.
+     */
+    static LinuxTunDevice open(TunOptions options, boolean configure) throws IOException {
+        if (!configure && options.name() == null) {
+            throw new IOException("configure: false needs the device name of the pre-created persistent TUN device");
+        }
         if (!(options.address().address() instanceof Inet4Address)) {
             throw new IOException("IPv6 tunnel addresses are not supported yet: " + options.address());
         }
@@ -93,7 +102,11 @@ final class LinuxTunDevice implements TunDevice {
                 });
             }
             String name = request.name();
-            configure(name, options);
+            if (configure) {
+                configure(name, options);
+            } else {
+                checkConfigured(name, options);
+            }
             if (LibC.fcntl(fd, LibC.F_SETFL, LibC.fcntl(fd, LibC.F_GETFL, 0) | LibC.O_NONBLOCK) < 0) {
                 throw new IOException("cannot make " + name + " non-blocking: " + LibC.strerror(Native.getLastError()));
             }
@@ -133,6 +146,34 @@ final class LinuxTunDevice implements TunDevice {
                     "cannot set the link up");
             for (IpPrefix route : options.routes()) {
                 addRoute(socket, name, route);
+            }
+        } finally {
+            LibC.close(socket);
+        }
+    }
+
+    /** Reading a device's address, MTU and flags needs no capability. */
+    private static void checkConfigured(String name, TunOptions options) throws IOException {
+        int socket = LibC.socket(LibC.AF_INET, LibC.SOCK_DGRAM, 0);
+        if (socket < 0) {
+            throw new IOException("cannot inspect " + name + ": socket: " + LibC.strerror(Native.getLastError()));
+        }
+        try {
+            Ifreq address = new Ifreq(name);
+            ioctl(socket, SIOCGIFADDR, address, name, "it has no IPv4 address");
+            if (!java.util.Arrays.equals(address.ipv4(), options.address().address().getAddress())) {
+                throw new IOException(name + " has address " + java.net.InetAddress.getByAddress(address.ipv4()).getHostAddress()
+                        + ", but this node's is " + options.address().address().getHostAddress());
+            }
+            Ifreq mtu = new Ifreq(name);
+            ioctl(socket, SIOCGIFMTU, mtu, name, "cannot read its mtu");
+            if (mtu.mtu() != options.mtu()) {
+                throw new IOException(name + " has mtu " + mtu.mtu() + ", but this node's is " + options.mtu());
+            }
+            Ifreq flags = new Ifreq(name);
+            ioctl(socket, SIOCGIFFLAGS, flags, name, "cannot read its flags");
+            if ((flags.flags() & IFF_UP) == 0) {
+                throw new IOException(name + " is down: set it up (ip link set " + name + " up)");
             }
         } finally {
             LibC.close(socket);

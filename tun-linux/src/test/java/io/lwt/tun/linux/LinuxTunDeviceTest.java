@@ -114,6 +114,22 @@ class LinuxTunDeviceTest {
     }
 
     @Test
+    void attachesToAPersistentDeviceConfiguredByAnAdministrator() throws Exception {
+        ns.exec("ip", "tuntap", "add", "dev", "lwtp0", "mode", "tun").orThrow();
+        ns.exec("ip", "addr", "add", "10.77.0.5/24", "dev", "lwtp0").orThrow();
+        ns.exec("ip", "link", "set", "lwtp0", "mtu", "1400", "up").orThrow();
+        TunDriver attach = new LinuxTunProvider().create(Config.builder("tun.linux", Config.Location.of("test"))
+                .put("configure", "false").build());
+        IOException wrong = assertThrows(IOException.class,
+                () -> inNamespace(() -> attach.open(new TunOptions("lwtp0", IpPrefix.parse("10.77.0.1/24"), 1400))));
+        assertEquals("lwtp0 has address 10.77.0.5, but this node's is 10.77.0.1", wrong.getMessage());
+        try (TunDevice device = inNamespace(() -> attach.open(new TunOptions("lwtp0", IpPrefix.parse("10.77.0.5/24"), 1400)))) {
+            assertEquals("lwtp0", device.name());
+        }
+        assertTrue(ns.exec("ip", "link", "show", "dev", "lwtp0").ok(), "a persistent device outlives its user");
+    }
+
+    @Test
     void kernelChoosesANameWhenNoneIsGiven() throws Exception {
         try (TunDevice device = inNamespace(() -> LINUX.open(new TunOptions(null, IpPrefix.parse("10.77.0.1/24"), 1400)))) {
             assertTrue(device.name().startsWith("lwt"), device.name());
