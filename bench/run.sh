@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Tunnel benchmark on one machine (root): a hub and two clients in network namespaces joined by veth, as in
+# `lwt demo`. Measures, in one run, iperf3 throughput (1 and 4 TCP streams) client to client through the hub and
+# client to hub, ping RTT, CPU seconds per GB and RSS of each tunnel process, and the raw veth path between the
+# same namespaces as the reference. Prints a Markdown table; every tunnel figure is also a ratio of the raw path.
+# Bounded: each iperf3 run lasts SECONDS (default 10). Everything it creates is removed on exit, also on failure.
+#   bench/run.sh [SECONDS]      (build first: bash scripts/build.sh)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_PER_RUN=${1:-10}
+LWT=$(pwd)/packaging/target/maven-jlink/default/bin/lwt
+[ "$(id -u)" = 0 ] || { echo "bench: needs root (network namespaces, TUN devices)" >&2; exit 1; }
+[ -x "$LWT" ] || { echo "bench: no runtime image at $LWT: run bash scripts/build.sh" >&2; exit 1; }
+for tool in ip iperf3 ping; do command -v $tool >/dev/null || { echo "bench: needs $tool" >&2; exit 1; }; done
+
+P=lwtbench-$$
+HUB=$P-hub; A=$P-alice; B=$P-bob
+DIR=$(mktemp -d)
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  for ns in $HUB $A $B; do ip netns del $ns 2>/dev/null || true; done
+  rm -rf "$DIR"
+}
+trap cleanup EXIT
+
+for ns in $HUB $A $B; do ip netns add $ns; ip -n $ns link set lo up; done
+ip link add veth-a netns $HUB type veth peer name veth0 netns $A
+ip link add veth-b netns $HUB type veth peer name veth0 netns $B
+ip -n $HUB addr add 10.99.1.1/24 dev veth-a; ip -n $HUB link set veth-a up
+ip -n $HUB addr add 10.99.2.1/24 dev veth-b; ip -n $HUB link set veth-b up
+ip -n $A addr add 10.99.1.2/24 dev veth0; ip -n $A link set veth0 up; ip -n $A route add 10.99.2.0/24 via 10.99.1.1
+ip -n $B addr add 10.99.2.2/24 dev veth0; ip -n $B link set veth0 up; ip -n $B route add 10.99.1.0/24 via 10.99.2.1
+ip netns exec $HUB sysctl -q -w net.ipv4.ip_forward=1
+
+"$LWT" keygen > "$DIR/alice.key"; "$LWT" keygen > "$DIR/bob.key"
+cat > "$DIR/lwt.yaml" <<YAML
+defaults: {mtu: 1400}
+nodes:
+  hub: {role: hub, listen: "0.0.0.0:9000", address: 10.0.0.1/24}
+  alice: {role: client, connect: "10.99.1.1:9000", key: file:alice.key, address: 10.0.0.2}
+  bob: {role: client, connect: "10.99.2.1:9000", key: file:bob.key, address: 10.0.0.3}
+YAML
+declare -A NODE_PID
+for node in hub alice bob; do
+  ns=$P-$node
+  ip netns exec $ns "$LWT" run "$DIR/lwt.yaml" --node $node > "$DIR/$node.log" 2>&1 &
+  NODE_PID[$node]=$!; PIDS+=($!)
+  for _ in $(seq 300); do grep -q "tunnel up" "$DIR/$node.log" && break; sleep 0.1; done
+  grep -q "tunnel up" "$DIR/$node.log" || { echo "bench: $node did not come up:"; cat "$DIR/$node.log"; exit 1; } >&2
+done
+
+cpu_ticks() { awk '{print $14 + $15}' /proc/$1/stat; }
+rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' /proc/$1/status; }
+TICK=$(getconf CLK_TCK)
+
+# iperf3 from one namespace to another; prints "Mbit/s cpu_s_per_GB(hub) cpu_s_per_GB(sender) cpu_s_per_GB(receiver)"
+measure() { # from to address streams sender receiver
+  local from=$1 to=$2 address=$3 streams=$4 sender=${5:-} receiver=${6:-}
+  ip netns exec $to iperf3 -s -1 --forceflush > "$DIR/server.log" 2>&1 &
+  local server=$!
+  for _ in $(seq 100); do grep -q "Server listening" "$DIR/server.log" && break; sleep 0.05; done
+  local h0=$(cpu_ticks ${NODE_PID[hub]}) s0=0 r0=0
+  [ -n "$sender" ] && s0=$(cpu_ticks ${NODE_PID[$sender]}); [ -n "$receiver" ] && r0=$(cpu_ticks ${NODE_PID[$receiver]})
+  local json; json=$(ip netns exec $from iperf3 -c $address -P $streams -t $SECONDS_PER_RUN -J | tr -d " \n\t")
+  wait $server || true
+  local bits; bits=$(echo "$json" | grep -o '"sum_received":{[^}]*' | grep -o '"bits_per_second":[0-9.e+]*' | head -1 | cut -d: -f2)
+  local bytes; bytes=$(echo "$json" | grep -o '"sum_received":{[^}]*' | grep -o '"bytes":[0-9]*' | head -1 | cut -d: -f2)
+  local gb; gb=$(awk "BEGIN {print $bytes / 1e9}")
+  local h1=$(cpu_ticks ${NODE_PID[hub]}) s1=0 r1=0
+  [ -n "$sender" ] && s1=$(cpu_ticks ${NODE_PID[$sender]}); [ -n "$receiver" ] && r1=$(cpu_ticks ${NODE_PID[$receiver]})
+  awk "BEGIN {printf \"%.0f %.1f %.1f %.1f\", $bits / 1e6, ($h1 - $h0) / $TICK / $gb, ($s1 - $s0) / $TICK / $gb, ($r1 - $r0) / $TICK / $gb}"
+}
+rtt() { ip netns exec $1 ping -c 20 -i 0.05 -q $2 | sed -n 's#.*= [0-9.]*/\([0-9.]*\)/.*#\1#p'; }
+
+ip netns exec $A ping -c 2 -q 10.0.0.3 > /dev/null  # warm up
+raw1=$(measure $A $B 10.99.2.2 1); raw4=$(measure $A $B 10.99.2.2 4)
+rawhub1=$(measure $A $HUB 10.99.1.1 1); rawhub4=$(measure $A $HUB 10.99.1.1 4)
+c2c1=$(measure $A $B 10.0.0.3 1 alice bob); c2c4=$(measure $A $B 10.0.0.3 4 alice bob)
+c2h1=$(measure $A $HUB 10.0.0.1 1 alice); c2h4=$(measure $A $HUB 10.0.0.1 4 alice)
+rawrtt=$(rtt $A 10.99.2.2); tunrtt=$(rtt $A 10.0.0.3)
+
+ratio() { awk "BEGIN {printf \"%.3f\", $1 / $2}"; }
+row() { # label result raw
+  set -- "$1" $2 $3
+  printf '| %s | %s | %s | %s | %s | %s |\n' "$1" "$2" "$(ratio $2 $6)" "$3" "$4" "$5"
+}
+echo
+echo "Benchmark $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -r), iperf3 ${SECONDS_PER_RUN} s per run, MTU 1400"
+echo
+echo "| path | Mbit/s | ratio of raw | hub CPU s/GB | sender CPU s/GB | receiver CPU s/GB |"
+echo "|---|---|---|---|---|---|"
+echo "| raw veth, client to client via hub namespace, 1 stream | ${raw1%% *} | 1.000 | | | |"
+echo "| raw veth, client to client via hub namespace, 4 streams | ${raw4%% *} | 1.000 | | | |"
+echo "| raw veth, client to hub, 1 stream | ${rawhub1%% *} | 1.000 | | | |"
+echo "| raw veth, client to hub, 4 streams | ${rawhub4%% *} | 1.000 | | | |"
+row "tunnel, client to client through hub, 1 stream" "$c2c1" "${raw1%% *}"
+row "tunnel, client to client through hub, 4 streams" "$c2c4" "${raw4%% *}"
+row "tunnel, client to hub, 1 stream" "$c2h1" "${rawhub1%% *}"
+row "tunnel, client to hub, 4 streams" "$c2h4" "${rawhub4%% *}"
+echo
+echo "| | raw veth | tunnel | ratio |"
+echo "|---|---|---|---|"
+echo "| ping RTT alice to bob (avg ms) | $rawrtt | $tunrtt | $(ratio $tunrtt $rawrtt) |"
+echo "| RSS after the runs (MB): hub, alice, bob | | $(rss_mb ${NODE_PID[hub]}), $(rss_mb ${NODE_PID[alice]}), $(rss_mb ${NODE_PID[bob]}) | |"
