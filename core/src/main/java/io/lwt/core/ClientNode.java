@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -97,6 +98,13 @@ public final class ClientNode implements TunnelNode {
     public String deviceName() {
         TunDevice d = device;
         return d == null ? null : d.name();
+    }
+
+    @Override
+    public NodeStatus status() {
+        Session s = session;
+        return new NodeStatus(spec.name(), "client", s == null || s.isClosed() ? List.of() : List.of(s.status()),
+                counters.drops());
     }
 
     public Counters counters() {
@@ -239,6 +247,7 @@ public final class ClientNode implements TunnelNode {
                 return;
             }
             assigned = welcome.address();
+            s.tunnelAddress("hub", welcome.address().address().getHostAddress());
             s.settings(new SessionSettings(welcome.keepalive(), welcome.timeout(), spec.session().sendQueue()));
             s.establish(auth.identity(), 0);
             tunnelUp(s);

@@ -137,6 +137,11 @@ public final class HubNode implements TunnelNode {
         return refused.sum();
     }
 
+    @Override
+    public NodeStatus status() {
+        return new NodeStatus(spec.name(), "hub", live.stream().map(Session::status).toList(), counters.drops());
+    }
+
     /** Handshakes refused since start (wrong key, unknown name, exhausted pool). */
     public long handshakeFailures() {
         return handshakeFailures.sum();
@@ -299,7 +304,7 @@ public final class HubNode implements TunnelNode {
                         subnet, holder.name());
             }
         }
-        session.tunnelAddress(client.name() + " " + IpPackets.ipv4Text(address));
+        session.tunnelAddress(client.name() + " " + IpPackets.ipv4Text(address), IpPackets.ipv4Text(address));
         session.establish(client.name(), address, subnets);
         Handshake.Welcome welcome = new Handshake.Welcome(
                 Handshake.hubProof(client.key(), session.serverNonce(), hello.clientNonce()),
@@ -351,7 +356,7 @@ public final class HubNode implements TunnelNode {
                     + ", which belongs to " + owner.name());
             return false;
         }
-        session.tunnelAddress(IpPackets.ipv4Text(source));
+        session.tunnelAddress(IpPackets.ipv4Text(source), IpPackets.ipv4Text(source));
         LOG.log(Level.INFO, "session {0} registered", session.name());
         return true;
     }

@@ -62,6 +62,13 @@ final class Session implements Peer {
     private volatile Framer framer;
     private volatile Thread writer;
     private volatile String tunnelAddress;
+    private volatile String addressText;
+    private final java.time.Instant since = java.time.Instant.now();
+    // Written by one thread each (reader: rx, writer: tx) and read, possibly a little stale, for status reports.
+    private long rxPackets;
+    private long rxBytes;
+    private long txPackets;
+    private long txBytes;
     private volatile long lastReceivedNanos = System.nanoTime();
     private volatile long lastSentNanos = System.nanoTime();
     private volatile String closeReason;
@@ -111,9 +118,14 @@ final class Session implements Peer {
         return remote;
     }
 
-    /** Records the tunnel address the hub registered for this peer, for names in logs. */
-    void tunnelAddress(String address) {
-        this.tunnelAddress = address;
+    /** Records the tunnel address the hub registered for this peer, for names in logs and status. */
+    void tunnelAddress(String label, String address) {
+        this.tunnelAddress = label;
+        this.addressText = address;
+    }
+
+    NodeStatus.Peer status() {
+        return new NodeStatus.Peer(identity, addressText, remote.toString(), since, rxPackets, rxBytes, txPackets, txBytes);
     }
 
     boolean tunnelAddressUnknown() {
@@ -350,6 +362,8 @@ final class Session implements Peer {
                 if (!established) {
                     throw new ProtocolException("data before the handshake finished");
                 }
+                rxPackets++;
+                rxBytes += end - start - 1;
                 context.handler().packet(this, message.position(start + 1));
             }
             case Messages.KEEPALIVE -> {}
@@ -388,11 +402,20 @@ final class Session implements Peer {
                 while (n < BATCH && (batch[n] = sendQueue.poll()) != null) {
                     n++;
                 }
+                long bytes = 0;
+                int packets = 0;
                 for (int i = 0; i < n; i++) {
-                    f.encode(batch[i]);
+                    ByteBuffer message = batch[i];
+                    if (message.get(message.position()) == Messages.DATA) {
+                        packets++;
+                        bytes += message.remaining() - 1;
+                    }
+                    f.encode(message);
                 }
                 connection.write(batch, 0, n);
                 lastSentNanos = System.nanoTime();
+                txPackets += packets;
+                txBytes += bytes;
                 n = release(batch, n);
                 String reason = closeWhenSent;
                 if (reason != null && sendQueue.isEmpty()) {

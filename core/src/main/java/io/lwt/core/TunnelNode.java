@@ -9,6 +9,9 @@ public interface TunnelNode extends AutoCloseable {
     /** Why the node stopped by itself (e.g. a hub's permanent refusal), or empty while running or after close(). */
     java.util.Optional<String> failure();
 
+    /** A snapshot of the node's sessions and counters. */
+    NodeStatus status();
+
     @Override
     void close();
 }

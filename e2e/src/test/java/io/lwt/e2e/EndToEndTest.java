@@ -326,6 +326,26 @@ class EndToEndTest {
     }
 
     @Test
+    void statusShowsBothClientsWithTheirCounters() throws Exception {
+        try (TunnelNetwork net = TunnelNetwork.create(TunnelNetwork.Options.defaults(), "alice", "bob").startAll()) {
+            assertTrue(net.ping("alice", "bob").ok(), net.logs());
+            Process status = new ProcessBuilder(TunnelNetwork.LWT.toString(), "status", "--json", "--socket",
+                    net.control("hub").toString()).redirectErrorStream(true).start();
+            String json = new String(status.getInputStream().readAllBytes());
+            assertTrue(status.waitFor(30, TimeUnit.SECONDS) && status.exitValue() == 0, json);
+            for (String client : List.of("alice", "bob")) {
+                assertTrue(json.matches("(?s).*\\{\"identity\":\"" + client + "\",\"address\":\"" + net.address(client)
+                        + "\",[^}]*\"rxPackets\":[1-9][0-9]*,\"rxBytes\":[1-9][0-9]*,\"txPackets\":[1-9].*"), json);
+            }
+            Process table = new ProcessBuilder(TunnelNetwork.LWT.toString(), "status", "--socket",
+                    net.control("alice").toString()).redirectErrorStream(true).start();
+            String text = new String(table.getInputStream().readAllBytes());
+            assertTrue(table.waitFor(30, TimeUnit.SECONDS) && table.exitValue() == 0, text);
+            assertTrue(text.startsWith("alice (client)") && text.contains("10.0.0.2") && text.contains("IDENTITY"), text);
+        }
+    }
+
+    @Test
     void spoofedSourceAddressesAreDropped() throws Exception {
         try (TunnelNetwork net = TunnelNetwork.create(TunnelNetwork.Options.defaults(), "alice", "bob").startAll()) {
             assertTrue(net.ping("alice", "bob").ok(), net.logs());

@@ -144,10 +144,15 @@ final class TunnelNetwork implements AutoCloseable {
 
     /** Starts a node from another file, e.g. a client with a key the hub does not know. */
     Netns.Running startWithoutWaiting(String node, Path file) {
-        Netns.Running running = ns(node).start(
-                List.of(LWT.toString(), "run", file.toString(), "--node", node), dir.resolve(node + ".log"));
+        Netns.Running running = ns(node).start(List.of(LWT.toString(), "run", file.toString(), "--node", node,
+                "--control", control(node).toString()), dir.resolve(node + ".log"));
         nodes.put(node, running);
         return running;
+    }
+
+    /** The node's control socket, for lwt status. */
+    Path control(String node) {
+        return dir.resolve(node + ".sock");
     }
 
     Netns ns(String node) {

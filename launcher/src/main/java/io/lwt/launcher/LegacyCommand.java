@@ -124,8 +124,9 @@ final class LegacyCommand implements Callable<Integer> {
             }
             Topology topology = configFile != null ? topology(YamlConfig.read(configFile), err)
                     : Topology.parse(fromFlags(), Path.of(""));
-            return RunCommand.run(topology.select(null, null), topology.warnings(),
-                    Providers.discover(PluginOptions.directories(List.of())), System.Logger.Level.INFO, err);
+            Topology.NodeDefinition node = topology.select(null, null);
+            return RunCommand.run(node, topology.warnings(), Providers.discover(PluginOptions.directories(List.of())),
+                    ControlSocket.defaultPath(node.name()), System.Logger.Level.INFO, err);
         } catch (ConfigException e) {
             return Cli.fail(err, e);
         } catch (IOException e) {

@@ -46,6 +46,10 @@ final class RunCommand implements Callable<Integer> {
             description = "error, warn, info (default), debug or trace")
     LogLevel logLevel;
 
+    @Option(names = "--control", paramLabel = "PATH",
+            description = "the control socket for lwt status (default /run/lwt/NODE.sock)")
+    Path control;
+
     @Mixin
     PluginOptions plugins = new PluginOptions();
 
@@ -57,14 +61,15 @@ final class RunCommand implements Callable<Integer> {
         try {
             Topology topology = Topology.load(file);
             Topology.NodeDefinition definition = topology.select(node, Config.Location.of(file.toString()));
-            return run(definition, topology.warnings(), plugins.discover(), logLevel.level, spec.commandLine().getErr());
+            Path socket = control != null ? control : ControlSocket.defaultPath(definition.name());
+            return run(definition, topology.warnings(), plugins.discover(), socket, logLevel.level, spec.commandLine().getErr());
         } catch (ConfigException e) {
             return Cli.fail(spec.commandLine().getErr(), e);
         }
     }
 
     /** Starts a node, stops it on SIGINT/SIGTERM, and waits. Shared with the original program's front end. */
-    static int run(Topology.NodeDefinition definition, List<String> warnings, Providers providers,
+    static int run(Topology.NodeDefinition definition, List<String> warnings, Providers providers, Path control,
             System.Logger.Level level, PrintWriter err) {
         LineLoggerFinder.configure(definition.name(), level);
         System.Logger log = System.getLogger(RunCommand.class.getName());
@@ -76,8 +81,19 @@ final class RunCommand implements Callable<Integer> {
         } catch (ConfigException | IOException | IllegalStateException | IllegalArgumentException e) {
             return Cli.fail(err, e);
         }
+        ControlSocket socket;
+        try {
+            socket = ControlSocket.open(control, running);
+        } catch (IOException | RuntimeException e) {
+            socket = null;
+            log.log(System.Logger.Level.WARNING, "no control socket at " + control + ": " + e.getMessage());
+        }
+        ControlSocket statusSocket = socket;
         Thread stopOnSignal = new Thread(() -> {
             running.close();
+            if (statusSocket != null) {
+                statusSocket.close();
+            }
             // A signal would make the JVM exit with 128+signal; a node that closed cleanly exits 0.
             Runtime.getRuntime().halt(0);
         }, "lwt-shutdown");
@@ -89,6 +105,9 @@ final class RunCommand implements Callable<Integer> {
         }
         try {
             Runtime.getRuntime().removeShutdownHook(stopOnSignal); // stopped by itself: exit with its own code
+            if (statusSocket != null) {
+                statusSocket.close();
+            }
         } catch (IllegalStateException signalled) {
             // already shutting down on a signal: the hook decides the exit code
         }

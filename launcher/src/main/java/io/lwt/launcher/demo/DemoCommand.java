@@ -139,7 +139,8 @@ public final class DemoCommand implements Callable<Integer> {
             }
             command.add(argument);
         }
-        command.addAll(List.of("-m", "io.lwt.launcher/io.lwt.launcher.Lwt", "run", topology.toString(), "--node", node));
+        command.addAll(List.of("-m", "io.lwt.launcher/io.lwt.launcher.Lwt", "run", topology.toString(), "--node", node,
+                "--control", topology.resolveSibling(node + ".sock").toString()));
         return command;
     }
 

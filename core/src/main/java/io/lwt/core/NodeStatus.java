@@ -1,0 +1,27 @@
+package io.lwt.core;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a running node reports about itself: its sessions with their counters, and its drops by reason.
+ *
+ * @param role {@code hub} or {@code client}
+ */
+public record NodeStatus(String node, String role, List<Peer> peers, Map<String, Long> drops) {
+
+    public NodeStatus {
+        peers = List.copyOf(peers);
+        drops = Map.copyOf(drops);
+    }
+
+    /**
+     * One session: on a hub, a client; on a client, its hub.
+     *
+     * @param identity the client's authenticated name, or null before (or without) the handshake
+     * @param address the tunnel address the session owns, or null
+     */
+    public record Peer(String identity, String address, String remote, Instant since, long rxPackets, long rxBytes,
+            long txPackets, long txBytes) {}
+}

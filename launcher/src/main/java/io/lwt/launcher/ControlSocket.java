@@ -1,0 +1,121 @@
+package io.lwt.launcher;
+
+import io.lwt.core.NodeStatus;
+import io.lwt.core.TunnelNode;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * A running node's control socket: a Unix domain socket, readable and writable by its owner only (root by
+ * default), that answers every connection with the node's status as one JSON document and closes it.
+ */
+final class ControlSocket implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(ControlSocket.class.getName());
+    /** Where nodes put their sockets unless told otherwise; systemd's RuntimeDirectory=lwt makes it. */
+    static final Path DEFAULT_DIRECTORY = Path.of("/run/lwt");
+
+    private final Path path;
+    private final ServerSocketChannel server;
+
+    private ControlSocket(Path path, ServerSocketChannel server) {
+        this.path = path;
+        this.server = server;
+    }
+
+    static Path defaultPath(String node) {
+        return DEFAULT_DIRECTORY.resolve(node + ".sock");
+    }
+
+    /** Binds the socket (replacing a stale one) and serves {@code node}'s status on a virtual thread. */
+    static ControlSocket open(Path path, TunnelNode node) throws IOException {
+        Files.createDirectories(path.toAbsolutePath().getParent());
+        Files.deleteIfExists(path); // a socket file left by a node that did not stop cleanly
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            server.bind(UnixDomainSocketAddress.of(path));
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException e) {
+            server.close();
+            throw e;
+        }
+        ControlSocket socket = new ControlSocket(path, server);
+        Thread.ofVirtual().name("lwt-control").start(() -> socket.serve(node));
+        return socket;
+    }
+
+    private void serve(TunnelNode node) {
+        while (server.isOpen()) {
+            try (SocketChannel client = server.accept()) {
+                ByteBuffer answer = ByteBuffer.wrap(json(node.status()).getBytes(StandardCharsets.UTF_8));
+                while (answer.hasRemaining()) {
+                    client.write(answer);
+                }
+            } catch (IOException e) {
+                if (server.isOpen()) {
+                    LOG.log(Level.DEBUG, "control socket: {0}", e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** The status as JSON: {"node":..,"role":..,"peers":[{..}],"drops":{..}}. */
+    static String json(NodeStatus status) {
+        StringJoiner peers = new StringJoiner(",", "[", "]");
+        for (NodeStatus.Peer p : status.peers()) {
+            peers.add("{\"identity\":" + string(p.identity()) + ",\"address\":" + string(p.address())
+                    + ",\"remote\":" + string(p.remote()) + ",\"since\":" + string(p.since().toString())
+                    + ",\"rxPackets\":" + p.rxPackets() + ",\"rxBytes\":" + p.rxBytes()
+                    + ",\"txPackets\":" + p.txPackets() + ",\"txBytes\":" + p.txBytes() + "}");
+        }
+        StringJoiner drops = new StringJoiner(",", "{", "}");
+        for (Map.Entry<String, Long> e : status.drops().entrySet()) {
+            drops.add(string(e.getKey()) + ":" + e.getValue());
+        }
+        return "{\"node\":" + string(status.node()) + ",\"role\":" + string(status.role()) + ",\"time\":"
+                + string(Instant.now().toString()) + ",\"peers\":" + peers + ",\"drops\":" + drops + "}\n";
+    }
+
+    private static String string(String text) {
+        if (text == null) {
+            return "null";
+        }
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "closing the control socket: {0}", e.getMessage());
+        }
+    }
+}
