@@ -11,6 +11,7 @@ command -v nft >/dev/null || need+=(nftables)
 command -v pgrep >/dev/null || need+=(procps)
 command -v nc >/dev/null || need+=(netcat-openbsd)
 command -v systemd-analyze >/dev/null || need+=(systemd)
+command -v curl >/dev/null || need+=(curl)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "setup: missing ${need[*]}; run as root to install them" >&2

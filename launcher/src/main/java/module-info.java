@@ -6,6 +6,7 @@ module io.lwt.launcher {
     requires io.lwt.core;
     requires info.picocli;
     requires org.yaml.snakeyaml;
+    requires jdk.httpserver;
 
     uses io.lwt.api.tun.TunProvider;
     uses io.lwt.api.transport.TransportProvider;

@@ -346,6 +346,31 @@ class EndToEndTest {
     }
 
     @Test
+    void metricsParseAndCountersIncrease() throws Exception {
+        try (TunnelNetwork net = TunnelNetwork.create(TunnelNetwork.Options.defaults(), "alice", "bob").startAll()) {
+            assertTrue(net.ping("alice", "bob").ok(), net.logs());
+            long before = aliceRxPackets(scrape(net));
+            assertTrue(net.ping("alice", "bob").ok());
+            String metrics = scrape(net);
+            assertTrue(aliceRxPackets(metrics) >= before + 2, before + " then:\n" + metrics);
+            for (String line : metrics.lines().toList()) {
+                assertTrue(line.startsWith("# HELP lwt_") || line.startsWith("# TYPE lwt_")
+                        || line.matches("lwt_[a-z_]+\\{node=\"hub\"(,[a-z]+=\"[^\"]*\")*\\} [0-9]+"), "not Prometheus text: " + line);
+            }
+            assertTrue(metrics.contains("lwt_sessions{node=\"hub\"} 2"), metrics);
+        }
+    }
+
+    private static String scrape(TunnelNetwork net) {
+        return net.ns("hub").exec("curl", "-sf", "http://127.0.0.1:9100/metrics").orThrow().output();
+    }
+
+    private static long aliceRxPackets(String metrics) {
+        return metrics.lines().filter(l -> l.startsWith("lwt_rx_packets_total{node=\"hub\",peer=\"alice\"}"))
+                .mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElseThrow();
+    }
+
+    @Test
     void spoofedSourceAddressesAreDropped() throws Exception {
         try (TunnelNetwork net = TunnelNetwork.create(TunnelNetwork.Options.defaults(), "alice", "bob").startAll()) {
             assertTrue(net.ping("alice", "bob").ok(), net.logs());

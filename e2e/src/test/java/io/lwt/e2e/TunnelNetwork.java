@@ -84,6 +84,7 @@ final class TunnelNetwork implements AutoCloseable {
                         routing: %s
                         max-clients: %d
                         pool: 10.0.0.100-10.0.0.199
+                        metrics: true
                     """.formatted(options.mtu(), options.keepalive(), options.timeout(), options.routing(),
                     options.maxClients()));
             for (int i = 1; i <= clientNames.length; i++) {

@@ -89,6 +89,18 @@ final class RunCommand implements Callable<Integer> {
             log.log(System.Logger.Level.WARNING, "no control socket at " + control + ": " + e.getMessage());
         }
         ControlSocket statusSocket = socket;
+        MetricsEndpoint metrics = null;
+        java.util.Optional<java.net.InetSocketAddress> metricsAddress = Topology.metrics(definition.config());
+        if (metricsAddress.isPresent()) {
+            try {
+                metrics = MetricsEndpoint.start(metricsAddress.get(), running);
+                log.log(System.Logger.Level.INFO, "metrics at http://" + metrics.address().getHostString() + ":"
+                        + metrics.address().getPort() + "/metrics");
+            } catch (IOException e) {
+                running.close();
+                return Cli.fail(err, new IOException("cannot serve metrics on " + metricsAddress.get() + ": " + e.getMessage()));
+            }
+        }
         Thread stopOnSignal = new Thread(() -> {
             running.close();
             if (statusSocket != null) {
@@ -107,6 +119,9 @@ final class RunCommand implements Callable<Integer> {
             Runtime.getRuntime().removeShutdownHook(stopOnSignal); // stopped by itself: exit with its own code
             if (statusSocket != null) {
                 statusSocket.close();
+            }
+            if (metrics != null) {
+                metrics.close();
             }
         } catch (IllegalStateException signalled) {
             // already shutting down on a signal: the hook decides the exit code

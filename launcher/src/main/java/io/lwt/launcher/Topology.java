@@ -31,7 +31,7 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
     static final int DEFAULT_MTU = 1400;
 
     private static final Set<String> COMMON = Set.of("role", "address", "mtu", "device", "keepalive", "timeout",
-            "send-queue", "tun", "transport", "codec", "protocol", "routes");
+            "send-queue", "tun", "transport", "codec", "protocol", "routes", "metrics");
     private static final Set<String> HUB_ONLY = Set.of("listen", "max-clients", "routing", "clients", "pool", "state",
             "handshake-timeout", "max-handshakes", "connection-rate");
     private static final Set<String> CLIENT_ONLY = Set.of("connect", "key", "identity");
@@ -55,6 +55,19 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
     /** Reads and parses a topology file. */
     static Topology load(Path file) {
         return parse(YamlConfig.read(file), baseDir(file));
+    }
+
+    /**
+     * Where the node serves Prometheus metrics: {@code metrics: true} means loopback port 9100, an address
+     * ({@code host:port}) that address; empty when the key is absent or false.
+     */
+    static java.util.Optional<InetSocketAddress> metrics(Config node) {
+        String value = node.string("metrics", "false");
+        return switch (value) {
+            case "false", "no", "off" -> java.util.Optional.empty();
+            case "true", "yes", "on" -> java.util.Optional.of(MetricsEndpoint.DEFAULT);
+            default -> java.util.Optional.of(parse(node, "metrics", text -> socketAddress(text, false)));
+        };
     }
 
     /** Parses a topology; {@code baseDir} resolves relative paths (key files, the pool state). */
@@ -165,6 +178,7 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
         }
         String device = node.string("device").orElse(null);
         checked(node, "device", () -> new TunOptions(device, IpPrefix.parse("0.0.0.0/0"), mtu(node)));
+        metrics(node);
         ClientSpec spec = checked(node, "mtu", () -> new ClientSpec(name, device, mtu(node), hub, session(node), auth));
         return new NodeDefinition(name, spec, selection(node, "tun", "linux"), selection(node, "transport", "tcp"),
                 selection(node, "codec", "length-prefix"), null, node);
@@ -184,6 +198,7 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
         } else {
             access = secureAccess(name, node, baseDir, warnings, clientsInFile);
         }
+        metrics(node);
         HubSpec spec = new HubSpec(name, tun, listen, maxClients, session(node), access);
         return new NodeDefinition(name, spec, selection(node, "tun", "linux"), selection(node, "transport", "tcp"),
                 selection(node, "codec", "length-prefix"), selection(node, "routing", "hub"), node);

@@ -1,0 +1,81 @@
+package io.lwt.launcher;
+
+import com.sun.net.httpserver.HttpServer;
+import io.lwt.core.NodeStatus;
+import io.lwt.core.TunnelNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.Executors;
+
+/**
+ * Prometheus text exposition of a node's status at {@code /metrics}, served by the JDK's own HTTP server. Off unless
+ * the node sets {@code metrics:}; {@code metrics: true} listens on loopback port 9100.
+ */
+final class MetricsEndpoint implements AutoCloseable {
+
+    static final InetSocketAddress DEFAULT = new InetSocketAddress("127.0.0.1", 9100);
+
+    private final HttpServer server;
+
+    private MetricsEndpoint(HttpServer server) {
+        this.server = server;
+    }
+
+    static MetricsEndpoint start(InetSocketAddress address, TunnelNode node) throws IOException {
+        HttpServer server = HttpServer.create(address, 16);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/metrics", exchange -> {
+            byte[] body = text(node.status()).getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        return new MetricsEndpoint(server);
+    }
+
+    InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    /** The exposition: per-session counters labelled by peer, sessions, and drops by reason. */
+    static String text(NodeStatus status) {
+        StringBuilder b = new StringBuilder();
+        b.append("# HELP lwt_sessions Sessions connected now.\n# TYPE lwt_sessions gauge\n")
+                .append("lwt_sessions{node=").append(quote(status.node())).append("} ").append(status.peers().size()).append('\n');
+        counter(b, "lwt_rx_packets_total", "Packets received from a peer.", status, NodeStatus.Peer::rxPackets);
+        counter(b, "lwt_rx_bytes_total", "Packet bytes received from a peer.", status, NodeStatus.Peer::rxBytes);
+        counter(b, "lwt_tx_packets_total", "Packets sent to a peer.", status, NodeStatus.Peer::txPackets);
+        counter(b, "lwt_tx_bytes_total", "Packet bytes sent to a peer.", status, NodeStatus.Peer::txBytes);
+        b.append("# HELP lwt_drops_total Packets dropped and handshakes refused, by reason.\n# TYPE lwt_drops_total counter\n");
+        for (Map.Entry<String, Long> drop : status.drops().entrySet()) {
+            b.append("lwt_drops_total{node=").append(quote(status.node())).append(",reason=").append(quote(drop.getKey()))
+                    .append("} ").append(drop.getValue()).append('\n');
+        }
+        return b.toString();
+    }
+
+    private static void counter(StringBuilder b, String name, String help, NodeStatus status,
+            java.util.function.ToLongFunction<NodeStatus.Peer> value) {
+        b.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(" counter\n");
+        for (NodeStatus.Peer peer : status.peers()) {
+            String label = peer.identity() != null ? peer.identity() : peer.remote();
+            b.append(name).append("{node=").append(quote(status.node())).append(",peer=").append(quote(label))
+                    .append("} ").append(value.applyAsLong(peer)).append('\n');
+        }
+    }
+
+    private static String quote(String value) {
+        return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + '"';
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
