@@ -137,6 +137,18 @@ public final class HubNode implements TunnelNode {
         return refused.sum();
     }
 
+    /** Closes every session of that identity, as an operator's order; returns how many there were. */
+    public int kick(String identity) {
+        int kicked = 0;
+        for (Session session : List.copyOf(live)) {
+            if (identity.equals(session.identity())) {
+                session.close("kicked by the operator");
+                kicked++;
+            }
+        }
+        return kicked;
+    }
+
     @Override
     public NodeStatus status() {
         return new NodeStatus(spec.name(), "hub", live.stream().map(Session::status).toList(), counters.drops());

@@ -342,6 +342,14 @@ class EndToEndTest {
             String text = new String(table.getInputStream().readAllBytes());
             assertTrue(table.waitFor(30, TimeUnit.SECONDS) && table.exitValue() == 0, text);
             assertTrue(text.startsWith("alice (client)") && text.contains("10.0.0.2") && text.contains("IDENTITY"), text);
+
+            Process kick = new ProcessBuilder(TunnelNetwork.LWT.toString(), "kick", "alice", "--socket",
+                    net.control("hub").toString()).redirectErrorStream(true).start();
+            String kicked = new String(kick.getInputStream().readAllBytes()).strip();
+            assertTrue(kick.waitFor(30, TimeUnit.SECONDS) && kick.exitValue() == 0, kicked);
+            assertEquals("kicked 1 session(s) of alice", kicked);
+            net.node("hub").awaitLine(l -> l.contains("session alice") && l.contains("closed: kicked by the operator"),
+                    WAIT, "the kick, logged");
         }
     }
 

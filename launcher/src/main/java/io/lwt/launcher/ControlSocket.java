@@ -19,7 +19,8 @@ import java.util.StringJoiner;
 
 /**
  * A running node's control socket: a Unix domain socket, readable and writable by its owner only (root by
- * default), that answers every connection with the node's status as one JSON document and closes it.
+ * default). A client sends one request line and gets one answer, then the connection closes: {@code status} (the
+ * node's status as one JSON document) or {@code kick NAME} (a hub closes that client's sessions).
  */
 final class ControlSocket implements AutoCloseable {
 
@@ -59,7 +60,7 @@ final class ControlSocket implements AutoCloseable {
     private void serve(TunnelNode node) {
         while (server.isOpen()) {
             try (SocketChannel client = server.accept()) {
-                ByteBuffer answer = ByteBuffer.wrap(json(node.status()).getBytes(StandardCharsets.UTF_8));
+                ByteBuffer answer = ByteBuffer.wrap(answer(request(client), node).getBytes(StandardCharsets.UTF_8));
                 while (answer.hasRemaining()) {
                     client.write(answer);
                 }
@@ -68,6 +69,44 @@ final class ControlSocket implements AutoCloseable {
                     LOG.log(Level.DEBUG, "control socket: {0}", e.getMessage());
                 }
             }
+        }
+    }
+
+    /** One request line, at most 256 bytes. */
+    private static String request(SocketChannel client) throws IOException {
+        ByteBuffer line = ByteBuffer.allocate(256);
+        while (line.hasRemaining() && client.read(line) >= 0) {
+            if (line.position() > 0 && line.get(line.position() - 1) == '\n') {
+                break;
+            }
+        }
+        return new String(line.array(), 0, line.position(), StandardCharsets.UTF_8).strip();
+    }
+
+    private static String answer(String request, TunnelNode node) {
+        if (request.equals("status")) {
+            return json(node.status());
+        }
+        if (request.startsWith("kick ")) {
+            if (!(node instanceof io.lwt.core.HubNode hub)) {
+                return "error: only a hub can kick clients\n";
+            }
+            String name = request.substring(5).strip();
+            int kicked = hub.kick(name);
+            return kicked == 0 ? "error: no session of " + name + "\n" : "kicked " + kicked + " session(s) of " + name + "\n";
+        }
+        return "error: unknown request (status, kick NAME)\n";
+    }
+
+    /** Sends one request to a node's control socket and returns the answer. */
+    static String ask(Path path, String request) throws IOException {
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(path));
+            ByteBuffer out = ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8));
+            while (out.hasRemaining()) {
+                channel.write(out);
+            }
+            return new String(java.nio.channels.Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

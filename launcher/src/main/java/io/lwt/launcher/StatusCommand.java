@@ -2,11 +2,6 @@ package io.lwt.launcher;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -46,9 +41,8 @@ final class StatusCommand implements Callable<Integer> {
         }
         Path path = socket != null ? socket : ControlSocket.defaultPath(node);
         String text;
-        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            channel.connect(UnixDomainSocketAddress.of(path));
-            text = new String(Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            text = ControlSocket.ask(path, "status");
         } catch (IOException e) {
             return Cli.fail(spec.commandLine().getErr(), new IOException("cannot read the status from " + path + ": "
                     + e.getMessage()));
