@@ -13,10 +13,7 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A client: one session to the hub, carrying everything its TUN device produces. With {@link ClientAuth.Secure}
@@ -24,7 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * on the first WELCOME and stays up across reconnects, so applications see no interface flap. A lost session is
  * re-established with capped exponential backoff and jitter; a permanent refusal (wrong key) stops the node.
  */
-public final class ClientNode implements TunnelNode {
+public final class ClientNode extends NodeLifecycle {
 
     private static final System.Logger LOG = System.getLogger(ClientNode.class.getName());
     static final Duration DIAL_TIMEOUT = Duration.ofSeconds(10);
@@ -37,15 +34,12 @@ public final class ClientNode implements TunnelNode {
     private final PacketBuffers buffers;
     private final Counters counters = new Counters(LOG);
     private final SessionContext sessions;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final CountDownLatch terminated = new CountDownLatch(1);
-    private final CountDownLatch connected = new CountDownLatch(1);
     private volatile TunDevice device;
     private volatile Session session;
     private volatile Thread connector;
-    private volatile String failure;
 
     private ClientNode(ClientSpec spec, TunDriver tun, Transport transport, Codec codec) {
+        super(LOG);
         this.spec = spec;
         this.tun = tun;
         this.transport = transport;
@@ -87,11 +81,6 @@ public final class ClientNode implements TunnelNode {
     public boolean isConnected() {
         Session s = session;
         return s != null && !s.isClosed() && s.isEstablished();
-    }
-
-    /** Waits until the first session is established; false on timeout. */
-    public boolean awaitConnected(Duration timeout) throws InterruptedException {
-        return connected.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** The TUN device's name, or null before the first WELCOME. */
@@ -185,7 +174,6 @@ public final class ClientNode implements TunnelNode {
         TunDevice d = device;
         LOG.log(Level.INFO, "tunnel up: client {0} connected to {1}, device {2} mtu {3}", spec.name(), s.remoteAddress(),
                 d.name(), String.valueOf(d.mtu()));
-        connected.countDown();
     }
 
     private final class Handler implements Session.Handler {
@@ -271,31 +259,9 @@ public final class ClientNode implements TunnelNode {
         }
     }
 
-    /** Stops for good, remembering why; {@code lwt run} then exits non-zero. */
-    private void stop(String reason) {
-        if (!closed.get()) {
-            failure = reason;
-            LOG.log(Level.ERROR, "{0}; stopping", reason);
-            close();
-        }
-    }
-
-    @Override
-    public Optional<String> failure() {
-        return Optional.ofNullable(failure);
-    }
-
-    @Override
-    public void awaitTermination() throws InterruptedException {
-        terminated.await();
-    }
-
     /** Closes the session and removes the TUN device. */
     @Override
-    public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
+    void release() {
         Thread c = connector;
         if (c != null) {
             c.interrupt();
@@ -308,7 +274,5 @@ public final class ClientNode implements TunnelNode {
         if (d != null) {
             Nodes.closeQuietly(d);
         }
-        LOG.log(Level.INFO, "stopped");
-        terminated.countDown();
     }
 }

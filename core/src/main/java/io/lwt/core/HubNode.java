@@ -19,11 +19,8 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -33,7 +30,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>An address belongs to the first session that claims it until that session ends; a later claimant's packets
  * from that address are dropped (the original program let any newcomer take over an address).
  */
-public final class HubNode implements TunnelNode {
+public final class HubNode extends NodeLifecycle {
 
     private static final System.Logger LOG = System.getLogger(HubNode.class.getName());
 
@@ -52,12 +49,10 @@ public final class HubNode implements TunnelNode {
     private final LongAdder accepted = new LongAdder();
     private final LongAdder refused = new LongAdder();
     private final LongAdder handshakeFailures = new LongAdder();
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile String failure;
-    private final CountDownLatch terminated = new CountDownLatch(1);
 
     private HubNode(HubSpec spec, Codec codec, RoutingPolicy routing, TunDevice device, Listener listener,
             PoolState pool) {
+        super(LOG);
         this.pool = pool;
         this.connectionRate = new ConnectionRate(
                 spec.access() instanceof HubAccess.Secure secure ? secure.connectionRate() : Integer.MAX_VALUE);
@@ -380,35 +375,16 @@ public final class HubNode implements TunnelNode {
     }
 
     private void fail(String what, IOException e) {
-        if (!closed.get()) {
-            failure = what + ": " + Session.describe(e);
-            LOG.log(Level.ERROR, "{0}; stopping", failure);
-            close();
-        }
-    }
-
-    @Override
-    public Optional<String> failure() {
-        return Optional.ofNullable(failure);
-    }
-
-    @Override
-    public void awaitTermination() throws InterruptedException {
-        terminated.await();
+        stop(what + ": " + Session.describe(e));
     }
 
     /** Closes every session, stops listening and removes the TUN device. */
     @Override
-    public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
+    void release() {
         Nodes.closeQuietly(listener);
         for (Session session : List.copyOf(live)) {
             session.close("hub shutting down");
         }
         Nodes.closeQuietly(device);
-        LOG.log(Level.INFO, "stopped");
-        terminated.countDown();
     }
 }
