@@ -43,7 +43,14 @@ final class ControlSocket implements AutoCloseable {
     /** Binds the socket (replacing a stale one) and serves {@code node}'s status on a virtual thread. */
     static ControlSocket open(Path path, TunnelNode node) throws IOException {
         Files.createDirectories(path.toAbsolutePath().getParent());
-        Files.deleteIfExists(path); // a socket file left by a node that did not stop cleanly
+        if (Files.exists(path)) {
+            try (SocketChannel live = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                live.connect(UnixDomainSocketAddress.of(path));
+                throw new IOException("another running node serves it");
+            } catch (java.net.SocketException stale) {
+                Files.deleteIfExists(path); // left by a node that did not stop cleanly
+            }
+        }
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             server.bind(UnixDomainSocketAddress.of(path));

@@ -1,0 +1,81 @@
+package io.lwt.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lwt.core.NodeStatus;
+import io.lwt.core.TunnelNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ControlSocketTest {
+
+    @TempDir
+    Path dir;
+
+    /** A node that only reports a fixed status. */
+    private static final TunnelNode NODE = new TunnelNode() {
+        @Override
+        public void awaitTermination() {}
+
+        @Override
+        public Optional<String> failure() {
+            return Optional.empty();
+        }
+
+        @Override
+        public NodeStatus status() {
+            return new NodeStatus("hub", "hub", List.of(new NodeStatus.Peer("al\"ice", "10.0.0.2", "/10.99.1.2:4000",
+                    Instant.parse("2026-11-24T20:00:00Z"), 3, 300, 4, 400)), Map.of("no-route", 2L));
+        }
+
+        @Override
+        public void close() {}
+    };
+
+    @Test
+    void answersStatusAsJsonOnAnOwnerOnlySocket() throws IOException {
+        Path path = dir.resolve("hub.sock");
+        try (ControlSocket ignored = ControlSocket.open(path, NODE)) {
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(path)));
+            String json = ControlSocket.ask(path, "status");
+            assertTrue(json.startsWith("{\"node\":\"hub\",\"role\":\"hub\",\"time\":\""), json);
+            assertTrue(json.contains("\"peers\":[{\"identity\":\"al\\\"ice\",\"address\":\"10.0.0.2\",\"remote\":\"/10.99.1.2:4000\","
+                    + "\"since\":\"2026-11-24T20:00:00Z\",\"rxPackets\":3,\"rxBytes\":300,\"txPackets\":4,\"txBytes\":400}],"
+                    + "\"drops\":{\"no-route\":2}}"), json);
+            assertEquals("error: only a hub can kick clients\n", ControlSocket.ask(path, "kick alice"));
+            assertEquals("error: unknown request (status, kick NAME)\n", ControlSocket.ask(path, "reboot"));
+        }
+        assertTrue(Files.notExists(path), "closing removes the socket file");
+    }
+
+    @Test
+    void aLiveSocketIsNotTakenOverButAStaleOneIs() throws IOException {
+        Path path = dir.resolve("hub.sock");
+        try (ControlSocket first = ControlSocket.open(path, NODE)) {
+            IOException taken = assertThrows(IOException.class, () -> ControlSocket.open(path, NODE));
+            assertEquals("another running node serves it", taken.getMessage());
+        }
+        Files.createFile(path); // what a killed node leaves behind
+        try (ControlSocket replaced = ControlSocket.open(path, NODE)) {
+            assertTrue(ControlSocket.ask(path, "status").contains("\"node\":\"hub\""));
+        }
+    }
+
+    @Test
+    void metricsAreValidPrometheusText() {
+        String text = MetricsEndpoint.text(NODE.status());
+        assertTrue(text.contains("lwt_sessions{node=\"hub\"} 1\n"), text);
+        assertTrue(text.contains("lwt_rx_bytes_total{node=\"hub\",peer=\"al\\\"ice\"} 300\n"), text);
+        assertTrue(text.contains("lwt_drops_total{node=\"hub\",reason=\"no-route\"} 2\n"), text);
+    }
+}
