@@ -1,6 +1,5 @@
 package io.lwt.codec.lengthprefix;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,28 +7,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.lwt.api.Config;
 import io.lwt.api.ConfigException;
 import io.lwt.api.ProtocolException;
+import io.lwt.api.codec.Codec;
 import io.lwt.api.codec.Framer;
-import java.io.ByteArrayOutputStream;
+import io.lwt.testsupport.CodecTestKit;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class LengthPrefixCodecTest {
 
     private static final int MAX = 1 + 9000;
+    private final Codec codec = new LengthPrefixCodec();
     private final Framer framer = new LengthPrefixCodec.LengthPrefixFramer(MAX);
 
-    /** Encodes a message the way the engine does: in a buffer with headroom, framed in place. */
     private byte[] encode(byte[] message) {
-        ByteBuffer b = ByteBuffer.allocateDirect(64 + message.length);
-        b.position(64).put(message).flip().position(64);
-        framer.encode(b);
-        byte[] wire = new byte[b.remaining()];
-        b.get(wire);
-        return wire;
+        return CodecTestKit.encode(codec, framer, message);
     }
 
     private List<byte[]> decodeAll(ByteBuffer inbound) throws Exception {
@@ -50,35 +44,9 @@ class LengthPrefixCodecTest {
     }
 
     @Test
-    void roundTripWithArbitrarySplitsAndCoalescedFrames() throws Exception {
-        Random random = new Random(42);
-        List<byte[]> messages = new ArrayList<>();
-        ByteArrayOutputStream stream = new ByteArrayOutputStream();
-        for (int i = 0; i < 500; i++) {
-            byte[] m = new byte[1 + random.nextInt(MAX)];
-            random.nextBytes(m);
-            messages.add(m);
-            stream.writeBytes(encode(m));
-        }
-        byte[] wire = stream.toByteArray();
-        for (int chunkMax : new int[] {1, 7, 1500, 65536, wire.length}) {
-            ByteBuffer inbound = ByteBuffer.allocate(2 * (MAX + 4));
-            List<byte[]> received = new ArrayList<>();
-            int offset = 0;
-            while (offset < wire.length) {
-                int n = Math.min(Math.min(1 + random.nextInt(chunkMax), wire.length - offset), inbound.remaining());
-                inbound.put(wire, offset, n);
-                offset += n;
-                inbound.flip();
-                received.addAll(decodeAll(inbound));
-                inbound.compact();
-            }
-            assertEquals(0, inbound.position(), "nothing left over with chunks up to " + chunkMax);
-            assertEquals(messages.size(), received.size());
-            for (int i = 0; i < messages.size(); i++) {
-                assertArrayEquals(messages.get(i), received.get(i), "message " + i + ", chunks up to " + chunkMax);
-            }
-        }
+    void passesTheCodecTestKit() throws Exception {
+        CodecTestKit.roundTrip(codec, framer, new LengthPrefixCodec.LengthPrefixFramer(MAX), MAX, 42);
+        CodecTestKit.rejects(framer, new byte[] {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 1, 2, 3});
     }
 
     @Test
