@@ -197,10 +197,18 @@ final class TunnelNetwork implements AutoCloseable {
         return b.toString();
     }
 
+    /** Stops everything, deletes the namespaces, and removes the working directory (logs, keys, transfer files). */
     @Override
     public void close() {
         for (Netns ns : all.reversed()) {
             ns.close();
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            System.err.println("cannot remove " + dir + ": " + e.getMessage());
         }
     }
 }

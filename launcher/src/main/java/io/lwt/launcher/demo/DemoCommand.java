@@ -54,8 +54,9 @@ public final class DemoCommand implements Callable<Integer> {
         Thread cleanup = new Thread(namespaces::close, "lwt-demo-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup); // Ctrl-C still removes everything
         List<Path> logs = new ArrayList<>();
+        Path dir = null;
         try {
-            Path dir = Files.createTempDirectory("lwt-demo");
+            dir = Files.createTempDirectory("lwt-demo");
             Path topology = dir.resolve("demo.yaml");
             try (InputStream in = DemoCommand.class.getResourceAsStream("demo.yaml")) {
                 Files.write(topology, in.readAllBytes());
@@ -104,6 +105,7 @@ public final class DemoCommand implements Callable<Integer> {
         } finally {
             namespaces.close();
             Runtime.getRuntime().removeShutdownHook(cleanup);
+            Namespaces.deleteDirectory(dir);
         }
     }
 

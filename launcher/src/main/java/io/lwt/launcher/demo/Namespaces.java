@@ -91,6 +91,20 @@ final class Namespaces implements AutoCloseable {
         names.clear();
     }
 
+    /** Removes the demo's working directory (topology, keys, logs); null means nothing was made. */
+    static void deleteDirectory(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            System.err.println("lwt demo: cannot remove " + dir + ": " + e.getMessage());
+        }
+    }
+
     static String read(Path log) {
         try {
             return Files.readString(log);
