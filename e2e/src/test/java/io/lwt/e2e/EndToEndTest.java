@@ -17,6 +17,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Real TUN devices, kernel TCP, ping and nc between network namespaces, through the runtime image's bin/lwt. */
 class EndToEndTest {
@@ -136,9 +137,9 @@ class EndToEndTest {
     }
 
     @Test
-    void startUpErrorsAreOneClearLine() throws Exception {
+    void startUpErrorsAreOneClearLine(@TempDir Path dir) throws Exception {
         try (Netns ns = Netns.create("err")) {
-            Path file = Files.createTempFile("lwt", ".yaml");
+            Path file = dir.resolve("lo.yaml");
             Files.writeString(file, "role: hub\nlisten: 127.0.0.1:9000\naddress: 10.0.0.1/24\ndevice: lo\n");
             Netns.Result run = ns.exec(TunnelNetwork.LWT.toString(), "run", file.toString());
             assertEquals(1, run.exitCode());

@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
 public final class DemoCommand implements Callable<Integer> {
 
     private static final Duration UP_TIMEOUT = Duration.ofSeconds(30);
+    private static final List<String> NODES = List.of("hub", "alice", "bob");
     private static final Pattern RTT = Pattern.compile("= ([\\d.]+)/([\\d.]+)/([\\d.]+)/");
     private static final Pattern RATE = Pattern.compile("([\\d.]+) ([KMG])bits/sec.*receiver");
 
@@ -64,8 +65,8 @@ public final class DemoCommand implements Callable<Integer> {
             for (String client : List.of("alice", "bob")) {
                 Files.writeString(dir.resolve(client + ".key"), Keys.generate());
             }
-            out.println("creating namespaces " + String.join(", ", ns.values()));
-            for (String name : List.of("hub", "alice", "bob")) {
+            out.println("creating namespaces " + String.join(", ", NODES.stream().map(ns::get).toList()));
+            for (String name : NODES) {
                 namespaces.add(ns.get(name));
             }
             namespaces.link(ns.get("hub"), "veth-alice", "10.99.1.1/24", ns.get("alice"), "veth-hub", "10.99.1.2/24");
@@ -76,7 +77,7 @@ public final class DemoCommand implements Callable<Integer> {
             namespaces.exec(ns.get("bob"), "ip", "route", "add", "10.99.1.0/24", "via", "10.99.2.1");
 
             long start = System.nanoTime();
-            for (String name : List.of("hub", "alice", "bob")) {
+            for (String name : NODES) {
                 Path log = dir.resolve(name + ".log");
                 logs.add(log);
                 namespaces.start(ns.get(name), nodeCommand(topology, name), log);
