@@ -275,10 +275,9 @@ class EndToEndTest {
             // 0666 node for the same device, as a udev rule would on a real host; nothing outside it changes.
             Path device = net.directory().resolve("tun");
             net.ns("hub").exec("mknod", "-m", "666", device.toString(), "c", "10", "200").orThrow();
-            net.ns("hub").exec("chmod", "-R", "a+rX", net.directory().toString()).orThrow();
-            String unprivileged = "mount --bind " + device + " /dev/net/tun && exec setpriv --reuid=65534 --regid=65534"
+            String unprivileged = lendDeviceAndImage(net, device) + " && exec setpriv --reuid=65534 --regid=65534"
                     + " --clear-groups --inh-caps=+net_admin --ambient-caps=+net_admin --bounding-set=-all,+net_admin "
-                    + TunnelNetwork.LWT + " run " + net.directory().resolve("lwt.yaml") + " --node alice";
+                    + imageSeenByNobody(net) + " run " + net.directory().resolve("lwt.yaml") + " --node alice";
             Netns.Running alice = net.ns("alice").start(List.of("unshare", "-m", "sh", "-c", unprivileged),
                     net.directory().resolve("alice.log"));
             alice.awaitLine(l -> l.contains("tunnel up"), WAIT, "unprivileged alice up");
@@ -312,9 +311,8 @@ class EndToEndTest {
                     keepalive: 1s
                     timeout: 3s
                     """);
-            net.ns("hub").exec("chmod", "-R", "a+rX", net.directory().toString()).orThrow();
-            String noCapabilities = "mount --bind " + device + " /dev/net/tun && exec setpriv --reuid=65534 --regid=65534"
-                    + " --clear-groups --inh-caps=-all --bounding-set=-all " + TunnelNetwork.LWT + " run " + file;
+            String noCapabilities = lendDeviceAndImage(net, device) + " && exec setpriv --reuid=65534 --regid=65534"
+                    + " --clear-groups --inh-caps=-all --bounding-set=-all " + imageSeenByNobody(net) + " run " + file;
             Netns.Running alice = net.ns("alice").start(List.of("unshare", "-m", "sh", "-c", noCapabilities),
                     net.directory().resolve("alice.log"));
             alice.awaitLine(l -> l.contains("tunnel up"), WAIT, "alice up without capabilities");
@@ -368,6 +366,23 @@ class EndToEndTest {
             }
             assertTrue(metrics.contains("lwt_sessions{node=\"hub\"} 2"), metrics);
         }
+    }
+
+    /**
+     * Shell commands for a private mount namespace: a 0666 node for the TUN device over /dev/net/tun, and the runtime
+     * image bind-mounted into the network's directory, so user nobody reaches it whatever the permissions of the
+     * checkout's parent directories (a clone under a 0700 temporary directory, say). Also opens that directory to
+     * nobody: it holds only this test's topology and throwaway keys.
+     */
+    private static String lendDeviceAndImage(TunnelNetwork net, Path device) throws Exception {
+        Files.createDirectories(net.directory().resolve("image"));
+        net.ns("hub").exec("chmod", "-R", "a+rX", net.directory().toString()).orThrow();
+        return "mount --bind " + device + " /dev/net/tun && mount --bind " + TunnelNetwork.LWT.getParent().getParent()
+                + " " + net.directory().resolve("image");
+    }
+
+    private static Path imageSeenByNobody(TunnelNetwork net) {
+        return net.directory().resolve("image/bin/lwt");
     }
 
     private static String scrape(TunnelNetwork net) {
