@@ -23,31 +23,40 @@ final class TunnelNetwork implements AutoCloseable {
 
     /** What differs between the tests' networks. */
     record Options(String routing, int maxClients, int mtu, String keepalive, String timeout, Map<String, String> routes,
-            boolean pooled) {
+            boolean pooled, String hubKeys, String clientKeys) {
         static Options defaults() {
-            return new Options("hub", 100, 1400, "1s", "3s", Map.of(), false);
+            return new Options("hub", 100, 1400, "1s", "3s", Map.of(), false, "", "");
+        }
+
+        /**
+         * Extra node keys, one YAML line each at node level (e.g. {@code codec: websocket}), for the hub and for
+         * every client; {@code %s} in a client's lines stands for its name.
+         */
+        Options nodeKeys(String hub, String client) {
+            return new Options(routing, maxClients, mtu, keepalive, timeout, routes, pooled, hub, client);
         }
 
         /** Clients get addresses from the hub's pool 10.0.0.100-10.0.0.199 instead of fixed ones. */
         Options withPool() {
-            return new Options(routing, maxClients, mtu, keepalive, timeout, routes, true);
+            return new Options(routing, maxClients, mtu, keepalive, timeout, routes, true, hubKeys, clientKeys);
         }
 
         Options routing(String value) {
-            return new Options(value, maxClients, mtu, keepalive, timeout, routes, pooled);
+            return new Options(value, maxClients, mtu, keepalive, timeout, routes, pooled, hubKeys, clientKeys);
         }
 
         Options maxClients(int value) {
-            return new Options(routing, value, mtu, keepalive, timeout, routes, pooled);
+            return new Options(routing, value, mtu, keepalive, timeout, routes, pooled, hubKeys, clientKeys);
         }
 
         Options mtu(int value) {
-            return new Options(routing, maxClients, value, keepalive, timeout, routes, pooled);
+            return new Options(routing, maxClients, value, keepalive, timeout, routes, pooled, hubKeys, clientKeys);
         }
 
         /** A subnet behind one client, e.g. {@code 192.168.50.0/24}. */
         Options route(String client, String subnet) {
-            return new Options(routing, maxClients, mtu, keepalive, timeout, Map.of(client, subnet), pooled);
+            return new Options(routing, maxClients, mtu, keepalive, timeout, Map.of(client, subnet), pooled, hubKeys,
+                    clientKeys);
         }
     }
 
@@ -87,6 +96,7 @@ final class TunnelNetwork implements AutoCloseable {
                         metrics: true
                     """.formatted(options.mtu(), options.keepalive(), options.timeout(), options.routing(),
                     options.maxClients()));
+            yaml.append(indented(options.hubKeys()));
             for (int i = 1; i <= clientNames.length; i++) {
                 String client = clientNames[i - 1];
                 Files.writeString(dir.resolve(client + ".key"), key());
@@ -100,6 +110,7 @@ final class TunnelNetwork implements AutoCloseable {
                 if (!options.pooled()) {
                     yaml.append("    address: 10.0.0.%d\n".formatted(i + 1));
                 }
+                yaml.append(indented(options.clientKeys().replace("%s", client)));
             }
             Path topology = dir.resolve("lwt.yaml");
             Files.writeString(topology, yaml);
@@ -115,6 +126,10 @@ final class TunnelNetwork implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static String indented(String nodeKeys) {
+        return nodeKeys.isBlank() ? "" : nodeKeys.stripTrailing().indent(4);
     }
 
     static String key() {
