@@ -1,5 +1,6 @@
 package io.lwt.api;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -203,6 +204,21 @@ public final class Config implements ConfigValue {
             return List.copyOf(texts);
         }
         throw error(key, "expected a list of values");
+    }
+
+    /**
+     * A file named by {@code key}. A relative path is resolved against the directory of the file this section was
+     * read from (its location's source), so a topology file and the files it names can move together.
+     */
+    public Optional<Path> file(String key) {
+        return string(key).map(text -> {
+            Path path = Path.of(text.trim());
+            if (path.isAbsolute()) {
+                return path;
+            }
+            Path parent = Path.of(locationOf(key).source()).toAbsolutePath().getParent();
+            return parent == null ? path.toAbsolutePath() : parent.resolve(path);
+        });
     }
 
     /** The known key closest to {@code key} within a small edit distance, for "did you mean" hints. */

@@ -31,6 +31,15 @@ class ConfigTest {
     }
 
     @Test
+    void relativeFilesAreResolvedBesideTheFileTheyWereReadFrom() {
+        Config config = Config.builder("nodes.hub.transport.tls", new Config.Location("/etc/lwt/hub.yaml", 1, 1))
+                .put("certificate", "tls/hub.crt").put("ca", "/srv/ca.pem").build();
+        assertEquals(Optional.of(java.nio.file.Path.of("/etc/lwt/tls/hub.crt")), config.file("certificate"));
+        assertEquals(Optional.of(java.nio.file.Path.of("/srv/ca.pem")), config.file("ca"));
+        assertEquals(Optional.empty(), config.file("private-key"));
+    }
+
+    @Test
     void noSuggestionForSomethingFarOff() {
         ConfigException e = assertThrows(ConfigException.class, () -> section("zzz", "1").requireOnly(Set.of("mtu")));
         assertTrue(e.getMessage().endsWith("zzz: unknown key"), e.getMessage());

@@ -15,4 +15,12 @@ public interface Transport {
      * transport such as TLS can also use the host name.
      */
     Connection dial(InetSocketAddress remote, Duration timeout) throws IOException;
+
+    /**
+     * Whether this transport encrypts and authenticates the bytes of every connection (as TLS does). A hub whose
+     * transport does not warns at start unless its configuration says {@code insecure: true}.
+     */
+    default boolean encrypts() {
+        return false;
+    }
 }
