@@ -6,19 +6,24 @@ import java.util.Objects;
 /** How a client joins its hub. */
 public sealed interface ClientAuth {
 
-    /** The session handshake with a pre-shared key; the hub assigns the address. */
+    /**
+     * The session handshake; the hub assigns the address.
+     *
+     * @param key the pre-shared key, or null when the transport authenticates both ends (a TLS client certificate
+     *     whose identity is {@code identity}, and the hub's verified certificate)
+     */
     record Secure(String identity, byte[] key) implements ClientAuth {
         public Secure {
             Objects.requireNonNull(identity, "identity");
             if (identity.isEmpty() || identity.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > Handshake.MAX_NAME) {
                 throw new IllegalArgumentException("identity must be 1.." + Handshake.MAX_NAME + " bytes");
             }
-            key = key.clone();
+            key = Handshake.checkedKey(key, identity);
         }
 
         @Override
         public byte[] key() {
-            return key.clone();
+            return key == null ? null : key.clone();
         }
     }
 

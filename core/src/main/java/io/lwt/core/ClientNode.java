@@ -218,8 +218,9 @@ public final class ClientNode extends NodeLifecycle {
         }
 
         private void welcomed(Session s, ClientAuth.Secure auth, Handshake.Welcome welcome) throws IOException {
-            if (clientNonce == null || !Handshake.matches(Handshake.hubProof(auth.key(), s.serverNonce(), clientNonce),
-                    welcome.proof())) {
+            // without a key the transport authenticated the hub (a verified certificate), so there is no proof to check
+            if (clientNonce == null || auth.key() != null && !Handshake.matches(
+                    Handshake.hubProof(auth.key(), s.serverNonce(), clientNonce), welcome.proof())) {
                 stop("the hub at " + s.remoteAddress() + " could not prove it knows this client's key");
                 return;
             }

@@ -30,7 +30,8 @@ import javax.crypto.spec.SecretKeySpec;
  * </pre>
  *
  * Proofs are HMAC-SHA256 under the client's key over a label and both nonces, so the key never crosses the wire, a
- * recorded HELLO is useless against a new challenge, and the client knows the hub holds its key too.
+ * recorded HELLO is useless against a new challenge, and the client knows the hub holds its key too. A client
+ * without a key (one the transport authenticates with a certificate) sends zeros, and the hub answers with zeros.
  */
 final class Handshake {
 
@@ -84,12 +85,25 @@ final class Handshake {
         return nonce;
     }
 
-    static byte[] clientProof(byte[] key, byte[] serverNonce, byte[] clientNonce, String name) {
-        return hmac(key, CLIENT_LABEL, serverNonce, clientNonce, name.getBytes(StandardCharsets.UTF_8));
+    /** A pre-shared key checked for length and copied; null (no key) stays null. */
+    static byte[] checkedKey(byte[] key, String owner) {
+        if (key == null) {
+            return null;
+        }
+        if (key.length < 16) {
+            throw new IllegalArgumentException("key of " + owner + " is " + key.length + " bytes; at least 16 are needed");
+        }
+        return key.clone();
     }
 
+    /** The client's proof; zeros without a key. */
+    static byte[] clientProof(byte[] key, byte[] serverNonce, byte[] clientNonce, String name) {
+        return key == null ? new byte[PROOF] : hmac(key, CLIENT_LABEL, serverNonce, clientNonce, name.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The hub's proof; zeros without a key. */
     static byte[] hubProof(byte[] key, byte[] serverNonce, byte[] clientNonce) {
-        return hmac(key, HUB_LABEL, serverNonce, clientNonce);
+        return key == null ? new byte[PROOF] : hmac(key, HUB_LABEL, serverNonce, clientNonce);
     }
 
     /** Compares proofs in constant time. */

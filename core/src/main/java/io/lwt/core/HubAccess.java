@@ -52,6 +52,9 @@ public sealed interface HubAccess {
     /**
      * A client the hub knows.
      *
+     * @param key its pre-shared key, or null when only the transport authenticates it: the connection's
+     *     {@link io.lwt.api.transport.Connection#peerIdentity() peer identity} (a client certificate) must then be
+     *     its name
      * @param address its fixed tunnel address, or null to take one from the pool
      * @param routes subnets behind the client: the hub forwards them to it and accepts them as its sources
      */
@@ -63,15 +66,12 @@ public sealed interface HubAccess {
         public ClientEntry {
             Objects.requireNonNull(name, "name");
             routes = List.copyOf(routes);
-            if (key.length < 16) {
-                throw new IllegalArgumentException("key of " + name + " is " + key.length + " bytes; at least 16 are needed");
-            }
-            key = key.clone();
+            key = Handshake.checkedKey(key, name);
         }
 
         @Override
         public byte[] key() {
-            return key.clone();
+            return key == null ? null : key.clone();
         }
     }
 

@@ -275,14 +275,14 @@ public final class HubNode extends NodeLifecycle {
 
     /**
      * Checks a HELLO and answers WELCOME or REJECT. The same answer for an unknown name and a wrong key, so a
-     * prober learns nothing about which names exist.
+     * prober learns nothing about which names exist; a client whose certificate the transport verified is told more.
      */
     private void welcome(Session session, HubAccess.Secure secure, Handshake.Hello hello) throws IOException {
         HubAccess.ClientEntry client = secure.clients().get(hello.name());
-        if (client == null || !Handshake.matches(
-                Handshake.clientProof(client.key(), session.serverNonce(), hello.clientNonce(), hello.name()), hello.proof())) {
-            reject(session, Handshake.RejectReason.AUTHENTICATION, "unknown client or wrong key",
-                    "authentication failed for '" + printable(hello.name()) + "'");
+        String refusal = refusal(client, session.peerIdentity(), session.serverNonce(), hello);
+        if (refusal != null) {
+            reject(session, Handshake.RejectReason.AUTHENTICATION, refusal,
+                    "authentication failed for '" + printable(hello.name()) + "': " + refusal);
             return;
         }
         Integer address = client.address() != null ? (Integer) IpPrefixes.ipv4(client.address()) : pool == null ? null
@@ -319,6 +319,27 @@ public final class HubNode extends NodeLifecycle {
                 spec.session().keepalive(), spec.session().timeout(), pushedRoutes(secure, client));
         session.sendHandshake(Messages.WELCOME, out -> Handshake.writeWelcome(out, welcome));
         LOG.log(Level.INFO, "session {0} authenticated", session.name());
+    }
+
+    /**
+     * Why a HELLO fails authentication, or null when it passes. A certificate identity, when the transport has one,
+     * must be the name; a client with a key must prove it; a client without one must have a certificate.
+     */
+    private static String refusal(HubAccess.ClientEntry client, java.util.Optional<String> certified, byte[] serverNonce,
+            Handshake.Hello hello) {
+        if (certified.isPresent() && !certified.get().equals(hello.name())) {
+            return "the client certificate is for '" + printable(certified.get()) + "', not '" + printable(hello.name()) + "'";
+        }
+        if (client == null) {
+            return certified.isPresent() ? "'" + printable(hello.name()) + "' is not a client of this hub"
+                    : "unknown client or wrong key";
+        }
+        if (client.key() == null) {
+            return certified.isPresent() ? null : "this client must present a client certificate (transport tls)";
+        }
+        boolean proven = Handshake.matches(
+                Handshake.clientProof(client.key(), serverNonce, hello.clientNonce(), hello.name()), hello.proof());
+        return proven ? null : "unknown client or wrong key";
     }
 
     /** What a client routes into its tunnel besides the tunnel network: the hub's routes and other clients' subnets. */

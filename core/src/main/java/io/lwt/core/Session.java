@@ -118,6 +118,11 @@ final class Session implements Peer {
         return remote;
     }
 
+    /** The peer's identity as the transport authenticated it (a client certificate), if it does. */
+    java.util.Optional<String> peerIdentity() {
+        return connection.peerIdentity();
+    }
+
     /** Records the tunnel address the hub registered for this peer, for names in logs and status. */
     void tunnelAddress(String label, String address) {
         this.tunnelAddress = label;

@@ -70,9 +70,14 @@ class InMemoryTunnelTest {
     }
 
     private HubNode hub(RoutingPolicy routing, int maxClients, int mtu, int port, HubAccess access) throws Exception {
+        return hub(routing, maxClients, mtu, port, access, tcp);
+    }
+
+    private HubNode hub(RoutingPolicy routing, int maxClients, int mtu, int port, HubAccess access, Transport transport)
+            throws Exception {
         HubSpec spec = new HubSpec("hub", options("10.0.0.1/24", mtu),
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), port), maxClients, FAST, access);
-        HubNode hub = HubNode.start(spec, tun, tcp, codec, routing);
+        HubNode hub = HubNode.start(spec, tun, transport, codec, routing);
         running.add(hub);
         return hub;
     }
@@ -86,6 +91,10 @@ class InMemoryTunnelTest {
         }
         for (int i = 1; i <= 3; i++) {
             clients.put("p" + i, new HubAccess.ClientEntry("p" + i, key("p" + i), null));
+        }
+        // m20, m21: no key; a client certificate (the transport's peer identity) must name them
+        for (int i = 20; i <= 21; i++) {
+            clients.put("m" + i, new HubAccess.ClientEntry("m" + i, null, IpPrefix.parse("10.0.0." + i).address()));
         }
         return new HubAccess.Secure(clients, pool, pool == null ? null : stateFile, Duration.ofMillis(500), 4, 1000,
                 List.of(IpPrefix.parse("172.20.0.0/16")));
@@ -293,6 +302,56 @@ class InMemoryTunnelTest {
         announce(alice, "10.0.0.2", hub);
     }
 
+    /** A hub whose transport certifies every client it accepts as {@code identity}, as TLS with client-ca does. */
+    private HubNode hubCertifying(String identity) throws Exception {
+        return hub(hubRouting(), 10, 1400, 0, secure(null), new CertifyingTransport(tcp, identity));
+    }
+
+    @Test
+    void aClientWithoutAKeyJoinsOnItsCertificateIdentity() throws Exception {
+        HubNode hub = hubCertifying("m20");
+        ClientNode m20 = client(new ClientAuth.Secure("m20", null), hub, 1400);
+        await("m20", m20::isConnected);
+        announce(m20, "10.0.0.20", hub);
+        assertEquals(0, hub.handshakeFailures());
+    }
+
+    @Test
+    void aCertificateForAnotherNameIsRefused() throws Exception {
+        HubNode hub = hubCertifying("m21");
+        ClientNode m20 = client(new ClientAuth.Secure("m20", null), hub, 1400);
+        m20.awaitTermination();
+        assertEquals("the hub refused this client: the client certificate is for 'm21', not 'm20'",
+                m20.failure().orElseThrow());
+    }
+
+    @Test
+    void aCertifiedButUnknownIdentityIsRefusedWithItsName() throws Exception {
+        HubNode hub = hubCertifying("zed");
+        ClientNode zed = client(new ClientAuth.Secure("zed", null), hub, 1400);
+        zed.awaitTermination();
+        assertEquals("the hub refused this client: 'zed' is not a client of this hub", zed.failure().orElseThrow());
+    }
+
+    @Test
+    void aClientWithoutAKeyNeedsACertificate() throws Exception {
+        HubNode hub = hub(hubRouting());
+        ClientNode m20 = client(new ClientAuth.Secure("m20", null), hub, 1400);
+        m20.awaitTermination();
+        assertEquals("the hub refused this client: this client must present a client certificate (transport tls)",
+                m20.failure().orElseThrow());
+    }
+
+    @Test
+    void aCertificateDoesNotReplaceTheKeyOfAClientThatHasOne() throws Exception {
+        HubNode hub = hubCertifying("c3");
+        ClientNode c3 = client(new ClientAuth.Secure("c3", key("someone else")), hub, 1400);
+        c3.awaitTermination();
+        assertEquals("the hub refused this client: unknown client or wrong key", c3.failure().orElseThrow());
+        ClientNode right = client("10.0.0.3", hub, 1400);
+        await("c3 with its key", right::isConnected);
+    }
+
     @Test
     void poolAddressesAreStableAcrossHubRestartsAndRunOut() throws Exception {
         HubAccess.Secure access = secure(HubAccess.AddressPool.parse("10.0.0.100-10.0.0.101"));
@@ -397,5 +456,66 @@ class InMemoryTunnelTest {
         hub.awaitTermination();
         alice.awaitTermination();
         assertTrue(hubDevice.isClosed() && aliceDevice.isClosed());
+    }
+
+    /** Plain TCP whose accepted connections report a fixed peer identity, standing in for a verified certificate. */
+    private record CertifyingTransport(Transport tcp, String identity) implements Transport {
+        @Override
+        public io.lwt.api.transport.Listener listen(InetSocketAddress local) throws java.io.IOException {
+            io.lwt.api.transport.Listener listener = tcp.listen(local);
+            return new io.lwt.api.transport.Listener() {
+                @Override
+                public io.lwt.api.transport.Connection accept() throws java.io.IOException {
+                    return new Certified(listener.accept(), identity);
+                }
+
+                @Override
+                public InetSocketAddress localAddress() {
+                    return listener.localAddress();
+                }
+
+                @Override
+                public void close() throws java.io.IOException {
+                    listener.close();
+                }
+            };
+        }
+
+        @Override
+        public io.lwt.api.transport.Connection dial(InetSocketAddress remote, Duration timeout) throws java.io.IOException {
+            return tcp.dial(remote, timeout);
+        }
+    }
+
+    private record Certified(io.lwt.api.transport.Connection tcp, String identity) implements io.lwt.api.transport.Connection {
+        @Override
+        public int read(java.nio.ByteBuffer dst) throws java.io.IOException {
+            return tcp.read(dst);
+        }
+
+        @Override
+        public void write(java.nio.ByteBuffer[] srcs, int offset, int length) throws java.io.IOException {
+            tcp.write(srcs, offset, length);
+        }
+
+        @Override
+        public InetSocketAddress remoteAddress() {
+            return tcp.remoteAddress();
+        }
+
+        @Override
+        public InetSocketAddress localAddress() {
+            return tcp.localAddress();
+        }
+
+        @Override
+        public java.util.Optional<String> peerIdentity() {
+            return java.util.Optional.of(identity);
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            tcp.close();
+        }
     }
 }

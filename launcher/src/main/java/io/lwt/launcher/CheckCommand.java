@@ -31,7 +31,8 @@ final class CheckCommand implements Callable<Integer> {
             Providers providers = plugins.discover();
             providers.problems().forEach(p -> spec.commandLine().getErr().println("warning: plugin skipped: " + p));
             for (Topology.NodeDefinition node : topology.nodes().values()) {
-                NodePlugins.of(node, providers);
+                NodePlugins.of(node, providers).warnings(node)
+                        .forEach(w -> spec.commandLine().getErr().println("warning: " + w));
             }
             spec.commandLine().getOut().println(file + ": ok (" + topology.nodes().size() + " node"
                     + (topology.nodes().size() == 1 ? "" : "s") + ": " + String.join(", ", topology.names()) + ")");

@@ -28,6 +28,14 @@ public final class Keys {
         return Base64.getEncoder().encodeToString(key);
     }
 
+    /**
+     * The key, or null when the node has none: then only a certificate can authenticate it, which {@link NodePlugins}
+     * checks against the transport and the hub checks on every connection.
+     */
+    static byte[] readOptional(Config node, String key, Path baseDir, List<String> warnings) {
+        return node.has(key) ? read(node, key, baseDir, warnings) : null;
+    }
+
     static byte[] read(Config node, String key, Path baseDir, List<String> warnings) {
         String reference = node.requireString(key);
         String text;

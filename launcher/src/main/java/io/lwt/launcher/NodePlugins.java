@@ -4,22 +4,40 @@ import io.lwt.api.codec.Codec;
 import io.lwt.api.routing.RoutingPolicy;
 import io.lwt.api.transport.Transport;
 import io.lwt.api.tun.TunDriver;
+import io.lwt.core.ClientAuth;
 import io.lwt.core.ClientNode;
 import io.lwt.core.ClientSpec;
 import io.lwt.core.HubNode;
 import io.lwt.core.HubSpec;
 import io.lwt.core.TunnelNode;
 import java.io.IOException;
+import java.util.List;
 
 /** The plugin instances a node runs with, built (and so validated) from its selections. */
 record NodePlugins(TunDriver tun, Transport transport, Codec codec, RoutingPolicy routing) {
 
     static NodePlugins of(Topology.NodeDefinition node, Providers providers) {
-        return new NodePlugins(
+        NodePlugins plugins = new NodePlugins(
                 providers.create(Providers.Kind.TUN, TunDriver.class, node.tun()),
                 providers.create(Providers.Kind.TRANSPORT, Transport.class, node.transport()),
                 providers.create(Providers.Kind.CODEC, Codec.class, node.codec()),
                 node.isHub() ? providers.create(Providers.Kind.ROUTING, RoutingPolicy.class, node.routing()) : null);
+        if (node.spec() instanceof ClientSpec client && client.auth() instanceof ClientAuth.Secure secure
+                && secure.key() == null && !plugins.transport.encrypts()) {
+            throw node.config().error("key", "missing; only a transport that authenticates this client (tls with a "
+                    + "client certificate) can replace it");
+        }
+        return plugins;
+    }
+
+    /** What a user should know about this combination: a hub whose transport sends everything in the clear. */
+    List<String> warnings(Topology.NodeDefinition node) {
+        if (node.isHub() && !transport.encrypts() && !node.config().bool("insecure", false)) {
+            return List.of(node.transport().location() + ": " + node.config().qualified("transport") + ": "
+                    + node.transport().name() + " does not encrypt: tunnel packets cross the network in the clear; use "
+                    + "transport: tls, or set insecure: true to accept that");
+        }
+        return List.of();
     }
 
     TunnelNode start(Topology.NodeDefinition node) throws IOException {

@@ -77,7 +77,9 @@ final class RunCommand implements Callable<Integer> {
         providers.problems().forEach(p -> log.log(System.Logger.Level.WARNING, "plugin skipped: " + p));
         TunnelNode running;
         try {
-            running = NodePlugins.of(definition, providers).start(definition);
+            NodePlugins nodePlugins = NodePlugins.of(definition, providers);
+            nodePlugins.warnings(definition).forEach(w -> log.log(System.Logger.Level.WARNING, w));
+            running = nodePlugins.start(definition);
         } catch (ConfigException | IOException | IllegalStateException | IllegalArgumentException e) {
             return Cli.fail(err, e);
         }

@@ -33,7 +33,7 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
     private static final Set<String> COMMON = Set.of("role", "address", "mtu", "device", "keepalive", "timeout",
             "send-queue", "tun", "transport", "codec", "protocol", "routes", "metrics");
     private static final Set<String> HUB_ONLY = Set.of("listen", "max-clients", "routing", "clients", "pool", "state",
-            "handshake-timeout", "max-handshakes", "connection-rate");
+            "handshake-timeout", "max-handshakes", "connection-rate", "insecure");
     private static final Set<String> CLIENT_ONLY = Set.of("connect", "key", "identity");
     private static final Set<String> CLIENT_ENTRY = Set.of("key", "address", "routes");
     private static final Set<String> ALL = union(COMMON, HUB_ONLY, CLIENT_ONLY);
@@ -174,7 +174,7 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
                 parse(node, "address", IpPrefix::parse); // the hub's fixed assignment; validated here, used by the hub
             }
             auth = checked(node, "identity", () -> new ClientAuth.Secure(node.string("identity", name),
-                    Keys.read(node, "key", baseDir, warnings)));
+                    Keys.readOptional(node, "key", baseDir, warnings)));
         }
         String device = node.string("device").orElse(null);
         checked(node, "device", () -> new TunOptions(device, IpPrefix.parse("0.0.0.0/0"), mtu(node)));
@@ -214,7 +214,7 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
         for (String client : listed.keys()) {
             Config entry = listed.section(client).orElseThrow(() -> listed.error(client, "expected key: and address:"));
             entry.requireOnly(CLIENT_ENTRY);
-            add(clients, fixed, pool, entry, new HubAccess.ClientEntry(client, Keys.read(entry, "key", baseDir, warnings),
+            add(clients, fixed, pool, entry, new HubAccess.ClientEntry(client, Keys.readOptional(entry, "key", baseDir, warnings),
                     entry.has("address") ? parse(entry, "address", IpPrefix::parse).address() : null,
                     routes(entry)), "address");
         }

@@ -47,7 +47,9 @@ class CommandLineTest {
         Outcome check = lwt("check", file.toString());
         assertEquals(0, check.exit(), check.err());
         assertEquals(file + ": ok (3 nodes: hub, alice, bob)", check.out().strip());
-        assertEquals("", check.err(), "keys are in files: no warning");
+        assertEquals("warning: " + file + ":20:5: nodes.hub.transport: tcp does not encrypt: tunnel packets cross the "
+                + "network in the clear; use transport: tls, or set insecure: true to accept that", check.err().strip(),
+                "keys are in files: no warning about them");
         assertTrue(Files.exists(dir.resolve("alice.key")) && Files.exists(dir.resolve("bob.key")));
         Outcome again = lwt("init", dir.toString());
         assertEquals(1, again.exit());
@@ -63,6 +65,27 @@ class CommandLineTest {
         assertEquals(file + ":2:68: unknown routing plugin 'hubb' (available: hub, isolated); did you mean 'hub'?",
                 check.err().strip());
         assertEquals(dir.resolve("missing.yaml") + ": no such file", lwt("check", dir.resolve("missing.yaml").toString()).err().strip());
+    }
+
+    @Test
+    void aPlaintextHubWarnsUnlessItSaysInsecure() throws Exception {
+        Path file = dir.resolve("plain.yaml");
+        Files.writeString(file, "role: hub\nlisten: \":9000\"\naddress: 10.0.0.1/24\ntransport: {tcp: {}}\n");
+        Outcome check = lwt("check", file.toString());
+        assertEquals(0, check.exit(), check.err());
+        assertTrue(check.err().startsWith("warning: " + file + ":4:18: transport: tcp does not encrypt"), check + "|");
+        Files.writeString(file, "insecure: true\n", java.nio.file.StandardOpenOption.APPEND);
+        assertEquals("", lwt("check", file.toString()).err());
+    }
+
+    @Test
+    void aClientWithoutAKeyNeedsATransportThatAuthenticatesIt() throws Exception {
+        Path file = dir.resolve("keyless.yaml");
+        Files.writeString(file, "role: client\nconnect: 192.0.2.1:9000\n");
+        Outcome check = lwt("check", file.toString());
+        assertEquals(1, check.exit());
+        assertEquals(file + ":1:1: key: missing; only a transport that authenticates this client (tls with a client "
+                + "certificate) can replace it", check.err().strip());
     }
 
     @Test
