@@ -36,7 +36,9 @@ final class LegacyCommand implements Callable<Integer> {
             Map.entry("keepalive", "keepalive"), Map.entry("send_queue_size", "send-queue"),
             Map.entry("max_clients", "max-clients"), Map.entry("tun_name", "device"),
             Map.entry("multi_client", ""), Map.entry("client_isolation", ""), Map.entry("recv_queue_size", ""),
-            Map.entry("fec_data", ""), Map.entry("fec_parity", ""), Map.entry("transport", ""));
+            Map.entry("fec_data", ""), Map.entry("fec_parity", ""), Map.entry("transport", ""),
+            Map.entry("tls_enabled", ""), Map.entry("tls_cert_file", ""), Map.entry("tls_key_file", ""),
+            Map.entry("tls_skip_verify", ""));
 
     private static final Set<String> SERVER_ONLY_KEYS = Set.of("listen", "max-clients");
     private static final Set<String> CLIENT_ONLY_KEYS = Set.of("connect");
@@ -83,11 +85,17 @@ final class LegacyCommand implements Callable<Integer> {
     @Option(names = {"-fec-data", "-fec-parity"}, paramLabel = "N")
     Integer fec;
 
-    @Option(names = {"-tls", "-tls-skip-verify"}, arity = "0..1", fallbackValue = "true")
-    Boolean tls;
+    @Option(names = "-tls", arity = "0..1", fallbackValue = "true", defaultValue = "false")
+    boolean tls;
 
-    @Option(names = {"-tls-cert", "-tls-key"}, paramLabel = "FILE")
-    Path tlsFile;
+    @Option(names = "-tls-cert", paramLabel = "FILE", description = "the server's PEM certificate chain")
+    String tlsCertificate;
+
+    @Option(names = "-tls-key", paramLabel = "FILE", description = "the server's PEM private key")
+    String tlsKey;
+
+    @Option(names = "-tls-skip-verify", arity = "0..1", fallbackValue = "true", defaultValue = "false")
+    boolean tlsSkipVerify;
 
     @Spec
     CommandSpec spec;
@@ -108,9 +116,6 @@ final class LegacyCommand implements Callable<Integer> {
         if (version) {
             out.println(Lwt.Version.text());
             return 0;
-        }
-        if (tls != null || tlsFile != null) {
-            return Cli.fail(err, new IllegalArgumentException("TLS is not available yet: it arrives with the tls transport"));
         }
         if (fec != null) {
             err.println("lwt: -fec-data/-fec-parity ignored: FEC does not apply over TCP (the original never applied it either)");
@@ -149,7 +154,28 @@ final class LegacyCommand implements Callable<Integer> {
         } else if (remote != null) {
             node.put("connect", remote);
         }
+        if (tls) {
+            node.put("transport", tlsTransport(server, tlsCertificate, tlsKey, tlsSkipVerify, Config.Location.of("command line")));
+        }
         return node.build();
+    }
+
+    /**
+     * The original's TLS: a server with a certificate and key; a client that verifies the server against the system's
+     * trust store and its name, or verifies nothing with skip-verify.
+     */
+    private static Config tlsTransport(boolean server, String certificate, String key, boolean skipVerify,
+            Config.Location at) {
+        Config.Builder tls = Config.builder("transport.tls", at);
+        if (server) {
+            if (certificate == null || key == null) {
+                throw new ConfigException(at, "TLS on a server needs -tls-cert and -tls-key (tls_cert_file and tls_key_file)");
+            }
+            tls.put("certificate", certificate).put("private-key", key);
+        } else {
+            tls.put(skipVerify ? "insecure-skip-verify" : "trust", skipVerify ? "true" : "system");
+        }
+        return Config.builder("transport", at).put("tls", tls.build()).build();
     }
 
     /** The node that the original's JSON config describes; unsupported keys are reported to {@code err}. */
@@ -192,6 +218,11 @@ final class LegacyCommand implements Callable<Integer> {
         }
         if (!json.has("tunnel_addr")) {
             node.put("address", "10.0.0.1/24");
+        }
+        if (json.bool("tls_enabled", false)) {
+            node.put("transport", tlsTransport(server, json.string("tls_cert_file").orElse(null),
+                    json.string("tls_key_file").orElse(null), json.bool("tls_skip_verify", false),
+                    json.locationOf("tls_enabled")));
         }
         return node.build();
     }

@@ -104,9 +104,29 @@ class CommandLineTest {
         assertFalse(LegacyCommand.isLegacy(new String[] {"--version"}));
         assertFalse(LegacyCommand.isLegacy(new String[] {"run", "-m"}));
         assertEquals("lwt 0.1.0-SNAPSHOT", lwt("-v").out().strip());
-        Outcome tls = lwt("-m", "client", "-r", "192.0.2.1:9000", "-tls");
+        Outcome tls = lwt("-m", "server", "-tls");
         assertEquals(1, tls.exit());
-        assertEquals("lwt: TLS is not available yet: it arrives with the tls transport", tls.err().strip());
+        assertEquals("command line: TLS on a server needs -tls-cert and -tls-key (tls_cert_file and tls_key_file)",
+                tls.err().strip());
+    }
+
+    @Test
+    void originalTlsSettingsMapOntoTheTlsTransport() throws Exception {
+        Path json = dir.resolve("client.json");
+        Files.writeString(json, """
+                {"mode": "client", "remote_addr": "192.0.2.1:9000", "tunnel_addr": "10.0.0.2/24", "tls_enabled": true}
+                """);
+        StringWriter err = new StringWriter();
+        Topology.NodeDefinition client = LegacyCommand.definition(YamlConfig.read(json), new PrintWriter(err, true));
+        assertEquals("tls", client.transport().name());
+        assertEquals("system", client.transport().section().string("trust").orElseThrow());
+        Files.writeString(json, """
+                {"mode": "server", "tls_enabled": true, "tls_cert_file": "/etc/lt/server.crt", "tls_key_file": "k.pem"}
+                """);
+        Topology.NodeDefinition hub = LegacyCommand.definition(YamlConfig.read(json), new PrintWriter(err, true));
+        assertEquals("/etc/lt/server.crt", hub.transport().section().string("certificate").orElseThrow());
+        assertEquals("k.pem", hub.transport().section().string("private-key").orElseThrow());
+        assertEquals("", err.toString(), "the original's TLS keys are all understood");
     }
 
     @Test
