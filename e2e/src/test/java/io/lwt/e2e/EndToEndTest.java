@@ -1,6 +1,5 @@
 package io.lwt.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,10 +9,8 @@ import io.lwt.testsupport.Netns;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,18 +40,7 @@ class EndToEndTest {
     void transfers64MiBClientToClientIntact() throws Exception {
         try (TunnelNetwork net = TunnelNetwork.create(TunnelNetwork.Options.defaults(), "alice", "bob").startAll()) {
             net.announceClients();
-            Path sent = net.directory().resolve("sent.bin");
-            Path received = net.directory().resolve("received.bin");
-            byte[] data = new byte[64 << 20];
-            new Random(7).nextBytes(data);
-            Files.write(sent, data);
-            Netns.Running receiver = net.ns("bob").start(
-                    List.of("sh", "-c", "nc -l 10.0.0.3 5001 > " + received), net.directory().resolve("nc.log"));
-            awaitListening(net.ns("bob"), 5001);
-            Netns.Result send = net.ns("alice").exec("sh", "-c", "nc -N 10.0.0.3 5001 < " + sent);
-            assertEquals(0, send.exitCode(), send.output() + net.logs());
-            assertTrue(receiver.process().waitFor(60, TimeUnit.SECONDS), "receiver finished");
-            assertArrayEquals(sha256(sent), sha256(received), "checksums of sent and received bytes");
+            net.assertTransfersIntact("alice", "bob", 64 << 20);
         }
     }
 
@@ -258,7 +244,7 @@ class EndToEndTest {
             try (TunnelNetwork net = TunnelNetwork.create(filtered, "alice", "bob").startAll()) {
                 assertTrue(net.ping("alice", "bob").ok(), "icmp is on the allow-list: " + net.logs());
                 net.ns("bob").start(List.of("nc", "-l", "10.0.0.3", "5001"), net.directory().resolve("nc.log"));
-                awaitListening(net.ns("bob"), 5001);
+                net.awaitListening("bob", 5001);
                 assertFalse(net.ns("alice").exec("nc", "-z", "-w", "2", "10.0.0.3", "5001").ok(), "tcp/5001 is not");
             }
         } finally {
@@ -464,26 +450,5 @@ class EndToEndTest {
         return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
                 .filter(l -> l.startsWith("VmRSS:")).map(l -> l.replaceAll("\\D", "")).mapToLong(Long::parseLong)
                 .findFirst().orElseThrow();
-    }
-
-    private static void awaitListening(Netns ns, int port) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!ns.exec("ss", "-Hltn", "sport = :" + port).output().contains(":" + port)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("nothing listens on port " + port);
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    private static byte[] sha256(Path file) throws Exception {
-        MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[1 << 16];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                digest.update(buffer, 0, n);
-            }
-        }
-        return digest.digest();
     }
 }

@@ -1,15 +1,22 @@
 package io.lwt.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.lwt.testsupport.Netns;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A hub and clients, each in its own network namespace, each client on its own veth link to the hub
@@ -203,6 +210,49 @@ final class TunnelNetwork implements AutoCloseable {
         command.addAll(List.of(extra));
         command.add(address(to));
         return ns(from).exec(command.toArray(String[]::new));
+    }
+
+    /**
+     * Sends {@code size} random bytes from one node to another with nc through the tunnel, and asserts that the
+     * receiver got exactly them (SHA-256 of both files).
+     */
+    void assertTransfersIntact(String from, String to, int size) throws Exception {
+        Path sent = dir.resolve("sent.bin");
+        Path received = dir.resolve("received.bin");
+        byte[] data = new byte[size];
+        new java.util.Random(7).nextBytes(data);
+        Files.write(sent, data);
+        Netns.Running receiver = ns(to).start(
+                List.of("sh", "-c", "nc -l " + address(to) + " 5001 > " + received), dir.resolve("nc.log"));
+        awaitListening(to, 5001);
+        Netns.Result send = ns(from).exec("sh", "-c", "nc -N " + address(to) + " 5001 < " + sent);
+        assertEquals(0, send.exitCode(), send.output() + logs());
+        assertTrue(receiver.process().waitFor(60, TimeUnit.SECONDS), "receiver finished");
+        assertArrayEquals(sha256(sent), sha256(received), "checksums of sent and received bytes");
+        Files.delete(sent);
+        Files.delete(received);
+    }
+
+    /** Waits until something in the node's namespace listens on the TCP port. */
+    void awaitListening(String node, int port) throws InterruptedException {
+        long deadline = System.nanoTime() + UP.toNanos();
+        while (!ns(node).exec("ss", "-Hltn", "sport = :" + port).output().contains(":" + port)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("nothing listens on port " + port + " in " + node);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static byte[] sha256(Path file) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return digest.digest();
     }
 
     /** Every node's log, for failure messages. */
