@@ -338,7 +338,8 @@ final class Session implements Peer {
             context.handler().opened(this);
             while (!closed.get()) {
                 if (connection.read(inbound) < 0) {
-                    close("closed by peer");
+                    close(established ? "closed by peer"
+                            : "closed by peer during the handshake (do both ends use the same transport and codec?)");
                     return;
                 }
                 lastReceivedNanos = System.nanoTime();

@@ -173,6 +173,14 @@ final class TunnelNetwork implements AutoCloseable {
         return running;
     }
 
+    /**
+     * Rewrites the topology file, e.g. to fill in a placeholder with what a started hub printed; nodes started
+     * later read the new text.
+     */
+    void editTopology(java.util.function.UnaryOperator<String> edit) throws IOException {
+        Files.writeString(topology, edit.apply(Files.readString(topology)));
+    }
+
     /** The node's control socket, for lwt status. */
     Path control(String node) {
         return dir.resolve(node + ".sock");

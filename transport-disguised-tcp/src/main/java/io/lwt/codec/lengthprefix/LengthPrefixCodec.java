@@ -32,6 +32,12 @@ public final class LengthPrefixCodec implements Codec {
         return new LengthPrefixFramer(maxMessageLength);
     }
 
+    /** A TLS record header (handshake or alert, version 3.x) read as a length: the peer speaks TLS to a plain port. */
+    static boolean looksLikeTls(int length) {
+        int type = length >>> 24;
+        return (type == 0x16 || type == 0x15) && (length >>> 16 & 0xff) == 0x03;
+    }
+
     /** Stateless apart from the limit, so one instance may encode and decode on two threads. */
     static final class LengthPrefixFramer implements Framer {
         private final int maxMessageLength;
@@ -57,7 +63,8 @@ public final class LengthPrefixCodec implements Codec {
                 int length = inbound.getInt(position);
                 if (length < 1 || length > maxMessageLength) {
                     throw new ProtocolException("frame length " + Integer.toUnsignedString(length)
-                            + " outside 1.." + maxMessageLength);
+                            + " outside 1.." + maxMessageLength + (looksLikeTls(length)
+                            ? ": these bytes start a TLS record (does the peer use transport tls?)" : ""));
                 }
                 int end = position + HEADER + length;
                 if (end > limit) {

@@ -71,6 +71,14 @@ class LengthPrefixCodecTest {
     }
 
     @Test
+    void aTlsClientHelloIsNamedAsSuch() {
+        byte[] clientHello = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc, 0x03, 0x03};
+        ProtocolException e = assertThrows(ProtocolException.class, () -> decodeAll(ByteBuffer.wrap(clientHello)));
+        assertEquals("frame length 369295618 outside 1.." + MAX
+                + ": these bytes start a TLS record (does the peer use transport tls?)", e.getMessage());
+    }
+
+    @Test
     void rejectsAnyKey() {
         Config config = Config.builder("codec.length-prefix", Config.Location.of("f")).put("max", "1").build();
         assertThrows(ConfigException.class, () -> new LengthPrefixCodecProvider().create(config));
