@@ -1,25 +1,30 @@
 package io.lwt.core;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Direct buffers of one size, made on demand up to a fixed number and reused. Direct memory is freed only when the
+ * Direct buffers of one size, made on demand up to a limit and reused. Direct memory is freed only when the
  * garbage collector happens to run, so buffers that come and go with packets or connections must be recycled, never
  * dropped: an exhausted pool says so ({@code null}) instead of growing.
  */
 final class BufferPool {
 
     private final int bufferSize;
-    private final int maxBuffers;
-    private final ArrayBlockingQueue<ByteBuffer> free;
+    private volatile int maxBuffers;
+    private final Queue<ByteBuffer> free = new ConcurrentLinkedQueue<>();
     private final AtomicInteger allocated = new AtomicInteger();
 
     BufferPool(int bufferSize, int maxBuffers) {
         this.bufferSize = bufferSize;
         this.maxBuffers = maxBuffers;
-        this.free = new ArrayBlockingQueue<>(maxBuffers);
+    }
+
+    /** Changes the limit; buffers already made beyond a lower one stay in use (a hub's max-clients after a reload). */
+    void limit(int maxBuffers) {
+        this.maxBuffers = maxBuffers;
     }
 
     /** A cleared buffer, or null when all {@code maxBuffers} are in use. */
@@ -36,7 +41,7 @@ final class BufferPool {
     }
 
     void release(ByteBuffer buffer) {
-        free.offer(buffer); // never full: at most maxBuffers exist
+        free.offer(buffer);
     }
 
     int bufferSize() {

@@ -34,15 +34,17 @@ public final class HubNode extends NodeLifecycle {
 
     private static final System.Logger LOG = System.getLogger(HubNode.class.getName());
 
-    private final HubSpec spec;
-    private final RoutingPolicy routing;
+    /** Replaced as a whole by {@link #reload}; read once per decision. */
+    private volatile HubSpec spec;
+    private volatile RoutingPolicy routing;
     private final TunDevice device;
     private final Listener listener;
     private final PacketBuffers buffers;
     private final SessionContext sessions;
     /** Pool addresses by client name; null without a pool. */
     private final PoolState pool;
-    private final ConnectionRate connectionRate;
+    /** Used by the accept thread only; replaced by {@link #reload} when the rate changes. */
+    private volatile ConnectionRate connectionRate;
     private final Counters counters = new Counters(LOG);
     private final AddressTable addresses = new AddressTable();
     private final Set<Session> live = ConcurrentHashMap.newKeySet();
@@ -62,7 +64,7 @@ public final class HubNode extends NodeLifecycle {
         this.listener = listener;
         this.buffers = new PacketBuffers(spec.tun().mtu());
         // a few more receive buffers than sessions: a closing session returns its buffer a moment after it ends
-        BufferPool receiveBuffers = SessionContext.receiveBuffers(codec, spec.tun().mtu(), spec.maxClients() + 16);
+        BufferPool receiveBuffers = SessionContext.receiveBuffers(codec, spec.tun().mtu(), receiveBuffersFor(spec.maxClients()));
         Duration handshakeTimeout = spec.access() instanceof HubAccess.Secure secure
                 ? secure.handshakeTimeout() : HubAccess.Secure.DEFAULT_HANDSHAKE_TIMEOUT;
         this.sessions = new SessionContext(codec, Side.SERVER, spec.tun().mtu(), spec.session(), handshakeTimeout,
@@ -106,6 +108,78 @@ public final class HubNode extends NodeLifecycle {
                 spec.name(), listener.localAddress(), device.name(), spec.tun().address(), String.valueOf(device.mtu()),
                 String.valueOf(spec.maxClients()));
     }
+
+    private static int receiveBuffersFor(int maxClients) {
+        return maxClients + 16;
+    }
+
+    /**
+     * Applies a changed definition of this hub without dropping the sessions it does not concern: added, removed and
+     * changed clients (a removed client, or one whose key, address or subnets changed, is disconnected), the routing
+     * policy, max-clients, max-handshakes, connection-rate and the routes pushed to clients that join from now on.
+     * Everything else keeps its running value and is reported as needing a restart.
+     */
+    public synchronized Reload reload(HubSpec next, RoutingPolicy nextRouting) {
+        HubSpec current = spec;
+        List<String> applied = new ArrayList<>();
+        List<String> restart = new ArrayList<>();
+        if (!next.tun().equals(current.tun())) {
+            restart.add("device, address or mtu");
+        }
+        if (!next.listen().equals(current.listen())) {
+            restart.add("listen");
+        }
+        if (!next.session().equals(current.session())) {
+            restart.add("keepalive, timeout or send-queue");
+        }
+        HubAccess access = current.access();
+        List<String> disconnect = new ArrayList<>();
+        if (current.access() instanceof HubAccess.Secure was && next.access() instanceof HubAccess.Secure now) {
+            if (!java.util.Objects.equals(was.pool(), now.pool()) || !java.util.Objects.equals(was.stateFile(), now.stateFile())) {
+                restart.add("pool or state");
+            }
+            if (!was.handshakeTimeout().equals(now.handshakeTimeout())) {
+                restart.add("handshake-timeout");
+            }
+            ClientChanges changes = ClientChanges.between(was.clients(), now.clients());
+            changes.describe(applied);
+            disconnect.addAll(changes.disconnected());
+            if (was.maxHandshakes() != now.maxHandshakes()) {
+                applied.add("max-handshakes " + was.maxHandshakes() + " -> " + now.maxHandshakes());
+            }
+            if (was.connectionRate() != now.connectionRate()) {
+                applied.add("connection-rate " + was.connectionRate() + " -> " + now.connectionRate());
+                connectionRate = new ConnectionRate(now.connectionRate());
+            }
+            if (!was.routes().equals(now.routes())) {
+                applied.add("routes (clients learn them when they next connect)");
+            }
+            access = new HubAccess.Secure(now.clients(), was.pool(), was.stateFile(), was.handshakeTimeout(),
+                    now.maxHandshakes(), now.connectionRate(), now.routes());
+        } else if (current.access().getClass() != next.access().getClass()) {
+            restart.add("protocol");
+        }
+        if (next.maxClients() != current.maxClients()) {
+            applied.add("max-clients " + current.maxClients() + " -> " + next.maxClients());
+            sessions.receiveBuffers().limit(receiveBuffersFor(next.maxClients()));
+        }
+        spec = new HubSpec(current.name(), current.tun(), current.listen(), next.maxClients(), current.session(), access);
+        routing = nextRouting;
+        for (Session session : List.copyOf(live)) {
+            if (disconnect.contains(session.identity())) {
+                session.close("its entry changed or was removed in a reload");
+            }
+        }
+        return new Reload(List.copyOf(applied), List.copyOf(restart));
+    }
+
+    /**
+     * What a reload did.
+     *
+     * @param applied the changes now in effect, one phrase each
+     * @param needRestart the changed settings that keep their running value until the node restarts
+     */
+    public record Reload(List<String> applied, List<String> needRestart) {}
 
     /** Where the hub listens; useful when the spec asked for port 0. */
     public InetSocketAddress listenAddress() {

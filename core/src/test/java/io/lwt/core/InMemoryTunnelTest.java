@@ -353,6 +353,41 @@ class InMemoryTunnelTest {
     }
 
     @Test
+    void aReloadDisconnectsOnlyRemovedAndChangedClients() throws Exception {
+        HubAccess.Secure before = secure(null);
+        HubNode hub = hub(hubRouting(), 10, 1400, 0, before);
+        ClientNode c2 = client("10.0.0.2", hub, 1400);
+        ClientNode c3 = client("10.0.0.3", hub, 1400);
+        ClientNode c4 = client("10.0.0.4", hub, 1400);
+        for (ClientNode c : List.of(c2, c3, c4)) {
+            await("connected", c::isConnected);
+        }
+        java.util.Map<String, HubAccess.ClientEntry> clients = new java.util.HashMap<>(before.clients());
+        clients.remove("c3");
+        clients.put("c4", new HubAccess.ClientEntry("c4", key("a new key"), IpPrefix.parse("10.0.0.4").address()));
+        clients.put("n1", new HubAccess.ClientEntry("n1", key("n1"), IpPrefix.parse("10.0.0.30").address()));
+        HubAccess.Secure after = new HubAccess.Secure(clients, null, null, before.handshakeTimeout(), 8, 1000, before.routes());
+        HubSpec next = new HubSpec("hub", options("10.0.0.1/24", 1400), new InetSocketAddress(InetAddress.getLoopbackAddress(), 1),
+                12, FAST, after);
+        long acceptedBefore = hub.acceptedConnections();
+
+        HubNode.Reload reload = hub.reload(next, hubRouting());
+
+        assertEquals(List.of("clients added: n1", "clients removed (disconnected): c3",
+                "clients changed (disconnected to rejoin): c4", "max-handshakes 4 -> 8", "max-clients 10 -> 12"),
+                reload.applied());
+        assertEquals(List.of("device, address or mtu", "listen"), reload.needRestart());
+        c3.awaitTermination(); // it reconnects and is refused: it is no client any more
+        assertEquals("the hub refused this client: unknown client or wrong key", c3.failure().orElseThrow());
+        c4.awaitTermination(); // its old key is refused too
+        ClientNode n1 = client(new ClientAuth.Secure("n1", key("n1")), hub, 1400);
+        await("the added client", n1::isConnected);
+        announce(c2, "10.0.0.2", hub);
+        assertTrue(c2.isConnected());
+        assertEquals(acceptedBefore + 3, hub.acceptedConnections(), "c2 kept its session: only c3, c4 and n1 connected anew");
+    }
+
+    @Test
     void poolAddressesAreStableAcrossHubRestartsAndRunOut() throws Exception {
         HubAccess.Secure access = secure(HubAccess.AddressPool.parse("10.0.0.100-10.0.0.101"));
         HubNode first = hub(hubRouting(), 10, 1400, 0, access);
