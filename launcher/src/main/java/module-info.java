@@ -7,6 +7,7 @@ module io.lwt.launcher {
     requires info.picocli;
     requires org.yaml.snakeyaml;
     requires jdk.httpserver;
+    requires jdk.unsupported; // sun.misc.Signal: SIGHUP reloads, as daemons do
 
     uses io.lwt.api.tun.TunProvider;
     uses io.lwt.api.transport.TransportProvider;

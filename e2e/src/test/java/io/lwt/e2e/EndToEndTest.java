@@ -339,6 +339,55 @@ class EndToEndTest {
     }
 
     @Test
+    void aReloadDropsOnlyTheRemovedClientWhileATransferGoesOnAndABadFileChangesNothing() throws Exception {
+        try (TunnelNetwork net = TunnelNetwork.create(TunnelNetwork.Options.defaults(), "alice", "bob", "carol").startAll()) {
+            var transfer = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    net.assertTransfersIntact("alice", "bob", 256 << 20);
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            Path received = net.directory().resolve("received.bin");
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!Files.exists(received) || Files.size(received) == 0) {
+                assertTrue(System.nanoTime() < deadline && !transfer.isDone(), "the transfer started: " + net.logs());
+                Thread.sleep(5);
+            }
+            net.editTopology(yaml -> yaml.replaceAll("(?s)\n  carol:.*", "\n"));
+            String report = lwt("reload", "--socket", net.control("hub").toString());
+            assertTrue(report.contains("clients removed (disconnected): carol"), report);
+            transfer.get(120, TimeUnit.SECONDS); // checksummed: not one byte lost or changed by the reload
+            net.node("carol").awaitLine(l -> l.contains("the hub refused this client: unknown client or wrong key"), WAIT,
+                    "carol is out");
+            assertTrue(net.ping("alice", "bob").ok(), net.logs());
+
+            net.editTopology(yaml -> yaml + "  broken: {role: nobody}\n");
+            Process bad = new ProcessBuilder(TunnelNetwork.LWT.toString(), "reload", "--socket", net.control("hub").toString())
+                    .redirectErrorStream(true).start();
+            String refusal = new String(bad.getInputStream().readAllBytes()).strip();
+            assertTrue(bad.waitFor(30, TimeUnit.SECONDS) && bad.exitValue() == 1, refusal);
+            assertTrue(refusal.matches("lwt: .*lwt.yaml:\\d+:\\d+: .*role: expected hub or client.*\\(nothing changed\\)"), refusal);
+            assertTrue(net.ping("alice", "bob").ok(), "everything still runs: " + net.logs());
+
+            // SIGHUP does the same: a client added to the file can join
+            net.editTopology(yaml -> yaml.replace("  broken: {role: nobody}\n", ""));
+            assertEquals(0, new ProcessBuilder("kill", "-HUP", Long.toString(net.node("hub").pid())).start().waitFor());
+            net.node("hub").awaitLine(l -> l.contains("reloaded ") && l.contains("nothing to apply"), WAIT, "the SIGHUP reload");
+        }
+    }
+
+    private static String lwt(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(TunnelNetwork.LWT.toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), String.join(" ", args));
+        assertEquals(0, process.exitValue(), String.join(" ", args) + ": " + output);
+        return output;
+    }
+
+    @Test
     void metricsParseAndCountersIncrease() throws Exception {
         try (TunnelNetwork net = TunnelNetwork.create(TunnelNetwork.Options.defaults(), "alice", "bob").startAll()) {
             assertTrue(net.ping("alice", "bob").ok(), net.logs());

@@ -20,7 +20,8 @@ import java.util.StringJoiner;
 /**
  * A running node's control socket: a Unix domain socket, readable and writable by its owner only (root by
  * default). A client sends one request line and gets one answer, then the connection closes: {@code status} (the
- * node's status as one JSON document) or {@code kick NAME} (a hub closes that client's sessions).
+ * node's status as one JSON document), {@code kick NAME} (a hub closes that client's sessions) or {@code reload}
+ * (re-read the topology file; the answer is the report, one line each).
  */
 final class ControlSocket implements AutoCloseable {
 
@@ -41,7 +42,7 @@ final class ControlSocket implements AutoCloseable {
     }
 
     /** Binds the socket (replacing a stale one) and serves {@code node}'s status on a virtual thread. */
-    static ControlSocket open(Path path, TunnelNode node) throws IOException {
+    static ControlSocket open(Path path, TunnelNode node, NodeReloader reloader) throws IOException {
         Files.createDirectories(path.toAbsolutePath().getParent());
         if (Files.exists(path)) {
             try (SocketChannel live = SocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -60,14 +61,14 @@ final class ControlSocket implements AutoCloseable {
             throw e;
         }
         ControlSocket socket = new ControlSocket(path, server);
-        Thread.ofVirtual().name("lwt-control").start(() -> socket.serve(node));
+        Thread.ofVirtual().name("lwt-control").start(() -> socket.serve(node, reloader));
         return socket;
     }
 
-    private void serve(TunnelNode node) {
+    private void serve(TunnelNode node, NodeReloader reloader) {
         while (server.isOpen()) {
             try (SocketChannel client = server.accept()) {
-                ByteBuffer answer = ByteBuffer.wrap(answer(request(client), node).getBytes(StandardCharsets.UTF_8));
+                ByteBuffer answer = ByteBuffer.wrap(answer(request(client), node, reloader).getBytes(StandardCharsets.UTF_8));
                 while (answer.hasRemaining()) {
                     client.write(answer);
                 }
@@ -90,9 +91,13 @@ final class ControlSocket implements AutoCloseable {
         return new String(line.array(), 0, line.position(), StandardCharsets.UTF_8).strip();
     }
 
-    private static String answer(String request, TunnelNode node) {
+    private static String answer(String request, TunnelNode node, NodeReloader reloader) {
         if (request.equals("status")) {
             return json(node.status());
+        }
+        if (request.equals("reload")) {
+            return reloader == null ? "error: this node was started from the original's flags: nothing to reload\n"
+                    : String.join("\n", reloader.reload()) + "\n";
         }
         if (request.startsWith("kick ")) {
             if (!(node instanceof io.lwt.core.HubNode hub)) {
@@ -102,7 +107,7 @@ final class ControlSocket implements AutoCloseable {
             int kicked = hub.kick(name);
             return kicked == 0 ? "error: no session of " + name + "\n" : "kicked " + kicked + " session(s) of " + name + "\n";
         }
-        return "error: unknown request (status, kick NAME)\n";
+        return "error: unknown request (status, kick NAME, reload)\n";
     }
 
     /** Sends one request to a node's control socket and returns the answer. */

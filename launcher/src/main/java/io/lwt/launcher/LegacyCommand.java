@@ -131,7 +131,7 @@ final class LegacyCommand implements Callable<Integer> {
                     : Topology.parse(fromFlags(), Path.of(""));
             Topology.NodeDefinition node = topology.select(null, null);
             return RunCommand.run(node, topology.warnings(), Providers.discover(PluginOptions.directories(List.of())),
-                    ControlSocket.defaultPath(node.name()), System.Logger.Level.INFO, err);
+                    ControlSocket.defaultPath(node.name()), System.Logger.Level.INFO, err, null);
         } catch (ConfigException e) {
             return Cli.fail(err, e);
         } catch (IOException e) {

@@ -24,6 +24,10 @@ public final class LineLoggerFinder extends System.LoggerFinder {
         threshold = level;
     }
 
+    static System.Logger.Level threshold() {
+        return threshold;
+    }
+
     /** Where lines go; stderr unless a test captures them. */
     static void output(PrintStream stream) {
         out = stream;

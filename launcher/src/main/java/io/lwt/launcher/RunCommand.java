@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import sun.misc.Signal;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,8 +43,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--node", paramLabel = "NAME", description = "the node to run; required when the file has several")
     String node;
 
-    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
-            description = "error, warn, info (default), debug or trace")
+    @Option(names = "--log-level", paramLabel = "LEVEL",
+            description = "error, warn, info, debug or trace (default: the node's log-level, else info); a reload "
+                    + "then keeps it")
     LogLevel logLevel;
 
     @Option(names = "--control", paramLabel = "PATH",
@@ -62,15 +64,21 @@ final class RunCommand implements Callable<Integer> {
             Topology topology = Topology.load(file);
             Topology.NodeDefinition definition = topology.select(node, Config.Location.of(file.toString()));
             Path socket = control != null ? control : ControlSocket.defaultPath(definition.name());
-            return run(definition, topology.warnings(), plugins.discover(), socket, logLevel.level, spec.commandLine().getErr());
+            System.Logger.Level level = logLevel != null ? logLevel.level
+                    : Topology.logLevel(definition.config()).orElse(System.Logger.Level.INFO);
+            return run(definition, topology.warnings(), plugins.discover(), socket, level, spec.commandLine().getErr(),
+                    running -> new NodeReloader(file, definition, plugins.discover(), running, logLevel != null));
         } catch (ConfigException e) {
             return Cli.fail(spec.commandLine().getErr(), e);
         }
     }
 
-    /** Starts a node, stops it on SIGINT/SIGTERM, and waits. Shared with the original program's front end. */
+    /**
+     * Starts a node, stops it on SIGINT/SIGTERM, reloads it on SIGHUP or {@code lwt reload} when it has a
+     * {@code reloader}, and waits. Shared with the original program's front end, which has no file to reload.
+     */
     static int run(Topology.NodeDefinition definition, List<String> warnings, Providers providers, Path control,
-            System.Logger.Level level, PrintWriter err) {
+            System.Logger.Level level, PrintWriter err, java.util.function.Function<TunnelNode, NodeReloader> reloader) {
         LineLoggerFinder.configure(definition.name(), level);
         System.Logger log = System.getLogger(RunCommand.class.getName());
         warnings.forEach(w -> log.log(System.Logger.Level.WARNING, w));
@@ -83,9 +91,13 @@ final class RunCommand implements Callable<Integer> {
         } catch (ConfigException | IOException | IllegalStateException | IllegalArgumentException e) {
             return Cli.fail(err, e);
         }
+        NodeReloader reloads = reloader == null ? null : reloader.apply(running);
+        if (reloads != null) {
+            Signal.handle(new Signal("HUP"), signal -> reloads.reload());
+        }
         ControlSocket socket;
         try {
-            socket = ControlSocket.open(control, running);
+            socket = ControlSocket.open(control, running, reloads);
         } catch (IOException | RuntimeException e) {
             socket = null;
             log.log(System.Logger.Level.WARNING, "no control socket at " + control + ": " + e.getMessage());

@@ -31,7 +31,7 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
     static final int DEFAULT_MTU = 1400;
 
     private static final Set<String> COMMON = Set.of("role", "address", "mtu", "device", "keepalive", "timeout",
-            "send-queue", "tun", "transport", "codec", "protocol", "routes", "metrics");
+            "send-queue", "tun", "transport", "codec", "protocol", "routes", "metrics", "log-level");
     private static final Set<String> HUB_ONLY = Set.of("listen", "max-clients", "routing", "clients", "pool", "state",
             "handshake-timeout", "max-handshakes", "connection-rate", "insecure");
     private static final Set<String> CLIENT_ONLY = Set.of("connect", "key", "identity");
@@ -68,6 +68,18 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
             case "true", "yes", "on" -> java.util.Optional.of(MetricsEndpoint.DEFAULT);
             default -> java.util.Optional.of(parse(node, "metrics", text -> socketAddress(text, false)));
         };
+    }
+
+    /** {@code log-level}: error, warn, info, debug or trace; empty when the node does not set it. */
+    static java.util.Optional<System.Logger.Level> logLevel(Config node) {
+        return node.string("log-level").map(text -> switch (text) {
+            case "error" -> System.Logger.Level.ERROR;
+            case "warn" -> System.Logger.Level.WARNING;
+            case "info" -> System.Logger.Level.INFO;
+            case "debug" -> System.Logger.Level.DEBUG;
+            case "trace" -> System.Logger.Level.TRACE;
+            default -> throw node.error("log-level", "expected error, warn, info, debug or trace, got '" + text + "'");
+        });
     }
 
     /** Parses a topology; {@code baseDir} resolves relative paths (key files, the pool state). */
@@ -179,6 +191,7 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
         String device = node.string("device").orElse(null);
         checked(node, "device", () -> new TunOptions(device, IpPrefix.parse("0.0.0.0/0"), mtu(node)));
         metrics(node);
+        logLevel(node);
         ClientSpec spec = checked(node, "mtu", () -> new ClientSpec(name, device, mtu(node), hub, session(node), auth));
         return new NodeDefinition(name, spec, selection(node, "tun", "linux"), selection(node, "transport", "tcp"),
                 selection(node, "codec", "length-prefix"), null, node);
@@ -199,6 +212,7 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
             access = secureAccess(name, node, baseDir, warnings, clientsInFile);
         }
         metrics(node);
+        logLevel(node);
         HubSpec spec = new HubSpec(name, tun, listen, maxClients, session(node), access);
         return new NodeDefinition(name, spec, selection(node, "tun", "linux"), selection(node, "transport", "tcp"),
                 selection(node, "codec", "length-prefix"), selection(node, "routing", "hub"), node);

@@ -45,7 +45,7 @@ class ControlSocketTest {
     @Test
     void answersStatusAsJsonOnAnOwnerOnlySocket() throws IOException {
         Path path = dir.resolve("hub.sock");
-        try (ControlSocket ignored = ControlSocket.open(path, NODE)) {
+        try (ControlSocket ignored = ControlSocket.open(path, NODE, null)) {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(path)));
             String json = ControlSocket.ask(path, "status");
             assertTrue(json.startsWith("{\"node\":\"hub\",\"role\":\"hub\",\"time\":\""), json);
@@ -53,7 +53,7 @@ class ControlSocketTest {
                     + "\"since\":\"2026-11-24T20:00:00Z\",\"rxPackets\":3,\"rxBytes\":300,\"txPackets\":4,\"txBytes\":400}],"
                     + "\"drops\":{\"no-route\":2}}"), json);
             assertEquals("error: only a hub can kick clients\n", ControlSocket.ask(path, "kick alice"));
-            assertEquals("error: unknown request (status, kick NAME)\n", ControlSocket.ask(path, "reboot"));
+            assertEquals("error: unknown request (status, kick NAME, reload)\n", ControlSocket.ask(path, "reboot"));
         }
         assertTrue(Files.notExists(path), "closing removes the socket file");
     }
@@ -61,12 +61,12 @@ class ControlSocketTest {
     @Test
     void aLiveSocketIsNotTakenOverButAStaleOneIs() throws IOException {
         Path path = dir.resolve("hub.sock");
-        try (ControlSocket first = ControlSocket.open(path, NODE)) {
-            IOException taken = assertThrows(IOException.class, () -> ControlSocket.open(path, NODE));
+        try (ControlSocket first = ControlSocket.open(path, NODE, null)) {
+            IOException taken = assertThrows(IOException.class, () -> ControlSocket.open(path, NODE, null));
             assertEquals("another running node serves it", taken.getMessage());
         }
         Files.createFile(path); // what a killed node leaves behind
-        try (ControlSocket replaced = ControlSocket.open(path, NODE)) {
+        try (ControlSocket replaced = ControlSocket.open(path, NODE, null)) {
             assertTrue(ControlSocket.ask(path, "status").contains("\"node\":\"hub\""));
         }
     }

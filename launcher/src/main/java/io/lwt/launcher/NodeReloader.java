@@ -1,0 +1,107 @@
+package io.lwt.launcher;
+
+import io.lwt.api.Config;
+import io.lwt.api.ConfigException;
+import io.lwt.api.ConfigValue;
+import io.lwt.core.HubNode;
+import io.lwt.core.HubSpec;
+import io.lwt.core.TunnelNode;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Re-reads a running node's topology file (on SIGHUP or {@code lwt reload}) and applies what can change without
+ * dropping tunnels. The whole file is validated first, plugins included; an invalid one changes nothing.
+ */
+final class NodeReloader {
+
+    private static final System.Logger LOG = System.getLogger(NodeReloader.class.getName());
+    /** Node keys a reload applies (besides what a hub applies itself); the others need a restart. */
+    private static final Set<String> LIVE_KEYS = Set.of("log-level", "clients", "routing", "max-clients",
+            "max-handshakes", "connection-rate", "routes", "insecure");
+
+    private final Path file;
+    private final Topology.NodeDefinition started;
+    private final Providers providers;
+    private final TunnelNode running;
+    private final boolean logLevelFromCommandLine;
+
+    NodeReloader(Path file, Topology.NodeDefinition started, Providers providers, TunnelNode running,
+            boolean logLevelFromCommandLine) {
+        this.file = file;
+        this.started = started;
+        this.providers = providers;
+        this.running = running;
+        this.logLevelFromCommandLine = logLevelFromCommandLine;
+    }
+
+    /** Reloads and returns the report, one line each, also logged; a refused reload's line starts with "error: ". */
+    synchronized List<String> reload() {
+        Topology.NodeDefinition next;
+        NodePlugins plugins;
+        try {
+            Topology topology = Topology.load(file);
+            topology.warnings().forEach(w -> LOG.log(Level.WARNING, w));
+            next = topology.select(started.name(), Config.Location.of(file.toString()));
+            if (next.isHub() != started.isHub()) {
+                throw new ConfigException(next.config().locationOf("role"), "the role changed: restart the node");
+            }
+            plugins = NodePlugins.of(next, providers);
+        } catch (ConfigException | IllegalStateException | IllegalArgumentException e) {
+            LOG.log(Level.WARNING, "reload refused, nothing changed: {0}", e.getMessage());
+            return List.of("error: " + e.getMessage() + " (nothing changed)");
+        }
+        List<String> applied = new ArrayList<>();
+        List<String> restart = new ArrayList<>();
+        for (String key : union(started.config().keys(), next.config().keys())) {
+            boolean changed = !same(started.config().value(key).orElse(null), next.config().value(key).orElse(null));
+            if (changed && !LIVE_KEYS.contains(key)) {
+                restart.add(key);
+            }
+        }
+        if (!logLevelFromCommandLine) {
+            System.Logger.Level level = Topology.logLevel(next.config()).orElse(System.Logger.Level.INFO);
+            if (level != LineLoggerFinder.threshold()) {
+                applied.add("log-level " + level.getName().toLowerCase(java.util.Locale.ROOT));
+                LineLoggerFinder.configure(next.name(), level);
+            }
+        }
+        if (running instanceof HubNode hub) {
+            HubNode.Reload reload = hub.reload((HubSpec) next.spec(), plugins.routing());
+            applied.addAll(reload.applied()); // its needRestart() names what the node keys above already show
+            if (!same(started.config().value("routing").orElse(null), next.config().value("routing").orElse(null))) {
+                applied.add("routing " + next.routing().name());
+            }
+        }
+        List<String> report = new ArrayList<>();
+        report.add(applied.isEmpty() ? "reloaded " + file + ": nothing to apply" : "reloaded " + file + ": " + String.join("; ", applied));
+        if (!restart.isEmpty()) {
+            report.add("changed but kept until a restart: " + String.join(", ", restart));
+        }
+        report.forEach(line -> LOG.log(Level.INFO, line));
+        return report;
+    }
+
+    private static List<String> union(Set<String> a, Set<String> b) {
+        List<String> keys = new ArrayList<>(a);
+        b.stream().filter(k -> !a.contains(k)).forEach(keys::add);
+        return keys;
+    }
+
+    /** Whether two values are written the same, wherever they are in the file. */
+    static boolean same(ConfigValue a, ConfigValue b) {
+        return switch (a) {
+            case null -> b == null;
+            case ConfigValue.Scalar(String text, Config.Location ignored) ->
+                    b instanceof ConfigValue.Scalar(String other, Config.Location at) && java.util.Objects.equals(text, other);
+            case ConfigValue.Sequence(List<ConfigValue> items, Config.Location ignored) ->
+                    b instanceof ConfigValue.Sequence(List<ConfigValue> others, Config.Location at) && items.size() == others.size()
+                    && java.util.stream.IntStream.range(0, items.size()).allMatch(i -> same(items.get(i), others.get(i)));
+            case Config section -> b instanceof Config other && section.keys().equals(other.keys())
+                    && section.keys().stream().allMatch(k -> same(section.value(k).orElseThrow(), other.value(k).orElseThrow()));
+        };
+    }
+}
