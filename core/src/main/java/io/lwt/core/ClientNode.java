@@ -36,6 +36,7 @@ public final class ClientNode extends NodeLifecycle {
     private final SessionContext sessions;
     private volatile TunDevice device;
     private volatile Session session;
+    private final java.util.concurrent.atomic.AtomicLong sessionsStarted = new java.util.concurrent.atomic.AtomicLong();
     private volatile Thread connector;
 
     private ClientNode(ClientSpec spec, TunDriver tun, Transport transport, Codec codec) {
@@ -93,7 +94,7 @@ public final class ClientNode extends NodeLifecycle {
     public NodeStatus status() {
         Session s = session;
         return new NodeStatus(spec.name(), "client", s == null || s.isClosed() ? List.of() : List.of(s.status()),
-                counters.drops());
+                counters.drops(), Math.max(0, sessionsStarted.get() - 1));
     }
 
     public Counters counters() {
@@ -116,6 +117,7 @@ public final class ClientNode extends NodeLifecycle {
                     continue;
                 }
                 session = s;
+                sessionsStarted.incrementAndGet();
                 if (closed.get()) {
                     s.close("client shutting down");
                     return;
@@ -267,13 +269,13 @@ public final class ClientNode extends NodeLifecycle {
         if (c != null) {
             c.interrupt();
         }
-        Session s = session;
-        if (s != null) {
-            s.close("client shutting down");
-        }
         TunDevice d = device;
         if (d != null) {
-            Nodes.closeQuietly(d);
+            Nodes.closeQuietly(d); // first: nothing new is queued while the session sends what it has
+        }
+        Session s = session;
+        if (s != null) {
+            Nodes.drain(List.of(s), "client shutting down");
         }
     }
 }

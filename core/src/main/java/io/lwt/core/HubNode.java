@@ -51,6 +51,7 @@ public final class HubNode extends NodeLifecycle {
     private final LongAdder accepted = new LongAdder();
     private final LongAdder refused = new LongAdder();
     private final LongAdder handshakeFailures = new LongAdder();
+    private final LongAdder replaced = new LongAdder();
 
     private HubNode(HubSpec spec, Codec codec, RoutingPolicy routing, TunDevice device, Listener listener,
             PoolState pool) {
@@ -220,7 +221,8 @@ public final class HubNode extends NodeLifecycle {
 
     @Override
     public NodeStatus status() {
-        return new NodeStatus(spec.name(), "hub", live.stream().map(Session::status).toList(), counters.drops());
+        return new NodeStatus(spec.name(), "hub", live.stream().map(Session::status).toList(), counters.drops(),
+                replaced.sum());
     }
 
     /** Handshakes refused since start (wrong key, unknown name, exhausted pool). */
@@ -369,6 +371,7 @@ public final class HubNode extends NodeLifecycle {
         Session previous = addresses.ownerOf(address);
         if (previous != null && client.name().equals(previous.identity())) {
             previous.close("replaced by a new session of " + client.name() + " from " + session.remoteAddress());
+            replaced.increment();
             LOG.log(Level.INFO, "{0} moved from {1} to {2}", client.name(), previous.remoteAddress(), session.remoteAddress());
         }
         if (addresses.claim(address, session) != session) {
@@ -473,13 +476,14 @@ public final class HubNode extends NodeLifecycle {
         stop(what + ": " + Session.describe(e));
     }
 
-    /** Closes every session, stops listening and removes the TUN device. */
+    /**
+     * Stops listening and reading the TUN device, lets every session send what it has queued (for up to
+     * {@link Nodes#DRAIN}), closes them and removes the device.
+     */
     @Override
     void release() {
         Nodes.closeQuietly(listener);
-        for (Session session : List.copyOf(live)) {
-            session.close("hub shutting down");
-        }
+        Nodes.drain(List.copyOf(live), "hub shutting down");
         Nodes.closeQuietly(device);
     }
 }

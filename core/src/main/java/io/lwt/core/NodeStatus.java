@@ -7,9 +7,10 @@ import java.util.Map;
 /**
  * What a running node reports about itself: its sessions with their counters, and its drops by reason.
  *
+ * @param reconnects a client's sessions after its first; a hub's sessions that replaced one of the same client
  * @param role {@code hub} or {@code client}
  */
-public record NodeStatus(String node, String role, List<Peer> peers, Map<String, Long> drops) {
+public record NodeStatus(String node, String role, List<Peer> peers, Map<String, Long> drops, long reconnects) {
 
     public NodeStatus {
         peers = List.copyOf(peers);
@@ -21,7 +22,9 @@ public record NodeStatus(String node, String role, List<Peer> peers, Map<String,
      *
      * @param identity the client's authenticated name, or null before (or without) the handshake
      * @param address the tunnel address the session owns, or null
+     * @param rxRate bytes per second received over about the last second; {@code txRate} likewise sent
+     * @param queued packets waiting in the session's send queue
      */
     public record Peer(String identity, String address, String remote, Instant since, long rxPackets, long rxBytes,
-            long txPackets, long txBytes) {}
+            long txPackets, long txBytes, double rxRate, double txRate, int queued) {}
 }

@@ -5,6 +5,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
 
@@ -37,6 +38,25 @@ final class Nodes {
             }
         } catch (InterruptedException e) {
             // stopping
+        }
+    }
+
+    /** How long a node shutting down waits for its sessions to send what they queued. */
+    static final Duration DRAIN = Duration.ofSeconds(2);
+
+    /** Lets each session send its queue, then closes it; those not done within {@link #DRAIN} are closed anyway. */
+    static void drain(List<Session> sessions, String reason) {
+        sessions.forEach(s -> s.drainAndClose(reason));
+        long deadline = System.nanoTime() + DRAIN.toNanos();
+        try {
+            for (Session s : sessions) {
+                if (!s.awaitClosed(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                    s.close(reason + " (queue not sent within " + text(DRAIN) + ")");
+                }
+            }
+        } catch (InterruptedException e) {
+            sessions.forEach(s -> s.close(reason));
+            Thread.currentThread().interrupt();
         }
     }
 

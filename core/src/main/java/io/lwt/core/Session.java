@@ -77,6 +77,12 @@ final class Session implements Peer {
     /** When set, the writer closes the session with this reason once the queue is sent (after a REJECT). */
     private volatile String closeWhenSent;
     private volatile SessionSettings settings;
+    private static final long RATE_INTERVAL = 1_000_000_000L;
+    private long rateSampledNanos = System.nanoTime();
+    private long rxSampled;
+    private long txSampled;
+    private volatile double rxRate;
+    private volatile double txRate;
     private final long openedNanos = System.nanoTime();
     /** Hub side: the challenge sent, and the identity and source address that the handshake established. */
     private byte[] serverNonce;
@@ -130,7 +136,8 @@ final class Session implements Peer {
     }
 
     NodeStatus.Peer status() {
-        return new NodeStatus.Peer(identity, addressText, remote.toString(), since, rxPackets, rxBytes, txPackets, txBytes);
+        return new NodeStatus.Peer(identity, addressText, remote.toString(), since, rxPackets, rxBytes, txPackets, txBytes,
+                rxRate, txRate, sendQueue.size());
     }
 
     boolean tunnelAddressUnknown() {
@@ -223,9 +230,19 @@ final class Session implements Peer {
         return closed.get();
     }
 
+    /**
+     * Closes once the packets already queued are sent: a node shutting down delivers what it accepted. The keepalive
+     * wakes a writer waiting on an empty queue, so that it sees the order.
+     */
+    void drainAndClose(String reason) {
+        closeWhenSent = reason;
+        sendKeepalive(System.nanoTime());
+    }
 
-
-
+    /** Waits for the session to close; false when it is still open after {@code timeout}. */
+    boolean awaitClosed(Duration timeout) throws InterruptedException {
+        return done.await(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
 
     /**
      * Queues a pooled buffer holding one packet at {@link PacketBuffers#HEADROOM}; the session owns the buffer from
@@ -257,6 +274,7 @@ final class Session implements Peer {
         if (closed.get()) {
             return;
         }
+        sampleRates(nowNanos);
         Duration handshakeTimeout = context.handshakeTimeout();
         if (!established && nowNanos - openedNanos > handshakeTimeout.toNanos()) {
             close("handshake timeout: not finished within " + Nodes.text(handshakeTimeout));
@@ -264,6 +282,20 @@ final class Session implements Peer {
             close("timeout: nothing received for " + Nodes.text(settings.timeout()));
         } else if (nowNanos - lastSentNanos >= settings.keepalive().toNanos()) {
             sendKeepalive(nowNanos);
+        }
+    }
+
+    /** Bytes per second in each direction over the last second or so, for status; written by the ticker only. */
+    private void sampleRates(long nowNanos) {
+        long elapsed = nowNanos - rateSampledNanos;
+        if (elapsed >= RATE_INTERVAL) {
+            long rx = rxBytes;
+            long tx = txBytes;
+            rxRate = (rx - rxSampled) * 1e9 / elapsed;
+            txRate = (tx - txSampled) * 1e9 / elapsed;
+            rxSampled = rx;
+            txSampled = tx;
+            rateSampledNanos = nowNanos;
         }
     }
 

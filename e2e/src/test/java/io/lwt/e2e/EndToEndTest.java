@@ -326,7 +326,8 @@ class EndToEndTest {
                     net.control("alice").toString()).redirectErrorStream(true).start();
             String text = new String(table.getInputStream().readAllBytes());
             assertTrue(table.waitFor(30, TimeUnit.SECONDS) && table.exitValue() == 0, text);
-            assertTrue(text.startsWith("alice (client)") && text.contains("10.0.0.2") && text.contains("IDENTITY"), text);
+            assertTrue(text.startsWith("alice (client)") && text.contains("10.0.0.2") && text.contains("IDENTITY")
+                    && text.contains("RX RATE") && text.contains("QUEUED"), text);
 
             Process kick = new ProcessBuilder(TunnelNetwork.LWT.toString(), "kick", "alice", "--socket",
                     net.control("hub").toString()).redirectErrorStream(true).start();

@@ -122,21 +122,24 @@ final class ControlSocket implements AutoCloseable {
         }
     }
 
-    /** The status as JSON: {"node":..,"role":..,"peers":[{..}],"drops":{..}}. */
+    /** The status as JSON: {"node":..,"role":..,"time":..,"peers":[{..}],"drops":{..},"reconnects":..}; rates in bytes/s. */
     static String json(NodeStatus status) {
         StringJoiner peers = new StringJoiner(",", "[", "]");
         for (NodeStatus.Peer p : status.peers()) {
             peers.add("{\"identity\":" + string(p.identity()) + ",\"address\":" + string(p.address())
                     + ",\"remote\":" + string(p.remote()) + ",\"since\":" + string(p.since().toString())
                     + ",\"rxPackets\":" + p.rxPackets() + ",\"rxBytes\":" + p.rxBytes()
-                    + ",\"txPackets\":" + p.txPackets() + ",\"txBytes\":" + p.txBytes() + "}");
+                    + ",\"txPackets\":" + p.txPackets() + ",\"txBytes\":" + p.txBytes()
+                    + ",\"rxRate\":" + Math.round(p.rxRate()) + ",\"txRate\":" + Math.round(p.txRate())
+                    + ",\"queued\":" + p.queued() + "}");
         }
         StringJoiner drops = new StringJoiner(",", "{", "}");
         for (Map.Entry<String, Long> e : status.drops().entrySet()) {
             drops.add(string(e.getKey()) + ":" + e.getValue());
         }
         return "{\"node\":" + string(status.node()) + ",\"role\":" + string(status.role()) + ",\"time\":"
-                + string(Instant.now().toString()) + ",\"peers\":" + peers + ",\"drops\":" + drops + "}\n";
+                + string(Instant.now().toString()) + ",\"peers\":" + peers + ",\"drops\":" + drops + ",\"reconnects\":"
+                + status.reconnects() + "}\n";
     }
 
     private static String string(String text) {

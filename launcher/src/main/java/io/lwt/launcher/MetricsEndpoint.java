@@ -52,6 +52,12 @@ final class MetricsEndpoint implements AutoCloseable {
         counter(b, "lwt_rx_bytes_total", "Packet bytes received from a peer.", status, NodeStatus.Peer::rxBytes);
         counter(b, "lwt_tx_packets_total", "Packets sent to a peer.", status, NodeStatus.Peer::txPackets);
         counter(b, "lwt_tx_bytes_total", "Packet bytes sent to a peer.", status, NodeStatus.Peer::txBytes);
+        perPeer(b, "lwt_send_queue_packets", "gauge", "Packets waiting in a session's send queue.", status,
+                NodeStatus.Peer::queued);
+        b.append("# HELP lwt_reconnects_total A client's sessions after its first; a hub's sessions that replaced one "
+                + "of the same client.\n# TYPE lwt_reconnects_total counter\n")
+                .append("lwt_reconnects_total{node=").append(quote(status.node())).append("} ").append(status.reconnects())
+                .append('\n');
         b.append("# HELP lwt_drops_total Packets dropped and handshakes refused, by reason.\n# TYPE lwt_drops_total counter\n");
         for (Map.Entry<String, Long> drop : status.drops().entrySet()) {
             b.append("lwt_drops_total{node=").append(quote(status.node())).append(",reason=").append(quote(drop.getKey()))
@@ -62,7 +68,13 @@ final class MetricsEndpoint implements AutoCloseable {
 
     private static void counter(StringBuilder b, String name, String help, NodeStatus status,
             java.util.function.ToLongFunction<NodeStatus.Peer> value) {
-        b.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(" counter\n");
+        perPeer(b, name, "counter", help, status, value);
+    }
+
+    private static void perPeer(StringBuilder b, String name, String type, String help, NodeStatus status,
+            java.util.function.ToLongFunction<NodeStatus.Peer> value) {
+        b.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(' ')
+                .append(type).append('\n');
         for (NodeStatus.Peer peer : status.peers()) {
             String label = peer.identity() != null ? peer.identity() : peer.remote();
             b.append(name).append("{node=").append(quote(status.node())).append(",peer=").append(quote(label))

@@ -27,8 +27,12 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--socket", paramLabel = "PATH", description = "the node's control socket (see lwt run --control)")
     Path socket;
 
-    @Option(names = "--json", description = "print the status as JSON, for scripts")
+    @Option(names = "--json", description = "print the status as JSON, for scripts (one document a line)")
     boolean json;
+
+    @Option(names = "--watch", paramLabel = "SECONDS", arity = "0..1", fallbackValue = "1",
+            description = "refresh every SECONDS (default 1) until interrupted; the table is redrawn in place")
+    Integer watch;
 
     @Spec
     CommandSpec spec;
@@ -40,29 +44,62 @@ final class StatusCommand implements Callable<Integer> {
             return Cli.fail(spec.commandLine().getErr(), new IllegalArgumentException("name a node or give --socket PATH"));
         }
         Path path = socket != null ? socket : ControlSocket.defaultPath(node);
-        String text;
+        if (watch != null && watch < 1) {
+            return Cli.fail(spec.commandLine().getErr(), new IllegalArgumentException("--watch: at least 1 second"));
+        }
         try {
-            text = ControlSocket.ask(path, "status");
-        } catch (IOException e) {
-            return Cli.fail(spec.commandLine().getErr(), new IOException("cannot read the status from " + path + ": "
-                    + e.getMessage()));
+            do {
+                String text;
+                try {
+                    text = ControlSocket.ask(path, "status");
+                } catch (IOException e) {
+                    return Cli.fail(spec.commandLine().getErr(), new IOException("cannot read the status from " + path
+                            + ": " + e.getMessage()));
+                }
+                if (json) {
+                    out.print(text);
+                } else {
+                    if (watch != null) {
+                        out.print("\033[H\033[2J"); // home and clear: the table is redrawn in place
+                    }
+                    table(out, new Yaml(new SafeConstructor(new LoaderOptions())).load(text));
+                }
+                out.flush(); // print() does not flush an auto-flushing writer, and main exits right after
+                if (watch != null) {
+                    Thread.sleep(watch * 1000L);
+                }
+            } while (watch != null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        if (json) {
-            out.print(text);
-            out.flush(); // print() does not flush an auto-flushing writer, and main exits right after
-            return 0;
-        }
-        Map<String, Object> status = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
-        out.printf("%s (%s) at %s%n", status.get("node"), status.get("role"), status.get("time"));
-        String format = "%-12s %-15s %-22s %-24s %12s %14s %12s %14s%n";
-        out.printf(format, "IDENTITY", "ADDRESS", "REMOTE", "SINCE", "RX PACKETS", "RX BYTES", "TX PACKETS", "TX BYTES");
+        return 0;
+    }
+
+    private static void table(PrintWriter out, Map<String, Object> status) {
+        out.printf("%s (%s) at %s, reconnects %s%n", status.get("node"), status.get("role"), status.get("time"),
+                status.get("reconnects"));
+        String format = "%-12s %-15s %-22s %-24s %11s %13s %11s %11s %13s %11s %6s%n";
+        out.printf(format, "IDENTITY", "ADDRESS", "REMOTE", "SINCE", "RX PACKETS", "RX BYTES", "RX RATE", "TX PACKETS",
+                "TX BYTES", "TX RATE", "QUEUED");
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> peers = (List<Map<String, Object>>) status.get("peers");
         for (Map<String, Object> p : peers) {
             out.printf(format, p.get("identity"), p.get("address"), p.get("remote"), p.get("since"), p.get("rxPackets"),
-                    p.get("rxBytes"), p.get("txPackets"), p.get("txBytes"));
+                    p.get("rxBytes"), rate(p.get("rxRate")), p.get("txPackets"), p.get("txBytes"), rate(p.get("txRate")),
+                    p.get("queued"));
         }
         out.println("drops: " + (((Map<?, ?>) status.get("drops")).isEmpty() ? "none" : status.get("drops")));
-        return 0;
+    }
+
+    /** Bytes per second as bits per second with a unit, as link speeds are written. */
+    static String rate(Object bytesPerSecond) {
+        double bits = ((Number) bytesPerSecond).doubleValue() * 8;
+        if (bits >= 1e9) {
+            return String.format("%.2f Gb/s", bits / 1e9);
+        }
+        if (bits >= 1e6) {
+            return String.format("%.1f Mb/s", bits / 1e6);
+        }
+        return bits >= 1e3 ? String.format("%.1f kb/s", bits / 1e3) : String.format("%.0f b/s", bits);
     }
 }

@@ -35,7 +35,7 @@ class ControlSocketTest {
         @Override
         public NodeStatus status() {
             return new NodeStatus("hub", "hub", List.of(new NodeStatus.Peer("al\"ice", "10.0.0.2", "/10.99.1.2:4000",
-                    Instant.parse("2026-11-24T20:00:00Z"), 3, 300, 4, 400)), Map.of("no-route", 2L));
+                    Instant.parse("2026-11-24T20:00:00Z"), 3, 300, 4, 400, 1500.4, 20.0, 7)), Map.of("no-route", 2L), 1);
         }
 
         @Override
@@ -50,8 +50,8 @@ class ControlSocketTest {
             String json = ControlSocket.ask(path, "status");
             assertTrue(json.startsWith("{\"node\":\"hub\",\"role\":\"hub\",\"time\":\""), json);
             assertTrue(json.contains("\"peers\":[{\"identity\":\"al\\\"ice\",\"address\":\"10.0.0.2\",\"remote\":\"/10.99.1.2:4000\","
-                    + "\"since\":\"2026-11-24T20:00:00Z\",\"rxPackets\":3,\"rxBytes\":300,\"txPackets\":4,\"txBytes\":400}],"
-                    + "\"drops\":{\"no-route\":2}}"), json);
+                    + "\"since\":\"2026-11-24T20:00:00Z\",\"rxPackets\":3,\"rxBytes\":300,\"txPackets\":4,\"txBytes\":400,"
+                    + "\"rxRate\":1500,\"txRate\":20,\"queued\":7}],\"drops\":{\"no-route\":2},\"reconnects\":1}"), json);
             assertEquals("error: only a hub can kick clients\n", ControlSocket.ask(path, "kick alice"));
             assertEquals("error: unknown request (status, kick NAME, reload)\n", ControlSocket.ask(path, "reboot"));
         }
@@ -77,5 +77,15 @@ class ControlSocketTest {
         assertTrue(text.contains("lwt_sessions{node=\"hub\"} 1\n"), text);
         assertTrue(text.contains("lwt_rx_bytes_total{node=\"hub\",peer=\"al\\\"ice\"} 300\n"), text);
         assertTrue(text.contains("lwt_drops_total{node=\"hub\",reason=\"no-route\"} 2\n"), text);
+        assertTrue(text.contains("# TYPE lwt_send_queue_packets gauge\nlwt_send_queue_packets{node=\"hub\",peer=\"al\\\"ice\"} 7\n"), text);
+        assertTrue(text.contains("lwt_reconnects_total{node=\"hub\"} 1\n"), text);
+    }
+
+    @Test
+    void ratesAreShownInBitsPerSecondWithAUnit() {
+        assertEquals("0 b/s", StatusCommand.rate(0));
+        assertEquals("12.0 kb/s", StatusCommand.rate(1500.0));
+        assertEquals("80.0 Mb/s", StatusCommand.rate(10_000_000L));
+        assertEquals("2.00 Gb/s", StatusCommand.rate(250_000_000L));
     }
 }
