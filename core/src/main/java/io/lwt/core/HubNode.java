@@ -60,7 +60,7 @@ public final class HubNode extends NodeLifecycle {
         this.routing = routing;
         this.device = device;
         this.listener = listener;
-        this.buffers = new PacketBuffers(spec.tun().mtu());
+        this.buffers = new PacketBuffers(spec.tun().mtu(), codec.tailroom());
         // a few more receive buffers than sessions: a closing session returns its buffer a moment after it ends
         BufferPool receiveBuffers = SessionContext.receiveBuffers(codec, spec.tun().mtu(), spec.maxClients() + 16);
         Duration handshakeTimeout = spec.access() instanceof HubAccess.Secure secure
