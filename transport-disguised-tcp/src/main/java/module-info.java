@@ -7,5 +7,5 @@ module io.lwt.transport.tcp {
 
     provides io.lwt.api.transport.TransportProvider with io.lwt.transport.tcp.TcpTransportProvider;
     provides io.lwt.api.codec.CodecProvider with io.lwt.codec.lengthprefix.LengthPrefixCodecProvider,
-            io.lwt.codec.websocket.WebSocketCodecProvider;
+            io.lwt.codec.websocket.WebSocketCodecProvider, io.lwt.codec.padded.PaddedCodecProvider;
 }
