@@ -138,6 +138,20 @@ final class TunnelNetwork implements AutoCloseable {
         return java.util.Base64.getEncoder().encodeToString(key);
     }
 
+    /**
+     * Makes the clients dial {@code port} on the hub's side of their links instead of the hub's own 9000, e.g. a reverse
+     * proxy in front of the hub. Call before starting the clients.
+     */
+    TunnelNetwork clientsConnectTo(int port) {
+        try {
+            Files.writeString(topology, Files.readString(topology)
+                    .replaceAll("(connect: 10\\.99\\.\\d+\\.1):9000", "$1:" + port));
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Starts the hub and every client, each awaited until it logs "tunnel up". */
     TunnelNetwork startAll() throws InterruptedException {
         start("hub");
@@ -203,6 +217,48 @@ final class TunnelNetwork implements AutoCloseable {
         command.addAll(List.of(extra));
         command.add(address(to));
         return ns(from).exec(command.toArray(String[]::new));
+    }
+
+    /** Waits until something listens on a TCP port in a node's namespace. */
+    void awaitListening(String node, int port) throws InterruptedException {
+        long deadline = System.nanoTime() + UP.toNanos();
+        while (!ns(node).exec("ss", "-Hltn", "sport = :" + port).output().contains(":" + port)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("nothing listens on port " + port + " in " + node);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * Sends {@code bytes} random bytes with nc from one client to another over the tunnel and returns the SHA-256 of
+     * what was sent and of what arrived, for the caller to compare.
+     */
+    List<byte[]> transfer(String from, String to, int bytes) throws Exception {
+        Path sent = dir.resolve("sent.bin");
+        Path received = dir.resolve("received.bin");
+        byte[] data = new byte[bytes];
+        new java.util.Random(7).nextBytes(data);
+        Files.write(sent, data);
+        Netns.Running receiver = ns(to).start(
+                List.of("sh", "-c", "nc -l " + address(to) + " 5001 > " + received), dir.resolve("nc.log"));
+        awaitListening(to, 5001);
+        Netns.Result send = ns(from).exec("sh", "-c", "nc -N " + address(to) + " 5001 < " + sent);
+        if (send.exitCode() != 0 || !receiver.process().waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new AssertionError("transfer failed: " + send.output() + logs());
+        }
+        return List.of(sha256(sent), sha256(received));
+    }
+
+    private static byte[] sha256(Path file) throws Exception {
+        java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return digest.digest();
     }
 
     /** Every node's log, for failure messages. */
