@@ -54,7 +54,7 @@ YAML
     ns=$P-$node
     ip netns exec $ns "$LWT" run "$DIR/lwt.yaml" --node $node > "$DIR/$node.log" 2>&1 &
     NODE_PID[$node]=$!; PIDS+=($!)
-    for _ in $(seq 300); do grep -q "tunnel up" "$DIR/$node.log" && break; sleep 0.1; done
+    for _ in $(seq 300); do grep -qs "tunnel up" "$DIR/$node.log" && break; sleep 0.1; done
     grep -q "tunnel up" "$DIR/$node.log" || { echo "bench: $node did not come up:"; cat "$DIR/$node.log"; exit 1; } >&2
   done
 }
