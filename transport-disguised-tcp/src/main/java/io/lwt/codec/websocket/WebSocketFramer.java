@@ -7,6 +7,7 @@ import io.lwt.api.codec.MessageSink;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.SplittableRandom;
@@ -257,25 +258,33 @@ final class WebSocketFramer implements Framer {
             return new EOFException("WebSocket closed by the peer without a status code");
         }
         int code = (inbound.get(payload) & 0xff) << 8 | (inbound.get(payload + 1) & 0xff);
-        byte[] reason = new byte[end - payload - 2];
-        inbound.get(payload + 2, reason);
-        String text = HttpHead.printable(new String(reason, StandardCharsets.UTF_8));
-        return new EOFException("WebSocket closed by the peer: " + code + " " + meaning(code)
+        if (!(code >= 1000 && code <= 1003 || code >= 1007 && code <= 1014 || code >= 3000 && code <= 4999)) {
+            return new ProtocolException("close frame with the invalid status code " + code);
+        }
+        String reason;
+        try {
+            reason = StandardCharsets.UTF_8.newDecoder().decode(inbound.slice(payload + 2, end - payload - 2))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return new ProtocolException("close frame whose reason is not UTF-8");
+        }
+        String text = HttpHead.printable(reason);
+        return new EOFException("WebSocket closed by the peer: " + code + meaning(code)
                 + (text.isEmpty() ? "" : " '" + text + "'"));
     }
 
     private static String meaning(int code) {
         return switch (code) {
-            case 1000 -> "(normal closure)";
-            case 1001 -> "(going away)";
-            case 1002 -> "(protocol error)";
-            case 1003 -> "(unsupported data)";
-            case 1007 -> "(invalid payload)";
-            case 1008 -> "(policy violation)";
-            case 1009 -> "(message too big)";
-            case 1010 -> "(extension required)";
-            case 1011 -> "(internal error)";
-            default -> "(unknown code)";
+            case 1000 -> " (normal closure)";
+            case 1001 -> " (going away)";
+            case 1002 -> " (protocol error)";
+            case 1003 -> " (unsupported data)";
+            case 1007 -> " (invalid payload)";
+            case 1008 -> " (policy violation)";
+            case 1009 -> " (message too big)";
+            case 1010 -> " (extension required)";
+            case 1011 -> " (internal error)";
+            default -> "";
         };
     }
 }

@@ -214,6 +214,9 @@ class WebSocketCodecTest {
         EOFException e = assertThrows(EOFException.class,
                 () -> decodeAll(new WebSocketFramer(Side.CLIENT, MAX), bytes("880503e9627965")));
         assertEquals("WebSocket closed by the peer: 1001 (going away) 'bye'", e.getMessage());
+        e = assertThrows(EOFException.class,
+                () -> decodeAll(new WebSocketFramer(Side.CLIENT, MAX), bytes("88020fa0")));
+        assertEquals("WebSocket closed by the peer: 4000", e.getMessage(), "an application's code");
     }
 
     @Test
@@ -226,6 +229,8 @@ class WebSocketCodecTest {
         assertRejects("897e0080", "control frame longer than 125 bytes");
         assertRejects("8200", "empty message");
         assertRejects("880161", "close frame with a 1-byte payload");
+        assertRejects("8802f125", "close frame with the invalid status code 61733");
+        assertRejects("880403e8c328", "close frame whose reason is not UTF-8");
         assertRejects("827f8000000000000000", "message of 9223372036854775808 bytes, more than the limit of "
                 + MAX);
         assertRejects("827e057a", "message of 1402 bytes, more than the limit of " + MAX);
