@@ -3,10 +3,14 @@
 # `lwt demo`. Measures, in one run, iperf3 throughput (1 and 4 TCP streams) client to client through the hub and
 # client to hub, ping RTT, CPU seconds per GB and RSS of each tunnel process, and the raw veth path between the
 # same namespaces as the reference. Prints a Markdown table; every tunnel figure is also a ratio of the raw path.
+# With "codecs", it instead runs the tunnel with each disguise codec in turn (websocket also behind nginx, when
+# installed) and prints client-to-client throughput (1 stream) and ping RTT as ratios of length-prefix.
 # Bounded: each iperf3 run lasts SECONDS (default 10). Everything it creates is removed on exit, also on failure.
-#   bench/run.sh [SECONDS]      (build first: bash scripts/build.sh)
+#   bench/run.sh [SECONDS]  |  bench/run.sh codecs [SECONDS]      (build first: bash scripts/build.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+MODE=all
+if [ "${1:-}" = codecs ]; then MODE=codecs; shift; fi
 SECONDS_PER_RUN=${1:-10}
 LWT=$(pwd)/packaging/target/maven-jlink/default/bin/lwt
 [ "$(id -u)" = 0 ] || { echo "bench: needs root (network namespaces, TUN devices)" >&2; exit 1; }
@@ -35,21 +39,33 @@ ip -n $B addr add 10.99.2.2/24 dev veth0; ip -n $B link set veth0 up; ip -n $B r
 ip netns exec $HUB sysctl -q -w net.ipv4.ip_forward=1
 
 "$LWT" keygen > "$DIR/alice.key"; "$LWT" keygen > "$DIR/bob.key"
-cat > "$DIR/lwt.yaml" <<YAML
-defaults: {mtu: 1400}
+declare -A NODE_PID
+# start_nodes [CODEC [PORT]]: writes the topology with that codec (YAML flow value), clients dialing PORT on the hub
+start_nodes() {
+  local codec=${1:-length-prefix} port=${2:-9000}
+  cat > "$DIR/lwt.yaml" <<YAML
+defaults: {mtu: 1400, codec: $codec}
 nodes:
   hub: {role: hub, listen: "0.0.0.0:9000", address: 10.0.0.1/24}
-  alice: {role: client, connect: "10.99.1.1:9000", key: file:alice.key, address: 10.0.0.2}
-  bob: {role: client, connect: "10.99.2.1:9000", key: file:bob.key, address: 10.0.0.3}
+  alice: {role: client, connect: "10.99.1.1:$port", key: file:alice.key, address: 10.0.0.2}
+  bob: {role: client, connect: "10.99.2.1:$port", key: file:bob.key, address: 10.0.0.3}
 YAML
-declare -A NODE_PID
-for node in hub alice bob; do
-  ns=$P-$node
-  ip netns exec $ns "$LWT" run "$DIR/lwt.yaml" --node $node > "$DIR/$node.log" 2>&1 &
-  NODE_PID[$node]=$!; PIDS+=($!)
-  for _ in $(seq 300); do grep -q "tunnel up" "$DIR/$node.log" && break; sleep 0.1; done
-  grep -q "tunnel up" "$DIR/$node.log" || { echo "bench: $node did not come up:"; cat "$DIR/$node.log"; exit 1; } >&2
-done
+  for node in hub alice bob; do
+    ns=$P-$node
+    ip netns exec $ns "$LWT" run "$DIR/lwt.yaml" --node $node > "$DIR/$node.log" 2>&1 &
+    NODE_PID[$node]=$!; PIDS+=($!)
+    for _ in $(seq 300); do grep -qs "tunnel up" "$DIR/$node.log" && break; sleep 0.1; done
+    grep -q "tunnel up" "$DIR/$node.log" || { echo "bench: $node did not come up:"; cat "$DIR/$node.log"; exit 1; } >&2
+  done
+}
+# stop PID: ends a process this script started and forgets it, so the exit trap never signals a reused PID
+stop() {
+  kill "$1"; wait "$1" 2>/dev/null || true
+  local keep=() pid
+  for pid in "${PIDS[@]}"; do [ "$pid" = "$1" ] || keep+=("$pid"); done
+  PIDS=("${keep[@]}")
+}
+stop_nodes() { for node in hub alice bob; do stop "${NODE_PID[$node]}"; done; }
 
 cpu_ticks() { awk '{print $14 + $15}' /proc/$1/stat; }
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' /proc/$1/status; }
@@ -74,6 +90,62 @@ measure() { # from to address streams sender receiver
 }
 rtt() { ip netns exec $1 ping -c 20 -i 0.05 -q $2 | sed -n 's#.*= [0-9.]*/\([0-9.]*\)/.*#\1#p'; }
 
+ratio() { awk "BEGIN {printf \"%.3f\", $1 / $2}"; }
+
+if [ $MODE = codecs ]; then
+  # nginx in the hub's namespace as a WebSocket reverse proxy on port 8080, one process, files in $DIR
+  nginx_start() {
+    mkdir -p "$DIR/nginx"
+    cat > "$DIR/nginx/nginx.conf" <<CONF
+daemon off;
+master_process off;
+pid $DIR/nginx/nginx.pid;
+error_log $DIR/nginx/error.log;
+events { worker_connections 64; }
+http {
+  access_log off;
+  client_body_temp_path $DIR/nginx/body; proxy_temp_path $DIR/nginx/proxy; fastcgi_temp_path $DIR/nginx/fastcgi;
+  uwsgi_temp_path $DIR/nginx/uwsgi; scgi_temp_path $DIR/nginx/scgi;
+  server {
+    listen 8080;
+    location / {
+      proxy_pass http://127.0.0.1:9000;
+      proxy_http_version 1.1;
+      proxy_set_header Upgrade \$http_upgrade;
+      proxy_set_header Connection "upgrade";
+      proxy_read_timeout 1h;
+    }
+  }
+}
+CONF
+    ip netns exec $HUB nginx -p "$DIR/nginx" -e "$DIR/nginx/error.log" -c "$DIR/nginx/nginx.conf" &
+    NGINX_PID=$!; PIDS+=($!)
+    for _ in $(seq 100); do ip netns exec $HUB ss -Hltn 'sport = :8080' | grep -q 8080 && break; sleep 0.05; done
+  }
+  CASES=("length-prefix" "websocket" "padded")
+  command -v nginx >/dev/null && CASES+=("websocket via nginx")
+  declare -A MBITS RTT
+  for case in "${CASES[@]}"; do
+    if [ "$case" = "websocket via nginx" ]; then nginx_start; start_nodes websocket 8080; else start_nodes "$case"; fi
+    ip netns exec $A ping -c 2 -q 10.0.0.3 > /dev/null  # warm up
+    result=$(measure $A $B 10.0.0.3 1 alice bob)
+    MBITS[$case]=${result%% *}
+    RTT[$case]=$(rtt $A 10.0.0.3)
+    stop_nodes
+    if [ "$case" = "websocket via nginx" ]; then stop $NGINX_PID; fi
+  done
+  echo
+  echo "Codecs $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -r), iperf3 ${SECONDS_PER_RUN} s, 1 stream client to client through the hub, MTU 1400"
+  echo
+  echo "| codec | Mbit/s | throughput ratio of length-prefix | ping RTT (avg ms) | RTT ratio of length-prefix |"
+  echo "|---|---|---|---|---|"
+  for case in "${CASES[@]}"; do
+    echo "| $case | ${MBITS[$case]} | $(ratio ${MBITS[$case]} ${MBITS[length-prefix]}) | ${RTT[$case]} | $(ratio ${RTT[$case]} ${RTT[length-prefix]}) |"
+  done
+  exit 0
+fi
+
+start_nodes
 ip netns exec $A ping -c 2 -q 10.0.0.3 > /dev/null  # warm up
 raw1=$(measure $A $B 10.99.2.2 1); raw4=$(measure $A $B 10.99.2.2 4)
 rawhub1=$(measure $A $HUB 10.99.1.1 1); rawhub4=$(measure $A $HUB 10.99.1.1 4)
@@ -81,7 +153,6 @@ c2c1=$(measure $A $B 10.0.0.3 1 alice bob); c2c4=$(measure $A $B 10.0.0.3 4 alic
 c2h1=$(measure $A $HUB 10.0.0.1 1 alice); c2h4=$(measure $A $HUB 10.0.0.1 4 alice)
 rawrtt=$(rtt $A 10.99.2.2); tunrtt=$(rtt $A 10.0.0.3)
 
-ratio() { awk "BEGIN {printf \"%.3f\", $1 / $2}"; }
 row() { # label result raw
   set -- "$1" $2 $3
   printf '| %s | %s | %s | %s | %s | %s |\n' "$1" "$2" "$(ratio $2 $6)" "$3" "$4" "$5"

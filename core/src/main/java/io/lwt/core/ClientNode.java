@@ -44,7 +44,7 @@ public final class ClientNode extends NodeLifecycle {
         this.spec = spec;
         this.tun = tun;
         this.transport = transport;
-        this.buffers = new PacketBuffers(spec.mtu());
+        this.buffers = new PacketBuffers(spec.mtu(), codec.tailroom());
         // one session at a time; the second buffer covers the moment a closed session's reader is still returning its
         this.sessions = new SessionContext(codec, Side.CLIENT, spec.mtu(), spec.session(),
                 HubAccess.Secure.DEFAULT_HANDSHAKE_TIMEOUT, buffers, SessionContext.receiveBuffers(codec, spec.mtu(), 2),

@@ -63,7 +63,7 @@ public final class HubNode extends NodeLifecycle {
         this.routing = routing;
         this.device = device;
         this.listener = listener;
-        this.buffers = new PacketBuffers(spec.tun().mtu());
+        this.buffers = new PacketBuffers(spec.tun().mtu(), codec.tailroom());
         // a few more receive buffers than sessions: a closing session returns its buffer a moment after it ends
         BufferPool receiveBuffers = SessionContext.receiveBuffers(codec, spec.tun().mtu(), receiveBuffersFor(spec.maxClients()));
         Duration handshakeTimeout = spec.access() instanceof HubAccess.Secure secure

@@ -16,12 +16,16 @@ final class Nodes {
 
     private Nodes() {}
 
-    /** The codec must fit its header before the type byte in a pooled buffer's headroom. */
+    /**
+     * The codec must fit its header before the type byte in a pooled buffer's headroom; the pool reserves the codec's
+     * own tailroom, up to a bound.
+     */
     static void checkHeadroom(Codec codec) {
-        if (codec.headroom() > PacketBuffers.HEADROOM - 1 || codec.tailroom() > PacketBuffers.TAILROOM) {
+        if (codec.headroom() > PacketBuffers.HEADROOM - 1 || codec.tailroom() < 0
+                || codec.tailroom() > PacketBuffers.MAX_TAILROOM) {
             throw new IllegalArgumentException("codec needs " + codec.headroom() + " bytes of headroom and "
                     + codec.tailroom() + " of tailroom; the engine offers " + (PacketBuffers.HEADROOM - 1) + " and "
-                    + PacketBuffers.TAILROOM);
+                    + PacketBuffers.MAX_TAILROOM);
         }
     }
 

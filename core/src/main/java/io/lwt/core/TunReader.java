@@ -58,7 +58,7 @@ final class TunReader {
                     return i;
                 }
             } else {
-                batch[i].limit(batch[i].capacity() - PacketBuffers.TAILROOM).position(PacketBuffers.HEADROOM);
+                buffers.reset(batch[i]);
             }
         }
         return batch.length;

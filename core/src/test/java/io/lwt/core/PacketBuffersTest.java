@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -15,17 +16,35 @@ class PacketBuffersTest {
 
     @Test
     void buffersComePositionedWithHeadroomAndRoomForOneMtu() {
-        PacketBuffers pool = new PacketBuffers(1400);
+        PacketBuffers pool = new PacketBuffers(1400, 0);
         ByteBuffer b = pool.acquire();
         assertTrue(b.isDirect());
         assertEquals(PacketBuffers.HEADROOM, b.position());
         assertEquals(1400, b.remaining());
-        assertEquals(PacketBuffers.TAILROOM, b.capacity() - b.limit());
+        assertEquals(PacketBuffers.HEADROOM + 1400, b.capacity(), "no tailroom when the codec needs none");
+    }
+
+    @Test
+    void reservesTheCodecsTailroomAfterThePacket() {
+        PacketBuffers pool = new PacketBuffers(1400, 1500);
+        ByteBuffer b = pool.acquire();
+        assertEquals(1400, b.remaining());
+        assertEquals(1500, b.capacity() - b.limit());
+        b.position(7).limit(b.capacity());
+        assertSame(b, pool.reset(b));
+        assertEquals(PacketBuffers.HEADROOM, b.position(), "reset for the next packet");
+        assertEquals(1500, b.capacity() - b.limit());
+    }
+
+    @Test
+    void refusesATailroomBeyondTheBound() {
+        assertThrows(IllegalArgumentException.class, () -> new PacketBuffers(1400, PacketBuffers.MAX_TAILROOM + 1));
+        assertThrows(IllegalArgumentException.class, () -> new PacketBuffers(1400, -1));
     }
 
     @Test
     void releasedBuffersAreReusedNotReallocated() {
-        PacketBuffers pool = new PacketBuffers(1400);
+        PacketBuffers pool = new PacketBuffers(1400, 64);
         ByteBuffer b = pool.acquire();
         b.position(10).limit(20);
         pool.release(b);
@@ -38,7 +57,7 @@ class PacketBuffersTest {
     @Test
     void stopsAtTheMemoryBudget() {
         int mtu = 65535;
-        PacketBuffers pool = new PacketBuffers(mtu);
+        PacketBuffers pool = new PacketBuffers(mtu, PacketBuffers.MAX_TAILROOM);
         List<ByteBuffer> held = new ArrayList<>();
         ByteBuffer b;
         while ((b = pool.acquire()) != null) {

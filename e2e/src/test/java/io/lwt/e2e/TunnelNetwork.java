@@ -145,6 +145,20 @@ final class TunnelNetwork implements AutoCloseable {
         return java.util.Base64.getEncoder().encodeToString(key);
     }
 
+    /**
+     * Makes the clients dial {@code port} on the hub's side of their links instead of the hub's own 9000, e.g. a reverse
+     * proxy in front of the hub. Call before starting the clients.
+     */
+    TunnelNetwork clientsConnectTo(int port) {
+        try {
+            Files.writeString(topology, Files.readString(topology)
+                    .replaceAll("(connect: 10\\.99\\.\\d+\\.1):9000", "$1:" + port));
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Starts the hub and every client, each awaited until it logs "tunnel up". */
     TunnelNetwork startAll() throws InterruptedException {
         start("hub");

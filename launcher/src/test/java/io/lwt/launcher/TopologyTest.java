@@ -126,7 +126,7 @@ class TopologyTest {
     void builtInsAreDiscoveredFromTheirModules() {
         assertEquals(List.of("linux"), List.copyOf(BUILT_INS.all(Providers.Kind.TUN).keySet()));
         assertEquals(List.of("tcp"), List.copyOf(BUILT_INS.all(Providers.Kind.TRANSPORT).keySet()));
-        assertEquals(List.of("length-prefix"), List.copyOf(BUILT_INS.all(Providers.Kind.CODEC).keySet()));
+        assertEquals(List.of("length-prefix", "padded", "websocket"), List.copyOf(BUILT_INS.all(Providers.Kind.CODEC).keySet()));
         assertEquals(List.of("hub", "isolated"), List.copyOf(BUILT_INS.all(Providers.Kind.ROUTING).keySet()));
         assertEquals("io.lwt.tun.linux@0.1.0-SNAPSHOT", Providers.module(BUILT_INS.all(Providers.Kind.TUN).get("linux")));
     }
