@@ -126,7 +126,7 @@ class EndToEndTest {
     void startUpErrorsAreOneClearLine(@TempDir Path dir) throws Exception {
         try (Netns ns = Netns.create("err")) {
             Path file = dir.resolve("lo.yaml");
-            Files.writeString(file, "role: hub\nlisten: 127.0.0.1:9000\naddress: 10.0.0.1/24\ndevice: lo\n");
+            Files.writeString(file, "role: hub\nlisten: 127.0.0.1:9000\naddress: 10.0.0.1/24\ndevice: lo\ninsecure: true\n");
             Netns.Result run = ns.exec(TunnelNetwork.LWT.toString(), "run", file.toString());
             assertEquals(1, run.exitCode());
             assertEquals("lwt: cannot create TUN device lo: the name is in use by a device that is not a TUN device",
