@@ -2,6 +2,7 @@
 module io.lwt.testsupport {
     requires transitive io.lwt.api;
     requires static org.junit.jupiter.api;
+    requires java.logging;
     requires jdk.management;
 
     exports io.lwt.testsupport;
