@@ -14,8 +14,11 @@ import java.util.logging.Logger;
  */
 public final class LogCapture implements AutoCloseable {
 
-    /** One log line: its message pattern ({@code "session {0} closed: {1}"}) and its parameters as text. */
-    public record Line(String pattern, List<String> parameters) {}
+    /**
+     * One log line: its level as java.util.logging names it ({@code INFO}, {@code WARNING}, {@code SEVERE} for
+     * errors), its message pattern ({@code "session {0} closed: {1}"}) and its parameters as text.
+     */
+    public record Line(String level, String pattern, List<String> parameters) {}
 
     private final Logger logger;
     private final boolean parentHandlers;
@@ -28,7 +31,7 @@ public final class LogCapture implements AutoCloseable {
             @Override
             public void publish(LogRecord record) {
                 Object[] parameters = record.getParameters();
-                listener.accept(new Line(record.getMessage(), parameters == null ? List.of()
+                listener.accept(new Line(record.getLevel().getName(), record.getMessage(), parameters == null ? List.of()
                         : Arrays.stream(parameters).map(String::valueOf).toList()));
             }
 
