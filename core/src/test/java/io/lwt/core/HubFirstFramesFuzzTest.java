@@ -54,7 +54,7 @@ class HubFirstFramesFuzzTest {
     }
 
     @AfterAll
-    static void stop() throws InterruptedException {
+    static void stop() {
         hub.close();
         ends.close();
     }
