@@ -37,8 +37,8 @@ class ChurnSoakTest {
                 warnings.add(line.level() + " " + line.pattern() + " " + line.parameters());
             }
         };
-        try (LogCapture hubLog = LogCapture.of(HubNode.class.getName(), warning);
-                LogCapture clientLog = LogCapture.of(ClientNode.class.getName(), warning);
+        try (LogCapture _ = LogCapture.of(HubNode.class.getName(), warning);
+                LogCapture _ = LogCapture.of(ClientNode.class.getName(), warning);
                 TestHub hub = TestHub.start(1, SESSION)) {
             for (int i = 0; i < WARM_UP; i++) {
                 cycle(hub); // pools, classes and compiled code reach their steady state

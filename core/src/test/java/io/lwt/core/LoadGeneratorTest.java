@@ -22,7 +22,7 @@ class LoadGeneratorTest {
     void everySessionsPacketsReachItsPeerAndNoOneElse() throws Exception {
         LoadGenerator.Settings settings = LoadGenerator.Settings.fromSystemProperties(200, Duration.ofSeconds(5));
         LoadGenerator.Report report;
-        try (LogCapture quiet = LogCapture.of(HubNode.class.getName(), line -> { });
+        try (LogCapture _ = LogCapture.of(HubNode.class.getName(), line -> { });
                 TestHub hub = TestHub.start(settings.sessions(), SessionSettings.DEFAULTS)) {
             report = LoadGenerator.run(hub, settings);
         }
