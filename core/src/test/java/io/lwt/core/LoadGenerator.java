@@ -251,19 +251,21 @@ final class LoadGenerator {
                 batch[i] = ByteBuffer.allocateDirect(HEADROOM + template.length + codec.tailroom());
                 batch[i].put(HEADROOM, template);
             }
+            int wanted = Math.clamp(perSecond / 500, 1, BATCH);
             long start = System.nanoTime();
             long sequence = 0;
             try {
                 while (System.nanoTime() < endNanos) {
-                    if (perSecond > 0) {
-                        long due = start + sequence * 1_000_000_000L / perSecond;
-                        long wait = due - System.nanoTime();
-                        if (wait > 0) {
-                            LockSupport.parkNanos(wait);
+                    int count = BATCH;
+                    if (perSecond > 0) { // wake about every 2 ms and send what is due, up to a batch per write
+                        long due = (System.nanoTime() - start) * perSecond / 1_000_000_000L + 1 - sequence;
+                        if (due < wanted) {
+                            LockSupport.parkNanos(start + (sequence + wanted - 1) * 1_000_000_000L / perSecond
+                                    - System.nanoTime());
                             continue;
                         }
+                        count = (int) Math.min(BATCH, due);
                     }
-                    int count = perSecond > 0 ? 1 : BATCH;
                     for (int i = 0; i < count; i++) {
                         ByteBuffer b = batch[i].clear();
                         b.putInt(HEADROOM + 28, id).putLong(HEADROOM + 32, sequence++);
