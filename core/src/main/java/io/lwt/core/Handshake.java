@@ -170,6 +170,13 @@ final class Handshake {
         int mtu = Short.toUnsignedInt(in.getShort());
         Duration keepalive = Duration.ofMillis(Integer.toUnsignedLong(in.getInt()));
         Duration timeout = Duration.ofMillis(Integer.toUnsignedLong(in.getInt()));
+        if (keepalive.isZero()) {
+            throw new ProtocolException("welcome: keepalive 0s must be positive");
+        }
+        if (timeout.compareTo(keepalive) <= 0) {
+            throw new ProtocolException("welcome: timeout " + Nodes.text(timeout) + " must be longer than keepalive "
+                    + Nodes.text(keepalive));
+        }
         int count = unsigned(in, "welcome");
         if (count > MAX_ROUTES) {
             throw new ProtocolException("welcome: " + count + " routes, at most " + MAX_ROUTES);

@@ -1,0 +1,108 @@
+package io.lwt.core;
+
+import io.lwt.api.Config;
+import io.lwt.api.IpPrefix;
+import io.lwt.api.codec.Codec;
+import io.lwt.api.transport.Transport;
+import io.lwt.api.tun.TunOptions;
+import io.lwt.codec.lengthprefix.LengthPrefixCodecProvider;
+import io.lwt.routing.hub.HubRoutingProvider;
+import io.lwt.testsupport.MemoryTun;
+import io.lwt.transport.tcp.TcpTransportProvider;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A secure hub on loopback TCP with the real transport, codec and hub routing and an in-memory TUN, knowing clients
+ * {@code c1..cN}: client {@code i} has the key {@link #key(int)} and the fixed address {@link #address(int)}
+ * (10.1.0.{@code i+1}; the hub is 10.1.0.1/16). For the fuzz, churn and load tests.
+ */
+final class TestHub implements AutoCloseable {
+
+    static final int MTU = 1400;
+    /** The hub's tunnel address, 10.1.0.1. */
+    static final int HUB_ADDRESS = 0x0a010001;
+    private static final Config.Location HERE = Config.Location.of("test");
+    private static final AtomicInteger DEVICES = new AtomicInteger();
+
+    final Transport transport = new TcpTransportProvider().create(Config.empty("transport.tcp", HERE));
+    final Codec codec = new LengthPrefixCodecProvider().create(Config.empty("codec.length-prefix", HERE));
+    final HubNode node;
+    final MemoryTun.Device device;
+    private final MemoryTun tun = new MemoryTun();
+
+    private TestHub(int clients, SessionSettings session) throws IOException {
+        Map<String, HubAccess.ClientEntry> entries = new HashMap<>();
+        for (int i = 1; i <= clients; i++) {
+            entries.put(name(i), new HubAccess.ClientEntry(name(i), key(i), IpPrefixes.withLength(address(i), 32).address()));
+        }
+        // many connections a second from 127.0.0.1 are the point of these tests, not an attack to limit
+        HubAccess.Secure access = new HubAccess.Secure(entries, null, null, Duration.ofSeconds(5),
+                Math.max(HubAccess.Secure.DEFAULT_MAX_HANDSHAKES, clients), 1_000_000, List.of());
+        HubSpec spec = new HubSpec("hub", new TunOptions(deviceName(), IpPrefix.parse("10.1.0.1/16"), MTU),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), clients + 8, session, access);
+        this.node = HubNode.start(spec, tun, transport, codec,
+                new HubRoutingProvider().create(Config.empty("routing.hub", HERE)));
+        this.device = MemoryTun.device(node.deviceName());
+    }
+
+    /** Starts a hub that knows clients {@code c1..c<clients>}. */
+    static TestHub start(int clients, SessionSettings session) throws IOException {
+        return new TestHub(clients, session);
+    }
+
+    static String name(int client) {
+        return "c" + client;
+    }
+
+    static byte[] key(int client) {
+        byte[] key = new byte[32];
+        for (int i = 0; i < key.length; i++) {
+            key[i] = (byte) (client * 31 + i);
+        }
+        return key;
+    }
+
+    /** Client {@code i}'s tunnel address as a big-endian int: 10.1.0.0 + i + 1. */
+    static int address(int client) {
+        return HUB_ADDRESS + client;
+    }
+
+    InetSocketAddress address() {
+        return node.listenAddress();
+    }
+
+    /** Starts the real client node {@code c<client>}, with an in-memory TUN device of its own. */
+    ClientNode client(int client, SessionSettings session) throws IOException {
+        return ClientNode.start(new ClientSpec(name(client), deviceName(), MTU, address(), session,
+                new ClientAuth.Secure(name(client), key(client))), tun, transport, codec);
+    }
+
+    private static String deviceName() {
+        return "fz" + DEVICES.incrementAndGet();
+    }
+
+    /** Polls {@code condition} every millisecond until it holds; fails naming {@code what} after {@code timeout}. */
+    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    /** Closes every session and the device; returns when they are closed. */
+    @Override
+    public void close() {
+        node.close();
+    }
+}

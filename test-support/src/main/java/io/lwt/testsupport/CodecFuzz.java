@@ -1,0 +1,116 @@
+package io.lwt.testsupport;
+
+import io.lwt.api.ProtocolException;
+import io.lwt.api.codec.Codec;
+import io.lwt.api.codec.Framer;
+import io.lwt.api.codec.MessageSink;
+import java.nio.ByteBuffer;
+import java.util.function.Supplier;
+
+/**
+ * A {@link Fuzz.Target} for any codec's {@link Framer#decode}, fed the way the engine feeds it: a direct receive buffer
+ * of the engine's size, filled by reads of arbitrary length, compacted after every decode. Besides the {@link Fuzz}
+ * invariants it checks the framer contract on every input: each message is 1 to {@code maxMessageLength} bytes, the
+ * inbound limit is restored, the position never passes it, a partial frame never fills the receive buffer, and
+ * how the bytes were split into reads changes nothing about what is decoded.
+ */
+public final class CodecFuzz {
+
+    /** Read sizes of the trickle pass: single bytes, split headers, and MTU-sized reads. */
+    private static final int[] TRICKLE = {1, 2, 3, 5, 7, 64, 1500};
+
+    private CodecFuzz() {}
+
+    /**
+     * The target. {@code framers} makes a fresh framer for each pass (a framer may keep state across reads, as a
+     * connection's would); the receive buffer is sized as the engine sizes it for {@code codec}.
+     */
+    public static Fuzz.Target decoder(Codec codec, Supplier<Framer> framers, int maxMessageLength) {
+        int size = Math.max(64 * 1024, 2 * (codec.headroom() + maxMessageLength + codec.tailroom()));
+        ByteBuffer inbound = ByteBuffer.allocateDirect(size);
+        Recorder bulk = new Recorder(maxMessageLength);
+        Recorder trickle = new Recorder(maxMessageLength);
+        return input -> {
+            ProtocolException bulkError = feed(framers.get(), input, inbound, bulk, 0);
+            ProtocolException trickleError = feed(framers.get(), input, inbound, trickle, 1 + input.length % 7);
+            if (bulk.messages != trickle.messages || bulk.hash != trickle.hash || (bulkError == null) != (trickleError == null)) {
+                throw new AssertionError("reads of other sizes decode differently: " + bulk + " / " + trickle
+                        + ", errors " + bulkError + " / " + trickleError);
+            }
+            if (bulkError != null) {
+                throw bulkError;
+            }
+        };
+    }
+
+    /**
+     * Feeds {@code input} in reads that fill the buffer ({@code pattern} 0) or follow {@link #TRICKLE} from index
+     * {@code pattern}; returns the protocol error that ended the stream, if any.
+     */
+    private static ProtocolException feed(Framer framer, byte[] input, ByteBuffer inbound, Recorder sink, int pattern) {
+        sink.reset();
+        inbound.clear();
+        int offset = 0;
+        int read = pattern;
+        try {
+            while (offset < input.length) {
+                int n = Math.min(input.length - offset, inbound.remaining());
+                if (pattern != 0) {
+                    n = Math.min(n, TRICKLE[read++ % TRICKLE.length]);
+                }
+                inbound.put(input, offset, n);
+                offset += n;
+                inbound.flip();
+                int limit = inbound.limit();
+                framer.decode(inbound, sink);
+                if (inbound.limit() != limit || inbound.position() > limit) {
+                    throw new AssertionError("decode left position " + inbound.position() + " and limit " + inbound.limit()
+                            + " for a limit of " + limit);
+                }
+                inbound.compact();
+                if (!inbound.hasRemaining()) {
+                    throw new ProtocolException("frame larger than the receive buffer"); // as the engine's session says
+                }
+            }
+            return null;
+        } catch (ProtocolException e) {
+            return e;
+        } catch (java.io.IOException e) {
+            throw new AssertionError("decode threw an IOException other than ProtocolException", e);
+        }
+    }
+
+    /** Counts messages and hashes their bytes, allocating nothing, so allocation measured is the framer's own. */
+    private static final class Recorder implements MessageSink {
+        private final int maxMessageLength;
+        int messages;
+        int hash;
+
+        Recorder(int maxMessageLength) {
+            this.maxMessageLength = maxMessageLength;
+        }
+
+        void reset() {
+            messages = 0;
+            hash = 1;
+        }
+
+        @Override
+        public void message(ByteBuffer message) {
+            int length = message.remaining();
+            if (length < 1 || length > maxMessageLength) {
+                throw new AssertionError("a message of " + length + " bytes, outside 1.." + maxMessageLength);
+            }
+            messages++;
+            hash = 31 * hash + length;
+            for (int i = message.position(); i < message.limit(); i++) {
+                hash = 31 * hash + message.get(i);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return messages + " messages (hash " + Integer.toHexString(hash) + ")";
+        }
+    }
+}
