@@ -1,0 +1,61 @@
+package io.lwt.transport.tls;
+
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import javax.crypto.Cipher;
+import javax.crypto.NoSuchPaddingException;
+import org.bouncycastle.jcajce.util.DefaultJcaJceHelper;
+import org.bouncycastle.tls.EncryptionAlgorithm;
+import org.bouncycastle.tls.crypto.TlsCipher;
+import org.bouncycastle.tls.crypto.TlsCryptoParameters;
+import org.bouncycastle.tls.crypto.impl.TlsAEADCipher;
+import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
+
+/**
+ * BouncyCastle's TLS crypto backed by the JDK's providers, whose AES-GCM and ChaCha20-Poly1305 use CPU intrinsics
+ * (BouncyCastle's own ciphers are pure Java). BouncyCastle asks the JCA for ChaCha20-Poly1305 by its own names
+ * ("ChaCha7539" and "Poly1305"), which only its provider has; this class hands the suite the JDK's AEAD instead.
+ */
+final class JdkTlsCrypto extends JcaTlsCrypto {
+
+    private static final String CHACHA20_POLY1305 = "ChaCha20-Poly1305";
+    private static final boolean HAS_CHACHA20_POLY1305 = hasCipher(CHACHA20_POLY1305);
+
+    JdkTlsCrypto(SecureRandom random) {
+        super(new DefaultJcaJceHelper(), random, new SecureRandom());
+    }
+
+    @Override
+    public boolean hasEncryptionAlgorithm(int encryptionAlgorithm) {
+        if (encryptionAlgorithm == EncryptionAlgorithm.CHACHA20_POLY1305) {
+            return HAS_CHACHA20_POLY1305;
+        }
+        return super.hasEncryptionAlgorithm(encryptionAlgorithm);
+    }
+
+    @Override
+    public TlsCipher createCipher(TlsCryptoParameters parameters, int encryptionAlgorithm, int macAlgorithm)
+            throws IOException {
+        if (encryptionAlgorithm != EncryptionAlgorithm.CHACHA20_POLY1305) {
+            return super.createCipher(parameters, encryptionAlgorithm, macAlgorithm);
+        }
+        try {
+            return new TlsAEADCipher(parameters, new JdkAeadCipher(CHACHA20_POLY1305, "ChaCha20", true),
+                    new JdkAeadCipher(CHACHA20_POLY1305, "ChaCha20", false), 32, 16,
+                    TlsAEADCipher.AEAD_CHACHA20_POLY1305, null);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot create " + CHACHA20_POLY1305 + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean hasCipher(String transformation) {
+        try {
+            Cipher.getInstance(transformation);
+            return true;
+        } catch (NoSuchAlgorithmException | NoSuchPaddingException e) {
+            return false;
+        }
+    }
+}
