@@ -67,7 +67,7 @@ final class HubPeer extends AbstractTlsServer {
             return super.getServerVersion();
         } catch (TlsFatalAlert e) {
             throw new Refusal(AlertDescription.protocol_version, "no common TLS version: the client offers "
-                    + TlsSettings.describe(context.getClientSupportedVersions()) + ", this hub allows "
+                    + offered(context.getClientSupportedVersions()) + ", this hub allows "
                     + TlsSettings.describe(getProtocolVersions()) + " (versions)");
         }
     }
@@ -160,6 +160,14 @@ final class HubPeer extends AbstractTlsServer {
                     : AlertDescription.handshake_failure, "the client sent no certificate (client-ca requires one)");
         }
         clientIdentity = authority.identify(Algorithms.chain(clientCertificate));
+    }
+
+    /** Without supported_versions a client offers its version and every older one: name only the useful ones. */
+    private static String offered(ProtocolVersion[] versions) {
+        ProtocolVersion[] current = java.util.Arrays.stream(versions)
+                .filter(v -> v.isEqualOrLaterVersionOf(ProtocolVersion.TLSv12)).toArray(ProtocolVersion[]::new);
+        return current.length > 0 ? TlsSettings.describe(current)
+                : "nothing newer than " + ProtocolVersion.getLatestTLS(versions).getName();
     }
 
     private static String describe(Vector<?> names) {

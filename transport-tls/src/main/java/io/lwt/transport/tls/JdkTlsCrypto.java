@@ -3,20 +3,28 @@ package io.lwt.transport.tls;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.spec.AlgorithmParameterSpec;
+import java.util.Locale;
 import java.security.SecureRandom;
 import javax.crypto.Cipher;
 import javax.crypto.NoSuchPaddingException;
 import org.bouncycastle.jcajce.util.DefaultJcaJceHelper;
 import org.bouncycastle.tls.EncryptionAlgorithm;
+import org.bouncycastle.tls.crypto.Tls13Verifier;
 import org.bouncycastle.tls.crypto.TlsCipher;
 import org.bouncycastle.tls.crypto.TlsCryptoParameters;
+import org.bouncycastle.tls.crypto.TlsStreamSigner;
+import org.bouncycastle.tls.crypto.TlsStreamVerifier;
 import org.bouncycastle.tls.crypto.impl.TlsAEADCipher;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 
 /**
  * BouncyCastle's TLS crypto backed by the JDK's providers, whose AES-GCM and ChaCha20-Poly1305 use CPU intrinsics
- * (BouncyCastle's own ciphers are pure Java). BouncyCastle asks the JCA for ChaCha20-Poly1305 by its own names
- * ("ChaCha7539" and "Poly1305"), which only its provider has; this class hands the suite the JDK's AEAD instead.
+ * (BouncyCastle's own ciphers are pure Java). BouncyCastle asks the JCA for two things by names only its own provider
+ * knows: ChaCha20-Poly1305 as "ChaCha7539" and "Poly1305", which this class replaces by the JDK's AEAD, and RSA-PSS
+ * signatures as "SHA256WITHRSAANDMGF1", which it renames "RSASSA-PSS" (the digest is in the parameters).
  */
 final class JdkTlsCrypto extends JcaTlsCrypto {
 
@@ -48,6 +56,28 @@ final class JdkTlsCrypto extends JcaTlsCrypto {
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot create " + CHACHA20_POLY1305 + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    protected TlsStreamSigner createStreamSigner(String algorithmName, AlgorithmParameterSpec parameter,
+            PrivateKey privateKey, boolean needsRandom) throws IOException {
+        return super.createStreamSigner(jdkName(algorithmName), parameter, privateKey, needsRandom);
+    }
+
+    @Override
+    protected TlsStreamVerifier createStreamVerifier(String algorithmName, AlgorithmParameterSpec parameter,
+            byte[] signature, PublicKey publicKey) throws IOException {
+        return super.createStreamVerifier(jdkName(algorithmName), parameter, signature, publicKey);
+    }
+
+    @Override
+    protected Tls13Verifier createTls13Verifier(String algorithmName, AlgorithmParameterSpec parameter,
+            PublicKey publicKey) throws IOException {
+        return super.createTls13Verifier(jdkName(algorithmName), parameter, publicKey);
+    }
+
+    private static String jdkName(String algorithmName) {
+        return algorithmName.toUpperCase(Locale.ROOT).endsWith("WITHRSAANDMGF1") ? "RSASSA-PSS" : algorithmName;
     }
 
     private static boolean hasCipher(String transformation) {

@@ -20,6 +20,7 @@ final class RecordInput extends InputStream {
 
     private final Socket socket;
     private final InputStream in;
+    private final RecordOutput output;
     private final String notTls;
     private final byte[] buffer = new byte[BUFFER];
     private int position;
@@ -29,10 +30,14 @@ final class RecordInput extends InputStream {
     private long deadline;
     private boolean hasDeadline;
 
-    /** @param notTls the message when the peer's first bytes are not TLS */
-    RecordInput(Socket socket, String notTls) throws IOException {
+    /**
+     * @param output whose held handshake flight is sent before each read
+     * @param notTls the message when the peer's first bytes are not TLS
+     */
+    RecordInput(Socket socket, RecordOutput output, String notTls) throws IOException {
         this.socket = socket;
         this.in = socket.getInputStream();
+        this.output = output;
         this.notTls = notTls;
     }
 
@@ -84,12 +89,14 @@ final class RecordInput extends InputStream {
         return limit - position;
     }
 
+    /** Closes the socket, after sending a held alert. */
     @Override
     public void close() throws IOException {
-        socket.close();
+        output.close();
     }
 
     private boolean fill() throws IOException {
+        output.release();
         if (hasDeadline) {
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {

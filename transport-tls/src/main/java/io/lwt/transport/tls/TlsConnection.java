@@ -63,11 +63,13 @@ final class TlsConnection implements Connection {
      */
     static TlsConnection dialed(Socket socket, ClientPeer peer, long deadline) throws IOException {
         RecordGate gate = new RecordGate();
-        RecordInput input = new RecordInput(socket, "the hub did not answer with TLS (is its transport tcp?)");
+        RecordOutput output = new RecordOutput(socket.getOutputStream());
+        RecordInput input = new RecordInput(socket, output, "the hub did not answer with TLS (is its transport tcp?)");
         input.deadline(deadline);
-        ClientProtocol protocol = new ClientProtocol(input, socket.getOutputStream(), gate);
+        ClientProtocol protocol = new ClientProtocol(input, output, gate);
         TlsConnection connection = new TlsConnection(socket, protocol, input, gate, Side.CLIENT, () -> {
             protocol.connect(peer);
+            output.endHandshake();
             input.clearDeadline();
             return peer.negotiated();
         });
@@ -79,11 +81,13 @@ final class TlsConnection implements Connection {
     static TlsConnection accepted(Socket socket, JdkTlsCrypto crypto, TlsSettings settings, Credentials credentials)
             throws IOException {
         RecordGate gate = new RecordGate();
-        RecordInput input = new RecordInput(socket, "the peer does not speak TLS (is its transport tcp?)");
-        ServerProtocol protocol = new ServerProtocol(input, socket.getOutputStream(), gate);
+        RecordOutput output = new RecordOutput(socket.getOutputStream());
+        RecordInput input = new RecordInput(socket, output, "the peer does not speak TLS (is its transport tcp?)");
+        ServerProtocol protocol = new ServerProtocol(input, output, gate);
         HubPeer peer = new HubPeer(crypto, settings, credentials);
         return new TlsConnection(socket, protocol, input, gate, Side.SERVER, () -> {
             protocol.accept(peer);
+            output.endHandshake();
             return peer.negotiated();
         });
     }

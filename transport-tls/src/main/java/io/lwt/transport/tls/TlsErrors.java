@@ -39,12 +39,19 @@ final class TlsErrors {
         if (at.handshaking() && at.peerEnded()) {
             return peer + " closed the connection during the TLS handshake";
         }
-        String message = failure.getMessage() == null ? failure.getClass().getSimpleName()
-                : failure.getMessage().lines().findFirst().orElse("").strip();
-        if (failure instanceof TlsFatalAlert) {
-            return (at.handshaking() ? "handshake failed: " : "protocol error: ") + message;
+        if (failure instanceof TlsFatalAlert && failure.getCause() != null) {
+            return (at.handshaking() ? "handshake failed: " : "protocol error: ") + message(failure) + ": "
+                    + message(failure.getCause());
         }
-        return message;
+        if (failure instanceof TlsFatalAlert) {
+            return (at.handshaking() ? "handshake failed: " : "protocol error: ") + message(failure);
+        }
+        return message(failure);
+    }
+
+    private static String message(Throwable failure) {
+        return failure.getMessage() == null ? failure.getClass().getSimpleName()
+                : failure.getMessage().lines().findFirst().orElse("").strip();
     }
 
     private static String alertReceived(String peer, short alert) {
