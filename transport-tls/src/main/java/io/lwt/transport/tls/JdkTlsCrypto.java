@@ -18,17 +18,20 @@ import org.bouncycastle.tls.crypto.TlsCryptoParameters;
 import org.bouncycastle.tls.crypto.TlsStreamSigner;
 import org.bouncycastle.tls.crypto.TlsStreamVerifier;
 import org.bouncycastle.tls.crypto.impl.TlsAEADCipher;
+import org.bouncycastle.tls.crypto.impl.TlsAEADCipherImpl;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 
 /**
  * BouncyCastle's TLS crypto backed by the JDK's providers, whose AES-GCM and ChaCha20-Poly1305 use CPU intrinsics
  * (BouncyCastle's own ciphers are pure Java). BouncyCastle asks the JCA for two things by names only its own provider
  * knows: ChaCha20-Poly1305 as "ChaCha7539" and "Poly1305", which this class replaces by the JDK's AEAD, and RSA-PSS
- * signatures as "SHA256WITHRSAANDMGF1", which it renames "RSASSA-PSS" (the digest is in the parameters).
+ * signatures as "SHA256WITHRSAANDMGF1", which it renames "RSASSA-PSS" (the digest is in the parameters). AES-GCM
+ * records also go through {@link JdkAeadCipher}, which skips a provider lookup per record.
  */
 final class JdkTlsCrypto extends JcaTlsCrypto {
 
     private static final String CHACHA20_POLY1305 = "ChaCha20-Poly1305";
+    private static final String AES_GCM = "AES/GCM/NoPadding";
     private static final boolean HAS_CHACHA20_POLY1305 = hasCipher(CHACHA20_POLY1305);
 
     JdkTlsCrypto(SecureRandom random) {
@@ -50,12 +53,20 @@ final class JdkTlsCrypto extends JcaTlsCrypto {
             return super.createCipher(parameters, encryptionAlgorithm, macAlgorithm);
         }
         try {
-            return new TlsAEADCipher(parameters, new JdkAeadCipher(CHACHA20_POLY1305, "ChaCha20", true),
-                    new JdkAeadCipher(CHACHA20_POLY1305, "ChaCha20", false), 32, 16,
+            return new TlsAEADCipher(parameters,
+                    new JdkAeadCipher(CHACHA20_POLY1305, "ChaCha20", JdkAeadCipher.Nonce.IV, true),
+                    new JdkAeadCipher(CHACHA20_POLY1305, "ChaCha20", JdkAeadCipher.Nonce.IV, false), 32, 16,
                     TlsAEADCipher.AEAD_CHACHA20_POLY1305, null);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot create " + CHACHA20_POLY1305 + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    protected TlsAEADCipherImpl createAEADCipher(String cipherName, String algorithm, int keySize,
+            boolean isEncrypting) throws GeneralSecurityException {
+        return cipherName.equals(AES_GCM) ? new JdkAeadCipher(AES_GCM, algorithm, JdkAeadCipher.Nonce.GCM, isEncrypting)
+                : super.createAEADCipher(cipherName, algorithm, keySize, isEncrypting);
     }
 
     @Override
