@@ -216,14 +216,14 @@ public final class TlsTransportProvider implements TransportProvider {
             }
             return Optional.empty();
         }
-        List<X509Certificate> authorities = readCertificates(config, "client-ca");
-        List<X509CRL> crls = config.has("client-crl") ? readCrls(config, "client-crl") : List.of();
         String identity = config.string("client-identity", "cn").strip().toLowerCase(Locale.ROOT);
         ClientAuthority.IdentityFrom from = switch (identity) {
             case "cn" -> ClientAuthority.IdentityFrom.CN;
             case "san" -> ClientAuthority.IdentityFrom.SAN;
             default -> throw config.error("client-identity", "expected cn or san, got '" + identity + "'");
         };
+        List<X509Certificate> authorities = readCertificates(config, "client-ca");
+        List<X509CRL> crls = config.has("client-crl") ? readCrls(config, "client-crl") : List.of();
         return Optional.of(new ClientAuthority(authorities, crls, from, "client-ca " + config.file("client-ca").orElseThrow()));
     }
 
