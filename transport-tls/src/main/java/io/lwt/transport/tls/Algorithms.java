@@ -2,6 +2,7 @@ package io.lwt.transport.tls;
 
 import io.lwt.transport.tls.cert.Credentials;
 import io.lwt.transport.tls.cert.KeyType;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.security.PrivateKey;
 import java.security.cert.CertificateEncodingException;
@@ -11,8 +12,8 @@ import java.security.cert.X509Certificate;
 import java.security.interfaces.ECKey;
 import java.security.interfaces.EdECKey;
 import java.security.interfaces.RSAKey;
-import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Vector;
@@ -148,6 +149,6 @@ final class Algorithms {
     }
 
     private static int[] concat(int[]... parts) {
-        return java.util.Arrays.stream(parts).flatMapToInt(IntStream::of).toArray();
+        return Arrays.stream(parts).flatMapToInt(IntStream::of).toArray();
     }
 }

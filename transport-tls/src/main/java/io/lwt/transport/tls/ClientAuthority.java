@@ -1,8 +1,10 @@
 package io.lwt.transport.tls;
 
+import java.security.cert.CertificateParsingException;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -53,7 +55,7 @@ record ClientAuthority(List<X509Certificate> authorities, List<X509CRL> crls, Id
     private static String altName(X509Certificate certificate) {
         String email = null;
         try {
-            var entries = certificate.getSubjectAlternativeNames();
+            Collection<List<?>> entries = certificate.getSubjectAlternativeNames();
             if (entries == null) {
                 return null;
             }
@@ -66,7 +68,7 @@ record ClientAuthority(List<X509Certificate> authorities, List<X509CRL> crls, Id
                     email = (String) entry.get(1);
                 }
             }
-        } catch (java.security.cert.CertificateParsingException e) {
+        } catch (CertificateParsingException e) {
             return null;
         }
         return email;

@@ -4,6 +4,7 @@ import io.lwt.transport.tls.cert.Credentials;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Vector;
@@ -73,6 +74,7 @@ final class HubPeer extends AbstractTlsServer {
     }
 
     @Override
+    @SuppressWarnings("rawtypes") // BouncyCastle's signature
     public void processClientExtensions(Hashtable clientExtensions) throws IOException {
         super.processClientExtensions(clientExtensions); // selects the ALPN protocol, see selectProtocolName()
         if (!settings.alpn().isEmpty() && selectedProtocolName == null) {
@@ -120,6 +122,7 @@ final class HubPeer extends AbstractTlsServer {
 
     /** The client's first preference that the hub accepts. */
     @Override
+    @SuppressWarnings("rawtypes") // BouncyCastle's signature
     protected ProtocolName selectProtocolName(Vector clientNames, Vector serverNames) {
         for (Object name : clientNames) {
             if (serverNames.contains(name)) {
@@ -164,7 +167,7 @@ final class HubPeer extends AbstractTlsServer {
 
     /** Without supported_versions a client offers its version and every older one: name only the useful ones. */
     private static String offered(ProtocolVersion[] versions) {
-        ProtocolVersion[] current = java.util.Arrays.stream(versions)
+        ProtocolVersion[] current = Arrays.stream(versions)
                 .filter(v -> v.isEqualOrLaterVersionOf(ProtocolVersion.TLSv12)).toArray(ProtocolVersion[]::new);
         return current.length > 0 ? TlsSettings.describe(current)
                 : "nothing newer than " + ProtocolVersion.getLatestTLS(versions).getName();

@@ -57,11 +57,6 @@ final class RecordInput extends InputStream {
         return endOfStream;
     }
 
-    /** Whether any byte came from the peer. */
-    boolean receivedAny() {
-        return received > 0;
-    }
-
     @Override
     public int read() throws IOException {
         if (position == limit && !fill()) {

@@ -4,6 +4,7 @@ import io.lwt.transport.tls.cert.Credentials;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.StandardSocketOptions;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -36,7 +37,7 @@ record TlsSettings(Optional<Credentials> credentials, Optional<String> serverNam
 
     static String describe(ProtocolVersion[] versions) {
         return versions == null || versions.length == 0 ? "none"
-                : java.util.Arrays.stream(versions).map(ProtocolVersion::getName).collect(Collectors.joining(", "));
+                : Arrays.stream(versions).map(ProtocolVersion::getName).collect(Collectors.joining(", "));
     }
 
     /** TCP_NODELAY (records are whole batches already) and the configured buffer sizes. */

@@ -58,7 +58,7 @@ final class TlsTransport implements Transport {
         Socket socket = new Socket();
         try {
             settings.configure(socket);
-            socket.connect(target, (int) Math.clamp(timeout.toMillis(), 1, Integer.MAX_VALUE));
+            socket.connect(target, Math.clamp(timeout.toMillis(), 1, Integer.MAX_VALUE));
             return TlsConnection.dialed(socket, new ClientPeer(crypto, settings, verifier, expectedName), deadline);
         } catch (IOException | RuntimeException e) {
             socket.close();
