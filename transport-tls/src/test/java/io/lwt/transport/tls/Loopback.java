@@ -120,6 +120,19 @@ final class Loopback {
         return new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII);
     }
 
+    /** Waits until every thread is parked (blocked in a read, or waiting for a lock), at most {@link #TIMEOUT}. */
+    static void awaitParked(Thread... threads) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        for (Thread thread : threads) {
+            while (thread.getState() != Thread.State.WAITING) {
+                if (System.nanoTime() > deadline || !thread.isAlive()) {
+                    throw new AssertionError(thread + " did not block: " + thread.getState());
+                }
+                Thread.sleep(5);
+            }
+        }
+    }
+
     static <T> T await(CompletableFuture<T> future) throws Exception {
         try {
             return future.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);

@@ -36,6 +36,8 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every failure gives one line naming its cause, on both sides, and ends only that connection. */
 class TlsFailuresTest {
@@ -108,6 +110,15 @@ class TlsFailuresTest {
     }
 
     @Test
+    void systemTrustRefusesASelfSignedHub() throws Exception {
+        Outcome outcome = Loopback.attempt(Loopback.transport(dir, "certificate", "auto"),
+                Loopback.transport(dir, "trust", "system"), "127.0.0.1");
+        assertEquals("tls: the hub's certificate (CN=lwt) is issued by CN=lwt (self-signed), which is not in the"
+                + " system trust store", outcome.client());
+        assertEquals("tls: the client refused our certificate: alert unknown_ca", outcome.hub());
+    }
+
+    @Test
     void pinMismatch() throws Exception {
         Transport hub = Loopback.transport(dir, "certificate", "auto");
         String actual = Certificates.fingerprint(Certificates.readCertificates(dir.resolve("tls/tls.crt")).getFirst());
@@ -165,13 +176,14 @@ class TlsFailuresTest {
         assertEquals("tls: the hub refused our certificate: alert unknown_ca", outcome.client());
     }
 
-    @Test
-    void revokedClientCertificate() throws Exception {
+    @ParameterizedTest(name = "CRL in {0}")
+    @ValueSource(strings = {"PEM", "DER"})
+    void revokedClientCertificate(String format) throws Exception {
         Credentials alice = Loopback.certificate("alice", List.of(), ca, KeyType.EC);
         Credentials bob = Loopback.certificate("bob", List.of(), ca, KeyType.EC);
         Loopback.write(dir, "alice", alice);
         Loopback.write(dir, "bob", bob);
-        Path crl = writeCrl(alice.leaf().getSerialNumber());
+        Path crl = writeCrl(alice.leaf().getSerialNumber(), format.equals("DER"));
         Transport hub = Loopback.transport(dir, "certificate", "auto", "client-ca", Loopback.write(dir, "ca", ca),
                 "client-crl", crl);
 
@@ -287,13 +299,16 @@ class TlsFailuresTest {
         }
     }
 
-    private Path writeCrl(BigInteger revokedSerial) throws Exception {
+    private Path writeCrl(BigInteger revokedSerial, boolean der) throws Exception {
         Date now = new Date();
         X509v2CRLBuilder builder = new JcaX509v2CRLBuilder(ca.leaf(), now)
                 .setNextUpdate(Date.from(now.toInstant().plus(Duration.ofDays(7))))
                 .addCRLEntry(revokedSerial, now, CRLReason.keyCompromise);
         var crl = new JcaX509CRLConverter().getCRL(builder.build(
                 new JcaContentSignerBuilder("SHA256withECDSA").build(ca.key())));
+        if (der) {
+            return Files.write(dir.resolve("revoked.crl"), crl.getEncoded());
+        }
         StringWriter pem = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
             writer.writeObject(crl);

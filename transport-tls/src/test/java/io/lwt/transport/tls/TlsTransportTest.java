@@ -3,8 +3,6 @@ package io.lwt.transport.tls;
 import static io.lwt.transport.tls.Loopback.ANY_PORT;
 import static io.lwt.transport.tls.Loopback.TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,9 +22,7 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.bouncycastle.tls.EncryptionAlgorithm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -185,35 +181,20 @@ class TlsTransportTest {
     void closeFromAnotherThreadAbortsAPendingHubHandshake() throws Exception {
         Transport hub = Loopback.transport(dir, "certificate", "auto");
         try (Listener listener = hub.listen(ANY_PORT);
-                Socket silent = new Socket(listener.localAddress().getAddress(), listener.localAddress().getPort());
-                var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                Socket silent = new Socket(listener.localAddress().getAddress(), listener.localAddress().getPort())) {
             Connection accepted = listener.accept();
-            CountDownLatch started = new CountDownLatch(2);
-            List<CompletableFuture<String>> blocked = List.of(
-                    CompletableFuture.supplyAsync(() -> {
-                        started.countDown();
-                        try {
-                            return "read " + accepted.read(ByteBuffer.allocate(16));
-                        } catch (IOException e) {
-                            return e.getMessage();
-                        }
-                    }, threads),
-                    CompletableFuture.supplyAsync(() -> {
-                        started.countDown();
-                        try {
-                            Loopback.send(accepted, "x");
-                            return "written";
-                        } catch (IOException e) {
-                            return e.getMessage();
-                        }
-                    }, threads));
-            assertTrue(started.await(5, TimeUnit.SECONDS));
-            Thread.sleep(200); // both are now in (or waiting for) the handshake: no signal tells "blocked"
-            assertFalse(blocked.get(0).isDone() || blocked.get(1).isDone(), "the handshake waits for the client");
+            CompletableFuture<String> read = new CompletableFuture<>();
+            CompletableFuture<String> write = new CompletableFuture<>();
+            Thread reader = Thread.ofVirtual().start(() -> read.complete(outcome(() -> "read "
+                    + accepted.read(ByteBuffer.allocate(16)))));
+            Thread writer = Thread.ofVirtual().start(() -> write.complete(outcome(() -> {
+                Loopback.send(accepted, "x");
+                return "written";
+            })));
+            Loopback.awaitParked(reader, writer); // one runs the handshake and waits for the client, the other for it
             accepted.close();
-            for (CompletableFuture<String> call : blocked) {
-                assertEquals("tls: connection closed during the TLS handshake", Loopback.await(call));
-            }
+            assertEquals("tls: connection closed during the TLS handshake", Loopback.await(read));
+            assertEquals("tls: connection closed during the TLS handshake", Loopback.await(write));
             assertEquals(-1, silent.getInputStream().read(), "the silent client sees the connection end");
         }
     }
@@ -224,20 +205,27 @@ class TlsTransportTest {
         Transport client = Loopback.transport(dir, "insecure-skip-verify", "true");
         Outcome outcome = Loopback.attempt(hub, client, "127.0.0.1");
         assertEquals(List.of("ok", "ok"), List.of(outcome.hub(), outcome.client()));
-        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            CompletableFuture<Object> reader = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return outcome.hubConnection().read(ByteBuffer.allocate(16));
-                } catch (IOException e) {
-                    return e;
-                }
-            }, threads);
-            Thread.sleep(100); // let the reader block
-            outcome.hubConnection().close();
-            assertInstanceOf(IOException.class, Loopback.await(reader));
-            assertEquals(-1, outcome.clientConnection().read(ByteBuffer.allocate(16)), "end of stream, not an error");
-        }
+        CompletableFuture<String> read = new CompletableFuture<>();
+        Thread reader = Thread.ofVirtual().start(() -> read.complete(outcome(() -> "read "
+                + outcome.hubConnection().read(ByteBuffer.allocate(16)))));
+        Loopback.awaitParked(reader);
+        outcome.hubConnection().close();
+        assertEquals("tls: connection closed", Loopback.await(read));
+        assertEquals(-1, outcome.clientConnection().read(ByteBuffer.allocate(16)), "end of stream, not an error");
         outcome.clientConnection().close();
+    }
+
+    private interface Call {
+        String run() throws IOException;
+    }
+
+    /** The call's result, or its error message. */
+    private static String outcome(Call call) {
+        try {
+            return call.run();
+        } catch (IOException e) {
+            return e.getMessage();
+        }
     }
 
     private static X509Certificate readLeaf(Path file) {
