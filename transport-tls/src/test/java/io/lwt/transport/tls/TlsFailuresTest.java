@@ -176,6 +176,18 @@ class TlsFailuresTest {
         assertEquals("tls: the hub refused our certificate: alert unknown_ca", outcome.client());
     }
 
+    @Test
+    void expiredClientCertificate() throws Exception {
+        Instant expiry = Instant.parse("2025-01-31T00:00:00Z");
+        Loopback.write(dir, "dave", Certificates.create("dave", List.of(), Certificates.generateKeyPair(KeyType.EC),
+                ca, expiry.minus(Duration.ofDays(365)), expiry, false));
+        Transport hub = Loopback.transport(dir, "certificate", "auto", "client-ca", Loopback.write(dir, "ca", ca));
+        Outcome outcome = Loopback.attempt(hub, Loopback.transport(dir, "certificate", "dave.crt", "private-key",
+                "dave.key", "insecure-skip-verify", "true"), "127.0.0.1");
+        assertEquals("tls: the client's certificate (CN=dave) expired on 2025-01-31T00:00:00Z", outcome.hub());
+        assertEquals("tls: the hub refused our certificate: alert certificate_expired", outcome.client());
+    }
+
     @ParameterizedTest(name = "CRL in {0}")
     @ValueSource(strings = {"PEM", "DER"})
     void revokedClientCertificate(String format) throws Exception {

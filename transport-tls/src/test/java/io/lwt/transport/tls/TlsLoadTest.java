@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,42 +115,57 @@ class TlsLoadTest {
     /**
      * Not an assertion: numbers for people, TLS against plain TCP on the same loopback in the same run, each measured
      * after a warm-up round, with batches of 64 tunnel-sized (1400-byte) direct buffers as the engine writes them.
+     * Wall-clock rates depend on what else the machine runs; the CPU time per GB (both ends, this process) does less.
      */
     @Test
     void printsLoopbackThroughputOfTlsAndPlainTcp() throws Exception {
         transports();
-        double tls = 0;
+        Rate tls = null;
         try (Listener listener = hub.listen(ANY_PORT); ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             Connection[] pair = connect(listener);
             for (int round = 0; round < 2; round++) {
-                tls = megabytesPerSecond(threads, () -> blast(pair[1]), () -> drain(pair[0]));
+                tls = measure(threads, () -> blast(pair[1]), () -> drain(pair[0]));
             }
             pair[0].close();
             pair[1].close();
         }
-        double plain = 0;
+        Rate plain = null;
         try (ServerSocketChannel server = ServerSocketChannel.open().bind(ANY_PORT);
                 SocketChannel sender = SocketChannel.open(server.getLocalAddress());
                 SocketChannel receiver = server.accept();
                 ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int round = 0; round < 2; round++) {
-                plain = megabytesPerSecond(threads, () -> blast(sender), () -> drain(receiver));
+                plain = measure(threads, () -> blast(sender), () -> drain(receiver));
             }
         }
-        System.out.printf("loopback, %d MiB one way, same run: tls %.0f MB/s, plain tcp %.0f MB/s, ratio %.2f%n",
-                THROUGHPUT_BYTES >> 20, tls, plain, tls / plain);
+        System.out.printf("loopback, %d MiB one way, same run: tls %.0f MB/s (%.2f CPU-s/GB), plain tcp %.0f MB/s"
+                + " (%.2f CPU-s/GB); throughput ratio %.2f%n", THROUGHPUT_BYTES >> 20, tls.megabytesPerSecond(),
+                tls.cpuSecondsPerGigabyte(), plain.megabytesPerSecond(), plain.cpuSecondsPerGigabyte(),
+                tls.megabytesPerSecond() / plain.megabytesPerSecond());
     }
 
     private interface Task {
         long run() throws IOException;
     }
 
-    private static double megabytesPerSecond(ExecutorService threads, Task sender, Task receiver) throws Exception {
+    private record Rate(double megabytesPerSecond, double cpuSecondsPerGigabyte) {}
+
+    private static Rate measure(ExecutorService threads, Task sender, Task receiver) throws Exception {
         long start = System.nanoTime();
+        long cpuStart = processCpuNanos();
         CompletableFuture<Long> sent = CompletableFuture.supplyAsync(() -> unchecked(sender), threads);
         CompletableFuture<Long> received = CompletableFuture.supplyAsync(() -> unchecked(receiver), threads);
         assertEquals(sent.get(120, TimeUnit.SECONDS), received.get(120, TimeUnit.SECONDS));
-        return THROUGHPUT_BYTES / 1e6 / ((System.nanoTime() - start) / 1e9);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
+        return new Rate(THROUGHPUT_BYTES / 1e6 / seconds, cpuSeconds / (THROUGHPUT_BYTES / 1e9));
+    }
+
+    /** User and system time of this process from /proc (Linux, clock ticks of 10 ms). */
+    private static long processCpuNanos() throws IOException {
+        String stat = Files.readString(Path.of("/proc/self/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L; // utime, stime
     }
 
     private static long unchecked(Task task) {
