@@ -21,6 +21,7 @@ class ModuleDescriptorsTest {
     private static final Map<String, String> PROVIDED_BY = Map.of(
             "io.lwt.tun.linux", "io.lwt.api.tun.TunProvider",
             "io.lwt.transport.tcp", "io.lwt.api.transport.TransportProvider",
+            "io.lwt.transport.tls", "io.lwt.api.transport.TransportProvider",
             "io.lwt.routing.hub", "io.lwt.api.routing.RoutingProvider",
             "io.lwt.routing.isolated", "io.lwt.api.routing.RoutingProvider");
 

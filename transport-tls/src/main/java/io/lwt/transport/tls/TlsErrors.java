@@ -1,0 +1,82 @@
+package io.lwt.transport.tls;
+
+import io.lwt.api.Side;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import org.bouncycastle.tls.AlertDescription;
+import org.bouncycastle.tls.TlsFatalAlert;
+import org.bouncycastle.tls.TlsFatalAlertReceived;
+
+/** Turns whatever a TLS connection failed with into one line that starts with "tls: " and names the cause. */
+final class TlsErrors {
+
+    /** What the connection knew when it failed. */
+    record Circumstances(Side side, boolean handshaking, boolean peerEnded, boolean closedHere) {}
+
+    private TlsErrors() {}
+
+    static IOException describe(Throwable failure, Circumstances at) {
+        return new IOException("tls: " + reason(failure, at), failure);
+    }
+
+    private static String reason(Throwable failure, Circumstances at) {
+        String peer = at.side() == Side.CLIENT ? "the hub" : "the client";
+        if (at.closedHere()) {
+            return "connection closed" + (at.handshaking() ? " during the TLS handshake" : "");
+        }
+        if (find(failure, Refusal.class) instanceof Refusal refusal) {
+            return refusal.reason();
+        }
+        if (find(failure, NotTlsException.class) instanceof NotTlsException notTls) {
+            return notTls.getMessage();
+        }
+        if (find(failure, TlsFatalAlertReceived.class) instanceof TlsFatalAlertReceived received) {
+            return alertReceived(peer, received.getAlertDescription());
+        }
+        if (at.handshaking() && find(failure, SocketTimeoutException.class) != null) {
+            return peer + " did not finish the TLS handshake in time";
+        }
+        if (at.handshaking() && at.peerEnded()) {
+            return peer + " closed the connection during the TLS handshake";
+        }
+        if (failure instanceof TlsFatalAlert && failure.getCause() != null) {
+            return (at.handshaking() ? "handshake failed: " : "protocol error: ") + message(failure) + ": "
+                    + message(failure.getCause());
+        }
+        if (failure instanceof TlsFatalAlert) {
+            return (at.handshaking() ? "handshake failed: " : "protocol error: ") + message(failure);
+        }
+        return message(failure);
+    }
+
+    private static String message(Throwable failure) {
+        return failure.getMessage() == null ? failure.getClass().getSimpleName()
+                : failure.getMessage().lines().findFirst().orElse("").strip();
+    }
+
+    private static String alertReceived(String peer, short alert) {
+        String what = switch (alert) {
+            case AlertDescription.bad_certificate, AlertDescription.unsupported_certificate,
+                    AlertDescription.certificate_revoked, AlertDescription.certificate_expired,
+                    AlertDescription.certificate_unknown, AlertDescription.unknown_ca -> peer + " refused our certificate";
+            case AlertDescription.certificate_required ->
+                    peer + " requires a client certificate (set certificate and private-key)";
+            case AlertDescription.unrecognized_name -> peer + " does not answer to the server name we sent";
+            case AlertDescription.no_application_protocol -> "no common ALPN protocol with " + peer;
+            case AlertDescription.protocol_version -> "no common TLS version with " + peer;
+            case AlertDescription.handshake_failure, AlertDescription.insufficient_security ->
+                    peer + " refused the handshake";
+            default -> peer + " ended the connection";
+        };
+        return what + ": alert " + AlertDescription.getName(alert);
+    }
+
+    private static <T extends Throwable> T find(Throwable failure, Class<T> type) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+}
