@@ -12,6 +12,7 @@ command -v pgrep >/dev/null || need+=(procps)
 command -v nc >/dev/null || need+=(netcat-openbsd)
 command -v systemd-analyze >/dev/null || need+=(systemd)
 command -v curl >/dev/null || need+=(curl)
+command -v openssl >/dev/null || need+=(openssl)
 command -v nginx >/dev/null || need+=(nginx)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

@@ -4,6 +4,7 @@
  */
 module io.lwt.launcher {
     requires io.lwt.core;
+    requires io.lwt.transport.tls; // lwt cert and lwt init make its certificates; the transport itself is a plugin
     requires info.picocli;
     requires org.yaml.snakeyaml;
     requires jdk.httpserver;

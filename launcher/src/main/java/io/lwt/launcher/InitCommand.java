@@ -1,21 +1,27 @@
 package io.lwt.launcher;
 
 import java.io.IOException;
+import io.lwt.transport.tls.cert.Certificates;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.X509Certificate;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** Writes a commented example topology and the keys of its clients. */
+/**
+ * Writes a commented example topology, the keys of its clients and the hub's TLS certificate, whose fingerprint the
+ * clients pin: secure by default, with no certificate authority to run.
+ */
 @Command(name = "init", mixinStandardHelpOptions = true,
-        description = "Write a commented example topology (a hub and two clients) to DIR/lwt.yaml.")
+        description = "Write a commented example topology (a hub and two clients over TLS) to DIR/lwt.yaml.")
 final class InitCommand implements Callable<Integer> {
 
     static final String EXAMPLE = "example.yaml";
@@ -31,7 +37,16 @@ final class InitCommand implements Callable<Integer> {
         Path target = directory.resolve("lwt.yaml");
         try (InputStream example = InitCommand.class.getResourceAsStream(EXAMPLE)) {
             Files.createDirectories(directory);
-            Files.write(target, example.readAllBytes(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            if (Files.exists(target)) {
+                throw new FileAlreadyExistsException(target.toString());
+            }
+            // the same files a hub with certificate: auto creates at its first start
+            Path store = directory.resolve("tls");
+            X509Certificate hub = Certificates.loadOrCreate(store.resolve("tls.crt"), store.resolve("tls.key"), "lwt")
+                    .credentials().leaf();
+            String yaml = new String(example.readAllBytes(), StandardCharsets.UTF_8)
+                    .replace("PIN", Certificates.fingerprint(hub));
+            Files.writeString(target, yaml, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             for (String client : new String[] {"alice", "bob"}) {
                 writeKey(directory.resolve(client + ".key"));
             }
@@ -40,8 +55,8 @@ final class InitCommand implements Callable<Integer> {
         } catch (IOException e) {
             return Cli.fail(spec.commandLine().getErr(), new IOException("cannot write " + target + ": " + e.getMessage()));
         }
-        spec.commandLine().getOut().println("wrote " + target + " and the keys alice.key, bob.key; check it with: lwt check "
-                + target);
+        spec.commandLine().getOut().println("wrote " + target + ", the keys alice.key, bob.key and the hub's certificate "
+                + "tls/tls.crt; check it with: lwt check " + target);
         return 0;
     }
 

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code lwt} command. The original Go program's single-dash flags are accepted too, as a second front end. */
 @Command(name = "lwt", mixinStandardHelpOptions = true, versionProvider = Lwt.Version.class,
         description = "lightweight-tunnel: a plugin-based layer-3 tunnel for Linux",
-        subcommands = {RunCommand.class, StatusCommand.class, KickCommand.class, ReloadCommand.class, CheckCommand.class, PluginsCommand.class, InitCommand.class, KeygenCommand.class,
+        subcommands = {RunCommand.class, StatusCommand.class, KickCommand.class, ReloadCommand.class, CertCommand.class, CheckCommand.class, PluginsCommand.class, InitCommand.class, KeygenCommand.class,
                 DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Lwt implements Runnable {
 

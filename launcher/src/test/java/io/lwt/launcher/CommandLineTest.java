@@ -40,16 +40,20 @@ class CommandLineTest {
     }
 
     @Test
-    void initWritesAnExampleThatChecksAndRefusesToOverwrite() {
+    void initWritesAnExampleThatChecksAndRefusesToOverwrite() throws Exception {
         Outcome init = lwt("init", dir.toString());
         assertEquals(0, init.exit(), init.err());
         Path file = dir.resolve("lwt.yaml");
         Outcome check = lwt("check", file.toString());
         assertEquals(0, check.exit(), check.err());
         assertEquals(file + ": ok (3 nodes: hub, alice, bob)", check.out().strip());
-        assertEquals("warning: " + file + ":20:5: nodes.hub.transport: tcp does not encrypt: tunnel packets cross the "
-                + "network in the clear; use transport: tls, or set insecure: true to accept that", check.err().strip(),
-                "keys are in files: no warning about them");
+        assertEquals("", check.err(), "keys in files, TLS with a pinned certificate: no warning");
+        String pin = io.lwt.transport.tls.cert.Certificates.fingerprint(io.lwt.transport.tls.cert.Certificates
+                .readCertificates(dir.resolve("tls/tls.crt")).getFirst());
+        assertEquals(2, Files.readString(file).split("pin: " + java.util.regex.Pattern.quote(pin), -1).length - 1,
+                "both clients pin the hub's certificate");
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve("tls/tls.key"))));
         assertTrue(Files.exists(dir.resolve("alice.key")) && Files.exists(dir.resolve("bob.key")));
         Outcome again = lwt("init", dir.toString());
         assertEquals(1, again.exit());

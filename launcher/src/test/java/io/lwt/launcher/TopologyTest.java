@@ -125,7 +125,7 @@ class TopologyTest {
     @Test
     void builtInsAreDiscoveredFromTheirModules() {
         assertEquals(List.of("linux"), List.copyOf(BUILT_INS.all(Providers.Kind.TUN).keySet()));
-        assertEquals(List.of("tcp"), List.copyOf(BUILT_INS.all(Providers.Kind.TRANSPORT).keySet()));
+        assertEquals(List.of("tcp", "tls"), List.copyOf(BUILT_INS.all(Providers.Kind.TRANSPORT).keySet()));
         assertEquals(List.of("length-prefix", "padded", "websocket"), List.copyOf(BUILT_INS.all(Providers.Kind.CODEC).keySet()));
         assertEquals(List.of("hub", "isolated"), List.copyOf(BUILT_INS.all(Providers.Kind.ROUTING).keySet()));
         assertEquals("io.lwt.tun.linux@0.1.0-SNAPSHOT", Providers.module(BUILT_INS.all(Providers.Kind.TUN).get("linux")));
@@ -154,7 +154,7 @@ class TopologyTest {
     @Test
     void unknownPluginsAndTheirBadSettingsAreLocated() {
         Topology typo = parse("nodes:\n  h: {role: hub, listen: \":9000\", address: 10.0.0.1/24, transport: tpc}\n");
-        assertEquals("t.yaml:2:68: unknown transport plugin 'tpc' (available: tcp); did you mean 'tcp'?",
+        assertEquals("t.yaml:2:68: unknown transport plugin 'tpc' (available: tcp, tls); did you mean 'tcp'?",
                 assertThrows(ConfigException.class, () -> NodePlugins.of(typo.nodes().get("h"), BUILT_INS)).getMessage());
         Topology badKey = parse("nodes:\n  h: {role: hub, listen: \":9000\", address: 10.0.0.1/24, transport: {tcp: {nodelay: 1}}}\n");
         assertEquals("t.yaml:2:84: nodes.h.transport.tcp.nodelay: unknown key",

@@ -1,0 +1,248 @@
+package io.lwt.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lwt.testsupport.E2e;
+import io.lwt.testsupport.Netns;
+import io.lwt.transport.tls.cert.Certificates;
+import io.lwt.transport.tls.cert.Credentials;
+import io.lwt.transport.tls.cert.KeyType;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bouncycastle.cert.X509v2CRLBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The tls transport between network namespaces: certificates made with {@code lwt cert}, a pinned auto certificate,
+ * CA and name checks, mutual TLS with identities from certificates, and each mistake reported in one line on both
+ * sides while the other clients keep working.
+ */
+class TlsEndToEndTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String HUB_NAME = "hub.lwt.test";
+
+    @BeforeEach
+    void root() {
+        E2e.requireRoot();
+    }
+
+    @Test
+    void clientsPinTheHubsAutoCertificateAndOpensslSeesTls13WithAlpn() throws Exception {
+        TunnelNetwork.Options options = TunnelNetwork.Options.defaults().nodeKeys(
+                "transport: {tls: {certificate: auto, alpn: [h2, http/1.1]}}",
+                "transport: {tls: {pin: PIN, alpn: [h2]}}");
+        try (TunnelNetwork net = TunnelNetwork.create(options, "alice", "bob")) {
+            Netns.Running hub = net.start("hub");
+            String line = hub.awaitLine(l -> l.contains("tls certificate sha256:"), WAIT, "the hub's fingerprint");
+            String pin = match("tls certificate (sha256:[0-9a-f]{64})", line);
+            assertFalse(hub.log().contains("does not encrypt"), "no plaintext warning for tls: " + hub.log());
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(net.directory().resolve("tls/tls.key"))));
+            net.editTopology(yaml -> yaml.replace("PIN", pin));
+            net.start("alice");
+            net.start("bob");
+            assertTrue(net.ping("alice", "bob").ok(), net.logs());
+            net.assertTransfersIntact("alice", "bob", 16 << 20);
+
+            // a TLS client nobody here wrote: openssl reports the version, cipher and ALPN the hub chose
+            Netns.Result openssl = net.ns("alice").exec("sh", "-c",
+                    "openssl s_client -connect 10.99.1.1:9000 -alpn h2 < /dev/null 2>&1");
+            String report = openssl.output();
+            assertTrue(report.contains("New, TLSv1.3, Cipher is TLS_"), report);
+            assertTrue(report.contains("ALPN protocol: h2"), report);
+            assertTrue(report.contains(pin.substring("sha256:".length(), 16)) || report.contains("CN=lwt")
+                    || report.contains("CN = lwt"), "the auto certificate: " + report);
+            System.out.println("openssl s_client: " + match("(New, TLSv1.3, Cipher is \\S+)", report));
+            assertTrue(net.ping("bob", "alice").ok(), "the hub kept serving after openssl left: " + net.logs());
+        }
+    }
+
+    @Test
+    void aCaSignedHubIsCheckedByNameAndEachMistakeIsOneLineOnBothSides() throws Exception {
+        TunnelNetwork.Options options = TunnelNetwork.Options.defaults().nodeKeys("""
+                transport: {tls: {certificate: hub.crt, private-key: hub.key}}
+                handshake-timeout: 2s
+                """, "transport: TRANSPORT-%s");
+        try (TunnelNetwork net = TunnelNetwork.create(options, "good", "badname", "otherca", "badpin", "plain")) {
+            Path dir = net.directory();
+            lwt(dir, "cert", "create", "ca", "--authority", "--dir", dir.toString());
+            lwt(dir, "cert", "create", "hub", "--ca", "ca", "--san", HUB_NAME, "--dir", dir.toString());
+            lwt(dir, "cert", "create", "other", "--authority", "--dir", dir.toString());
+            String wrongPin = "sha256:" + "ab".repeat(32);
+            net.editTopology(yaml -> yaml
+                    .replace("TRANSPORT-good", "{tls: {ca: ca.crt, server-name: " + HUB_NAME + "}}")
+                    .replace("TRANSPORT-badname", "{tls: {ca: ca.crt, server-name: other.lwt.test}}")
+                    .replace("TRANSPORT-otherca", "{tls: {ca: other.crt, server-name: " + HUB_NAME + "}}")
+                    .replace("TRANSPORT-badpin", "{tls: {pin: '" + wrongPin + "'}}")
+                    .replace("TRANSPORT-plain", "tcp"));
+            Netns.Running hub = net.start("hub");
+            net.start("good");
+
+            Netns.Running badname = net.startWithoutWaiting("badname");
+            String line = badname.awaitLine(l -> l.contains("tls: "), WAIT, "badname's line");
+            assertTrue(line.contains("other.lwt.test") && line.contains(HUB_NAME), line);
+            hubLine(hub, "10.99.2.2");
+
+            Netns.Running otherca = net.startWithoutWaiting("otherca");
+            line = otherca.awaitLine(l -> l.contains("tls: "), WAIT, "otherca's line");
+            assertTrue(line.contains("CN=ca") || line.contains("CA"), line);
+            hubLine(hub, "10.99.3.2");
+
+            Netns.Running badpin = net.startWithoutWaiting("badpin");
+            line = badpin.awaitLine(l -> l.contains("tls: "), WAIT, "badpin's line");
+            assertTrue(line.contains(wrongPin), line);
+            hubLine(hub, "10.99.4.2");
+
+            Netns.Running plain = net.startWithoutWaiting("plain");
+            line = plain.awaitLine(l -> l.contains("closed by peer during the handshake"), WAIT, "plain's line");
+            hub.awaitLine(l -> l.contains("10.99.5.2") && l.contains("handshake timeout"), WAIT, "the hub's line on plain");
+
+            for (Netns.Running client : List.of(badname, otherca, badpin, plain)) {
+                assertFalse(client.log().contains("\tat "), "no stack trace: " + client.log());
+                assertFalse(client.log().contains("tunnel up"), client.log());
+            }
+            assertFalse(hub.log().contains("\tat "), "no stack trace on the hub: " + hub.log());
+            assertTrue(net.ping("good", "hub").ok(), "the good client kept its session: " + net.logs());
+        }
+    }
+
+    @Test
+    void anExpiredHubCertificateIsNamedAndATlsClientOnAPlainHubToo() throws Exception {
+        TunnelNetwork.Options options = TunnelNetwork.Options.defaults().nodeKeys(
+                "transport: {tls: {certificate: expired.crt, private-key: expired.key}}",
+                "transport: {tls: {ca: expired.crt, server-name: " + HUB_NAME + "}}");
+        try (TunnelNetwork net = TunnelNetwork.create(options, "alice")) {
+            Instant longAgo = Instant.parse("2020-01-01T00:00:00Z");
+            Credentials expired = Certificates.create(HUB_NAME, List.of(HUB_NAME), Certificates.generateKeyPair(KeyType.EC),
+                    null, longAgo, longAgo.plus(Duration.ofDays(30)), true);
+            Certificates.write(expired, net.directory().resolve("expired.crt"), net.directory().resolve("expired.key"));
+            Netns.Running hub = net.start("hub");
+            Netns.Running alice = net.startWithoutWaiting("alice");
+            String line = alice.awaitLine(l -> l.contains("tls: "), WAIT, "alice's line");
+            assertTrue(line.contains("expired") && line.contains("2020-01-31"), line);
+            hubLine(hub, "10.99.1.2");
+            hub.terminate(WAIT);
+            alice.terminate(WAIT);
+
+            // the same client against a plaintext hub on the same port
+            net.editTopology(yaml -> yaml.replace("transport: {tls: {certificate: expired.crt, private-key: expired.key}}",
+                    "transport: tcp"));
+            Netns.Running plainHub = net.start("hub");
+            alice = net.startWithoutWaiting("alice");
+            alice.awaitLine(l -> l.contains("tls: ") && l.contains("did not answer with TLS"), WAIT, "alice's line");
+            plainHub.awaitLine(l -> l.contains("10.99.1.2") && l.contains("TLS record"), WAIT, "the plain hub's line");
+        }
+    }
+
+    @Test
+    void mutualTlsNamesClientsByCertificateAndRefusesUnknownAndRevokedOnes() throws Exception {
+        TunnelNetwork.Options options = TunnelNetwork.Options.defaults().nodeKeys(
+                "transport: {tls: {certificate: hub.crt, private-key: hub.key, client-ca: ca.crt, client-crl: ca.crl}}",
+                "transport: {tls: {ca: ca.crt, server-name: " + HUB_NAME + ", certificate: %s.crt, private-key: %s.key}}");
+        try (TunnelNetwork net = TunnelNetwork.create(options, "alice", "bob", "mallory", "carol")) {
+            Path dir = net.directory();
+            lwt(dir, "cert", "create", "ca", "--authority", "--dir", dir.toString());
+            lwt(dir, "cert", "create", "hub", "--ca", "ca", "--san", HUB_NAME, "--dir", dir.toString());
+            for (String client : List.of("alice", "bob", "mallory", "carol")) {
+                lwt(dir, "cert", "create", client, "--ca", "ca", "--key-type", "ec", "--dir", dir.toString());
+            }
+            writeCrl(dir, "carol");
+            // no keys: a certificate is the identity; mallory is no client of the hub and runs from a file of its own
+            net.editTopology(yaml -> yaml.replaceAll("\n    key: file:(alice|bob|carol)\\.key", "")
+                    .replaceAll("(?s)\n  mallory:.*?(?=\n  carol:)", ""));
+            Path malloryFile = dir.resolve("mallory.yaml");
+            Files.writeString(malloryFile, "name: mallory\nrole: client\nconnect: 10.99.3.1:9000\ntransport: {tls: {ca: ca.crt,"
+                    + " server-name: " + HUB_NAME + ", certificate: mallory.crt, private-key: mallory.key}}\n");
+            Netns.Running hub = net.start("hub");
+            net.start("alice");
+            net.start("bob");
+            assertTrue(net.ping("alice", "bob").ok(), net.logs());
+
+            Netns.Running mallory = net.startWithoutWaiting("mallory", malloryFile);
+            assertTrue(mallory.process().waitFor(30, TimeUnit.SECONDS), "a permanent refusal stops the client");
+            assertTrue(mallory.log().strip().endsWith("lwt: the hub refused this client: 'mallory' is not a client of this hub"),
+                    mallory.log());
+            hub.awaitLine(l -> l.contains("authentication failed for 'mallory'"), WAIT, "the hub's line on mallory");
+
+            Netns.Running carol = net.startWithoutWaiting("carol");
+            String line = carol.awaitLine(l -> l.contains("tls: "), WAIT, "carol's line");
+            assertTrue(line.contains("revoked") || line.contains("certificate_revoked"), line);
+            hub.awaitLine(l -> l.contains("10.99.4.2") && l.contains("revoked"), WAIT, "the hub's line on carol");
+
+            Process status = new ProcessBuilder(TunnelNetwork.LWT.toString(), "status", "--json", "--socket",
+                    net.control("hub").toString()).redirectErrorStream(true).start();
+            String json = new String(status.getInputStream().readAllBytes());
+            assertTrue(json.contains("\"identity\":\"alice\"") && json.contains("\"identity\":\"bob\""), json);
+            assertFalse(json.contains("mallory") || json.contains("carol"), json);
+        }
+    }
+
+    @Test
+    void theOriginalProgramsTlsFlagsRunATlsTunnel() throws Exception {
+        try (TunnelNetwork net = TunnelNetwork.create(TunnelNetwork.Options.defaults(), "alice")) {
+            Path dir = net.directory();
+            lwt(dir, "cert", "create", "server", "--key-type", "rsa", "--dir", dir.toString());
+            Netns.Running hub = net.ns("hub").start(List.of(TunnelNetwork.LWT.toString(), "-m", "server", "-l",
+                    "0.0.0.0:9000", "-t", "10.0.0.1/24", "-tls", "-tls-cert", dir.resolve("server.crt").toString(),
+                    "-tls-key", dir.resolve("server.key").toString()), dir.resolve("legacy-hub.log"));
+            hub.awaitLine(l -> l.contains("tunnel up"), WAIT, "legacy hub up");
+            Netns.Running alice = net.ns("alice").start(List.of(TunnelNetwork.LWT.toString(), "-m", "client", "-r",
+                    "10.99.1.1:9000", "-t", "10.0.0.2/24", "-tls", "-tls-skip-verify"), dir.resolve("legacy-alice.log"));
+            alice.awaitLine(l -> l.contains("tunnel up"), WAIT, "legacy alice up");
+            assertTrue(alice.log().contains("insecure-skip-verify"), "a loud warning: " + alice.log());
+            Netns.Result ping = net.ns("alice").exec("ping", "-c", "2", "-i", "0.2", "-W", "2", "10.0.0.1");
+            assertTrue(ping.ok(), ping.output() + hub.log() + alice.log());
+        }
+    }
+
+    /** The hub logged one line about the failed connection from this client address, naming tls. */
+    private static void hubLine(Netns.Running hub, String clientAddress) throws InterruptedException {
+        hub.awaitLine(l -> l.contains(clientAddress) && l.contains("tls: "), WAIT, "the hub's line on " + clientAddress);
+    }
+
+    /** A CRL of the CA in {@code dir} revoking the client's certificate, as {@code ca.crl}. */
+    private static void writeCrl(Path dir, String revoked) throws Exception {
+        Credentials ca = Certificates.read(dir.resolve("ca.crt"), dir.resolve("ca.key"));
+        BigInteger serial = Certificates.readCertificates(dir.resolve(revoked + ".crt")).getFirst().getSerialNumber();
+        Date now = new Date();
+        X509v2CRLBuilder crl = new X509v2CRLBuilder(new JcaX509CertificateHolder(ca.leaf()).getSubject(), now);
+        crl.setNextUpdate(new Date(now.getTime() + Duration.ofDays(7).toMillis()));
+        crl.addCRLEntry(serial, now, org.bouncycastle.asn1.x509.CRLReason.keyCompromise);
+        var signed = new JcaX509CRLConverter().getCRL(crl.build(new JcaContentSignerBuilder("Ed25519").build(ca.key())));
+        Files.writeString(dir.resolve("ca.crl"), "-----BEGIN X509 CRL-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(signed.getEncoded())
+                + "\n-----END X509 CRL-----\n");
+    }
+
+    /** Runs an lwt command that needs no network (e.g. lwt cert) and returns its output. */
+    private static String lwt(Path dir, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(TunnelNetwork.LWT.toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "lwt " + String.join(" ", args) + " finished");
+        assertEquals(0, process.exitValue(), "lwt " + String.join(" ", args) + ": " + output);
+        return output;
+    }
+
+    private static String match(String regex, String text) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        assertTrue(m.find(), regex + " in " + text);
+        return m.group(1);
+    }
+}
