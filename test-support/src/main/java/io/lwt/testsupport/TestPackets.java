@@ -54,11 +54,14 @@ public final class TestPackets {
         return udp6(source, destination, payload);
     }
 
-    /** The 16 bytes of a literal IPv6 address. */
+    /** The 16 bytes of a literal IPv6 address, IPv4-mapped ones ({@code ::ffff:a00:2}) included. */
     public static byte[] ipv6(String literal) {
         byte[] bytes = IpPrefix.literal(literal).getAddress();
-        if (bytes.length != 16) {
+        if (!literal.contains(":")) {
             throw new IllegalArgumentException(literal + " is not an IPv6 address");
+        }
+        if (bytes.length == 4) { // the JDK turns an IPv4-mapped literal into IPv4
+            return ByteBuffer.allocate(16).putInt(8, 0xffff).put(12, bytes).array();
         }
         return bytes;
     }
