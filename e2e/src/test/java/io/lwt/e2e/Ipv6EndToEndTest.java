@@ -38,6 +38,9 @@ class Ipv6EndToEndTest {
             assertTrue(net.ping6("hub", "alice").ok(), net.logs());
             assertTrue(net.ping6("bob", "hub").ok(), net.logs());
             assertTrue(net.ping("alice", "bob").ok(), "IPv4 beside it: " + net.logs());
+            Netns.Result full = net.ping6("alice", "bob", "-M", "do", "-s", Integer.toString(1400 - 40 - 8));
+            assertTrue(full.ok() && full.output().contains((1400 - 40) + " bytes from"), "a full-size IPv6 packet: "
+                    + full.output());
             assertTrue(status(net, "hub").contains("\"address\":\"10.0.0.2 fd00::2\""), status(net, "hub"));
         }
     }
