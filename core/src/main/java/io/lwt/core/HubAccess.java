@@ -104,7 +104,7 @@ public sealed interface HubAccess {
                 throw new IllegalArgumentException("a pool needs a range");
             }
             if (ipv4 != null && !ipv4.isIpv4() || ipv6 != null && ipv6.isIpv4()) {
-                throw new IllegalArgumentException("pool: an IPv4 range and an IPv6 range in their places");
+                throw new IllegalArgumentException("pool: the ipv4 range must be IPv4 and the ipv6 range IPv6");
             }
         }
 
