@@ -3,6 +3,7 @@ package io.lwt.api;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 
 /**
  * An interface address with its prefix length, such as {@code 10.0.0.2/24}. Only literal addresses are
@@ -98,8 +99,21 @@ public record IpPrefix(InetAddress address, int prefixLength) {
         return (ipv4() & mask) == (other & mask);
     }
 
+    /**
+     * The usual text of an address: a dotted quad, or for IPv6 the shortest form ({@code fd00::2}, RFC 5952) rather
+     * than the JDK's {@code fd00:0:0:0:0:0:0:2}.
+     */
+    public static String text(InetAddress address) {
+        byte[] b = address.getAddress();
+        if (b.length == 4) {
+            return address.getHostAddress();
+        }
+        ByteBuffer halves = ByteBuffer.wrap(b);
+        return IpPackets.ipv6Text(halves.getLong(0), halves.getLong(8));
+    }
+
     @Override
     public String toString() {
-        return address.getHostAddress() + "/" + prefixLength;
+        return text(address) + "/" + prefixLength;
     }
 }

@@ -1,153 +1,194 @@
 package io.lwt.core;
 
 import io.lwt.api.IpPackets;
+import io.lwt.api.IpPrefix;
 import io.lwt.api.routing.Peer;
 import io.lwt.api.routing.PeerDirectory;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * Which session owns which IPv4 tunnel address. Lookups are lock-free and allocation-free (an open-addressing
- * table of primitive keys, replaced whole on change); changes are rare and synchronized.
+ * Which session owns which tunnel address, IPv4 or IPv6, and which subnets lie behind which session. Lookups are
+ * lock-free and allocation-free (per family, an open-addressing table of primitive keys, replaced whole on change);
+ * changes are rare and synchronized.
  */
 final class AddressTable implements PeerDirectory {
 
-    private record Table(int[] keys, Session[] owners, int size) {}
-
-    private volatile Table table = new Table(new int[16], new Session[16], 0);
-
-    /** Subnets behind clients, longest prefix first; few, so a scan after an exact miss is cheap. */
-    private record Subnets(int[] networks, int[] masks, Session[] owners) {}
-
-    private volatile Subnets subnets = new Subnets(new int[0], new int[0], new Session[0]);
+    private final Owners ipv4 = new Owners();
+    private final Owners ipv6 = new Owners();
 
     @Override
     public Peer destinationOwner(ByteBuffer packet) {
-        return IpPackets.version(packet) == 4 ? ownerOf(IpPackets.ipv4Destination(packet)) : null;
+        return switch (IpPackets.version(packet)) {
+            case 4 -> ipv4.ownerOf(0, Network.ipv4Key(IpPackets.ipv4Destination(packet)));
+            case 6 -> ipv6.ownerOf(IpPackets.ipv6DestinationHigh(packet), IpPackets.ipv6DestinationLow(packet));
+            default -> null;
+        };
     }
 
+    /** The owner of an IPv4 address (a big-endian int) or of the longest subnet holding it; null for none. */
     Session ownerOf(int address) {
-        Session owner = exactOwnerOf(address);
-        if (owner != null) {
-            return owner;
-        }
-        Subnets s = subnets;
-        for (int i = 0; i < s.networks.length; i++) {
-            if ((address & s.masks[i]) == s.networks[i]) {
-                return s.owners[i];
-            }
-        }
-        return null;
+        return ipv4.ownerOf(0, Network.ipv4Key(address));
     }
 
-    private Session exactOwnerOf(int address) {
-        Table t = table;
-        int mask = t.keys.length - 1;
-        for (int i = mix(address) & mask; ; i = (i + 1) & mask) {
-            Session owner = t.owners[i];
-            if (owner == null) {
-                return null;
-            }
-            if (t.keys[i] == address) {
-                return owner;
-            }
-        }
+    /** The owner of an address of either family or of the longest subnet holding it; null for none. */
+    Session ownerOf(InetAddress address) {
+        Network key = Network.of(address);
+        return owners(address).ownerOf(key.high(), key.low());
+    }
+
+    /** Registers {@code session} as the owner of an IPv4 address unless another session owns it; returns the owner. */
+    Session claim(int address, Session session) {
+        return ipv4.claim(0, Network.ipv4Key(address), session);
     }
 
     /** Registers {@code session} as the owner of {@code address} unless another session owns it; returns the owner. */
-    synchronized Session claim(int address, Session session) {
-        Session current = exactOwnerOf(address);
-        if (current != null) {
-            return current;
-        }
-        Table t = table;
-        int capacity = t.keys.length;
-        while ((t.size + 1) * 2 > capacity) {
-            capacity *= 2;
-        }
-        Table grown = copyWithout(t, capacity, null);
-        insert(grown, address, session);
-        table = new Table(grown.keys, grown.owners, grown.size + 1);
-        return session;
+    Session claim(InetAddress address, Session session) {
+        Network key = Network.of(address);
+        return owners(address).claim(key.high(), key.low(), session);
     }
 
-    /** Routes a subnet to {@code session} unless another session holds it; returns the holder. */
-    synchronized Session claimSubnet(int network, int prefixLength, Session session) {
-        int mask = prefixLength == 0 ? 0 : -1 << (32 - prefixLength);
-        Subnets s = subnets;
-        for (int i = 0; i < s.networks.length; i++) {
-            if (s.networks[i] == (network & mask) && s.masks[i] == mask) {
-                return s.owners[i];
-            }
-        }
-        int n = s.networks.length;
-        int at = 0;
-        while (at < n && Integer.bitCount(s.masks[at]) >= prefixLength) {
-            at++; // keep longest prefixes first
-        }
-        int[] networks = new int[n + 1];
-        int[] masks = new int[n + 1];
-        Session[] owners = new Session[n + 1];
-        System.arraycopy(s.networks, 0, networks, 0, at);
-        System.arraycopy(s.masks, 0, masks, 0, at);
-        System.arraycopy(s.owners, 0, owners, 0, at);
-        networks[at] = network & mask;
-        masks[at] = mask;
-        owners[at] = session;
-        System.arraycopy(s.networks, at, networks, at + 1, n - at);
-        System.arraycopy(s.masks, at, masks, at + 1, n - at);
-        System.arraycopy(s.owners, at, owners, at + 1, n - at);
-        subnets = new Subnets(networks, masks, owners);
-        return session;
+    /** Routes a subnet of either family to {@code session} unless another session holds it; returns the holder. */
+    Session claimSubnet(IpPrefix subnet, Session session) {
+        return owners(subnet.address()).claimSubnet(Network.of(subnet), session);
     }
 
     /** Removes every address and subnet that {@code session} owns. */
-    synchronized void release(Session session) {
-        Table t = table;
-        if (Arrays.asList(t.owners).contains(session)) {
-            table = copyWithout(t, t.keys.length, session);
-        }
-        Subnets s = subnets;
-        if (Arrays.asList(s.owners).contains(session)) {
-            int kept = 0;
-            int[] networks = new int[s.networks.length];
-            int[] masks = new int[s.networks.length];
-            Session[] owners = new Session[s.networks.length];
+    void release(Session session) {
+        ipv4.release(session);
+        ipv6.release(session);
+    }
+
+    private Owners owners(InetAddress address) {
+        return address.getAddress().length == 4 ? ipv4 : ipv6;
+    }
+
+    /** One family's owners: addresses as 128-bit keys (IPv4 in the low half), subnets scanned longest first. */
+    private static final class Owners {
+
+        private record Table(long[] highs, long[] lows, Session[] owners, int size) {}
+
+        /** Subnets behind clients, longest prefix first; few, so a scan after an exact miss is cheap. */
+        private record Subnets(Network[] networks, Session[] owners) {}
+
+        private volatile Table table = new Table(new long[16], new long[16], new Session[16], 0);
+        private volatile Subnets subnets = new Subnets(new Network[0], new Session[0]);
+
+        Session ownerOf(long high, long low) {
+            Session owner = exactOwnerOf(high, low);
+            if (owner != null) {
+                return owner;
+            }
+            Subnets s = subnets;
             for (int i = 0; i < s.networks.length; i++) {
-                if (s.owners[i] != session) {
-                    networks[kept] = s.networks[i];
-                    masks[kept] = s.masks[i];
-                    owners[kept++] = s.owners[i];
+                if (s.networks[i].contains(high, low)) {
+                    return s.owners[i];
                 }
             }
-            subnets = new Subnets(Arrays.copyOf(networks, kept), Arrays.copyOf(masks, kept), Arrays.copyOf(owners, kept));
+            return null;
         }
-    }
 
-    private static Table copyWithout(Table from, int capacity, Session excluded) {
-        Table to = new Table(new int[capacity], new Session[capacity], 0);
-        int size = 0;
-        for (int i = 0; i < from.keys.length; i++) {
-            if (from.owners[i] != null && from.owners[i] != excluded) {
-                insert(to, from.keys[i], from.owners[i]);
-                size++;
+        private Session exactOwnerOf(long high, long low) {
+            Table t = table;
+            int mask = t.owners.length - 1;
+            for (int i = mix(high, low) & mask; ; i = (i + 1) & mask) {
+                Session owner = t.owners[i];
+                if (owner == null) {
+                    return null;
+                }
+                if (t.highs[i] == high && t.lows[i] == low) {
+                    return owner;
+                }
             }
         }
-        return new Table(to.keys, to.owners, size);
-    }
 
-    private static void insert(Table t, int address, Session owner) {
-        int mask = t.keys.length - 1;
-        int i = mix(address) & mask;
-        while (t.owners[i] != null) {
-            i = (i + 1) & mask;
+        synchronized Session claim(long high, long low, Session session) {
+            Session current = exactOwnerOf(high, low);
+            if (current != null) {
+                return current;
+            }
+            Table t = table;
+            int capacity = t.owners.length;
+            while ((t.size + 1) * 2 > capacity) {
+                capacity *= 2;
+            }
+            Table grown = copyWithout(t, capacity, null);
+            insert(grown, high, low, session);
+            table = new Table(grown.highs, grown.lows, grown.owners, grown.size + 1);
+            return session;
         }
-        t.keys[i] = address;
-        t.owners[i] = owner;
-    }
 
-    private static int mix(int address) {
-        int h = address * 0x9E3779B9;
-        return h ^ (h >>> 16);
+        synchronized Session claimSubnet(Network subnet, Session session) {
+            Subnets s = subnets;
+            for (int i = 0; i < s.networks.length; i++) {
+                if (s.networks[i].equals(subnet)) {
+                    return s.owners[i];
+                }
+            }
+            int n = s.networks.length;
+            int at = 0;
+            while (at < n && s.networks[at].prefixLength() >= subnet.prefixLength()) {
+                at++; // keep longest prefixes first
+            }
+            Network[] networks = new Network[n + 1];
+            Session[] owners = new Session[n + 1];
+            System.arraycopy(s.networks, 0, networks, 0, at);
+            System.arraycopy(s.owners, 0, owners, 0, at);
+            networks[at] = subnet;
+            owners[at] = session;
+            System.arraycopy(s.networks, at, networks, at + 1, n - at);
+            System.arraycopy(s.owners, at, owners, at + 1, n - at);
+            subnets = new Subnets(networks, owners);
+            return session;
+        }
+
+        synchronized void release(Session session) {
+            Table t = table;
+            if (Arrays.asList(t.owners).contains(session)) {
+                table = copyWithout(t, t.owners.length, session);
+            }
+            Subnets s = subnets;
+            if (Arrays.asList(s.owners).contains(session)) {
+                int kept = 0;
+                Network[] networks = new Network[s.networks.length];
+                Session[] owners = new Session[s.networks.length];
+                for (int i = 0; i < s.networks.length; i++) {
+                    if (s.owners[i] != session) {
+                        networks[kept] = s.networks[i];
+                        owners[kept++] = s.owners[i];
+                    }
+                }
+                subnets = new Subnets(Arrays.copyOf(networks, kept), Arrays.copyOf(owners, kept));
+            }
+        }
+
+        private static Table copyWithout(Table from, int capacity, Session excluded) {
+            Table to = new Table(new long[capacity], new long[capacity], new Session[capacity], 0);
+            int size = 0;
+            for (int i = 0; i < from.owners.length; i++) {
+                if (from.owners[i] != null && from.owners[i] != excluded) {
+                    insert(to, from.highs[i], from.lows[i], from.owners[i]);
+                    size++;
+                }
+            }
+            return new Table(to.highs, to.lows, to.owners, size);
+        }
+
+        private static void insert(Table t, long high, long low, Session owner) {
+            int mask = t.owners.length - 1;
+            int i = mix(high, low) & mask;
+            while (t.owners[i] != null) {
+                i = (i + 1) & mask;
+            }
+            t.highs[i] = high;
+            t.lows[i] = low;
+            t.owners[i] = owner;
+        }
+
+        private static int mix(long high, long low) {
+            long h = (high * 0x9E3779B97F4A7C15L ^ low) * 0x9E3779B97F4A7C15L;
+            return (int) (h ^ (h >>> 32));
+        }
     }
 }

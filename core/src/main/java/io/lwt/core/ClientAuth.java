@@ -27,10 +27,13 @@ public sealed interface ClientAuth {
         }
     }
 
-    /** The original program's protocol: no handshake; the client brings its own address. */
+    /** The original program's protocol: no handshake; the client brings its own address, which is IPv4. */
     record Legacy(IpPrefix address) implements ClientAuth {
         public Legacy {
             Objects.requireNonNull(address, "address");
+            if (!address.isIpv4()) {
+                throw new IllegalArgumentException("legacy mode is IPv4 only: " + address + " is an IPv6 address");
+            }
         }
     }
 }

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * How a hub's clients differ between two definitions: added, removed, and changed ones (key, address or subnets).
+ * How a hub's clients differ between two definitions: added, removed, and changed ones (key, addresses or subnets).
  * Removed and changed clients must reconnect under the new definition.
  */
 record ClientChanges(List<String> added, List<String> removed, List<String> changed) {
@@ -24,7 +24,8 @@ record ClientChanges(List<String> added, List<String> removed, List<String> chan
     }
 
     private static boolean same(HubAccess.ClientEntry a, HubAccess.ClientEntry b) {
-        return Arrays.equals(a.key(), b.key()) && Objects.equals(a.address(), b.address()) && a.routes().equals(b.routes());
+        return Arrays.equals(a.key(), b.key()) && Objects.equals(a.address(), b.address())
+                && Objects.equals(a.ipv6Address(), b.ipv6Address()) && a.routes().equals(b.routes());
     }
 
     /** The clients whose sessions end. */

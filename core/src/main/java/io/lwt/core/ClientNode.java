@@ -163,6 +163,11 @@ public final class ClientNode extends NodeLifecycle {
     }
 
     private boolean fromTun(ByteBuffer packet) {
+        String linkScope = LinkScope.dropReason(packet);
+        if (linkScope != null) {
+            counters.drop(linkScope);
+            return false;
+        }
         Session s = session;
         if (s == null || s.isClosed() || !s.isEstablished()) {
             counters.drop("not-connected");
@@ -180,13 +185,13 @@ public final class ClientNode extends NodeLifecycle {
 
     private final class Handler implements Session.Handler {
         private byte[] clientNonce;
-        /** The address of the first WELCOME; a hub that later assigns another one stops this client. */
-        private IpPrefix assigned;
-        /** The address of the first WELCOME; a hub that later assigns another one stops this client. */
+        /** The addresses of the first WELCOME, as text; a hub that later assigns others stops this client. */
+        private String assigned;
+
         @Override
         public void opened(Session s) {
             if (spec.auth() instanceof ClientAuth.Legacy) {
-                s.establish(spec.name(), 0);
+                s.establish(spec.name());
                 tunnelUp(s);
             }
         }
@@ -230,17 +235,20 @@ public final class ClientNode extends NodeLifecycle {
                 stop("the hub's mtu is " + welcome.mtu() + " but this client's is " + spec.mtu() + ": set mtu: " + welcome.mtu());
                 return;
             }
+            IpPrefix ipv6 = welcome.ipv6Address();
+            String addresses = welcome.address() + (ipv6 == null ? "" : " " + ipv6);
             TunDevice d = device;
             if (d == null) {
-                openDevice(new TunOptions(spec.device(), welcome.address(), welcome.mtu(), welcome.routes()));
-            } else if (!welcome.address().equals(assigned)) {
-                stop("the hub now assigns " + welcome.address() + " instead of " + assigned + "; restart this client");
+                openDevice(new TunOptions(spec.device(), welcome.address(), ipv6, welcome.mtu(), welcome.routes()));
+            } else if (!addresses.equals(assigned)) {
+                stop("the hub now assigns " + addresses + " instead of " + assigned + "; restart this client");
                 return;
             }
-            assigned = welcome.address();
-            s.tunnelAddress("hub", welcome.address().address().getHostAddress());
+            assigned = addresses;
+            s.tunnelAddress("hub", IpPrefix.text(welcome.address().address())
+                    + (ipv6 == null ? "" : " " + IpPrefix.text(ipv6.address())));
             s.settings(new SessionSettings(welcome.keepalive(), welcome.timeout(), spec.session().sendQueue()));
-            s.establish(auth.identity(), 0);
+            s.establish(auth.identity());
             tunnelUp(s);
         }
 

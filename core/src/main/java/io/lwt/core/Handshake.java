@@ -3,6 +3,7 @@ package io.lwt.core;
 import io.lwt.api.IpPrefix;
 import io.lwt.api.ProtocolException;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
@@ -25,9 +26,13 @@ import javax.crypto.spec.SecretKeySpec;
  * CHALLENGE  version:u8  serverNonce:32
  * HELLO      version:u8  clientNonce:32  proof:32  nameLength:u8  name:utf-8
  * WELCOME    version:u8  proof:32  address:4  prefix:u8  mtu:u16  keepaliveMs:u32  timeoutMs:u32
- *            routeCount:u8  (route:4 prefix:u8)*
+ *            routeCount:u8  (route:4 prefix:u8)*  (extensionType:u8  extensionLength:u8  value)*
  * REJECT     code:u8  textLength:u8  text:utf-8
  * </pre>
+ *
+ * WELCOME's extensions came later: a reader skips the types it does not know, and readers from before them stop
+ * after the IPv4 routes, so a hub can send them to any client. Type 1 is the client's IPv6 address
+ * ({@code address:16 prefix:u8}), type 2 an IPv6 route ({@code route:16 prefix:u8}, one per route).
  *
  * Proofs are HMAC-SHA256 under the client's key over a label and both nonces, so the key never crosses the wire, a
  * recorded HELLO is useless against a new challenge, and the client knows the hub holds its key too. A client
@@ -39,7 +44,13 @@ final class Handshake {
     static final int NONCE = 32;
     static final int PROOF = 32;
     static final int MAX_NAME = 64;
+    /** The most IPv4 routes in a WELCOME. */
     static final int MAX_ROUTES = 64;
+    /** The most IPv6 routes in a WELCOME: with the IPv4 ones, at most 996 bytes, within IPv6's minimum MTU. */
+    static final int MAX_IPV6_ROUTES = 32;
+    private static final int IPV6_ADDRESS = 1;
+    private static final int IPV6_ROUTE = 2;
+    private static final int IPV6_PREFIX = 16 + 1;
     private static final byte[] CLIENT_LABEL = "lwt1 client".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HUB_LABEL = "lwt1 hub".getBytes(StandardCharsets.US_ASCII);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -74,8 +85,27 @@ final class Handshake {
 
     record Hello(byte[] clientNonce, byte[] proof, String name) {}
 
-    /** What a client learns from its hub. */
-    record Welcome(byte[] proof, IpPrefix address, int mtu, Duration keepalive, Duration timeout, List<IpPrefix> routes) {}
+    /**
+     * What a client learns from its hub.
+     *
+     * @param ipv6Address the client's IPv6 address, or null when the tunnel carries no IPv6 for it
+     * @param routes networks of either family to route into the tunnel, at most {@link #MAX_ROUTES} IPv4 and
+     *     {@link #MAX_IPV6_ROUTES} IPv6 ones
+     */
+    record Welcome(byte[] proof, IpPrefix address, IpPrefix ipv6Address, int mtu, Duration keepalive, Duration timeout,
+            List<IpPrefix> routes) {
+        Welcome {
+            routes = List.copyOf(routes);
+            if (!address.isIpv4() || ipv6Address != null && ipv6Address.isIpv4()) {
+                throw new IllegalArgumentException("welcome: an IPv4 address, then an IPv6 one or none");
+            }
+            long ipv6Routes = routes.stream().filter(r -> !r.isIpv4()).count();
+            if (routes.size() - ipv6Routes > MAX_ROUTES || ipv6Routes > MAX_IPV6_ROUTES) {
+                throw new IllegalArgumentException("welcome: at most " + MAX_ROUTES + " IPv4 and " + MAX_IPV6_ROUTES
+                        + " IPv6 routes");
+            }
+        }
+    }
 
     record Reject(RejectReason reason, String text) {}
 
@@ -152,12 +182,25 @@ final class Handshake {
     }
 
     static void writeWelcome(ByteBuffer out, Welcome w) {
+        List<IpPrefix> ipv4Routes = w.routes().stream().filter(IpPrefix::isIpv4).toList();
         out.put((byte) VERSION).put(w.proof()).put(w.address().address().getAddress()).put((byte) w.address().prefixLength())
                 .putShort((short) w.mtu()).putInt((int) w.keepalive().toMillis()).putInt((int) w.timeout().toMillis())
-                .put((byte) w.routes().size());
-        for (IpPrefix route : w.routes()) {
+                .put((byte) ipv4Routes.size());
+        for (IpPrefix route : ipv4Routes) {
             out.put(route.address().getAddress()).put((byte) route.prefixLength());
         }
+        if (w.ipv6Address() != null) {
+            writeIpv6(out, IPV6_ADDRESS, w.ipv6Address());
+        }
+        for (IpPrefix route : w.routes()) {
+            if (!route.isIpv4()) {
+                writeIpv6(out, IPV6_ROUTE, route);
+            }
+        }
+    }
+
+    private static void writeIpv6(ByteBuffer out, int type, IpPrefix prefix) {
+        out.put((byte) type).put((byte) IPV6_PREFIX).put(prefix.address().getAddress()).put((byte) prefix.prefixLength());
     }
 
     static Welcome readWelcome(ByteBuffer in) throws ProtocolException {
@@ -185,7 +228,48 @@ final class Handshake {
         for (int i = 0; i < count; i++) {
             routes.add(prefix(in));
         }
-        return new Welcome(proof, address, mtu, keepalive, timeout, List.copyOf(routes));
+        IpPrefix ipv6Address = null;
+        int ipv6Routes = 0;
+        while (in.hasRemaining()) {
+            int type = unsigned(in, "welcome");
+            int length = unsigned(in, "welcome");
+            if (in.remaining() < length) {
+                throw new ProtocolException("welcome: truncated");
+            }
+            switch (type) {
+                case IPV6_ADDRESS -> {
+                    if (ipv6Address != null) {
+                        throw new ProtocolException("welcome: two IPv6 addresses");
+                    }
+                    ipv6Address = ipv6Prefix(in, length);
+                }
+                case IPV6_ROUTE -> {
+                    if (++ipv6Routes > MAX_IPV6_ROUTES) {
+                        throw new ProtocolException("welcome: more than " + MAX_IPV6_ROUTES + " IPv6 routes");
+                    }
+                    routes.add(ipv6Prefix(in, length));
+                }
+                default -> in.position(in.position() + length); // a later hub's extension
+            }
+        }
+        return new Welcome(proof, address, ipv6Address, mtu, keepalive, timeout, routes);
+    }
+
+    private static IpPrefix ipv6Prefix(ByteBuffer in, int length) throws ProtocolException {
+        if (length != IPV6_PREFIX) {
+            throw new ProtocolException("welcome: an IPv6 extension of " + length + " bytes, not " + IPV6_PREFIX);
+        }
+        byte[] address = bytes(in, 16, "welcome");
+        int prefixLength = unsigned(in, "welcome");
+        if (prefixLength > 128) {
+            throw new ProtocolException("welcome: invalid IPv6 prefix length " + prefixLength);
+        }
+        try {
+            // Inet6Address even for an IPv4-mapped address, which InetAddress.getByAddress would turn into IPv4
+            return new IpPrefix(Inet6Address.getByAddress(null, address, -1), prefixLength);
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e); // 16 bytes are always an address
+        }
     }
 
     static void writeReject(ByteBuffer out, Reject reject) {

@@ -14,6 +14,7 @@ import io.lwt.api.tun.TunDevice;
 import io.lwt.api.tun.TunDriver;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -24,8 +25,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A hub: accepts clients, learns each client's tunnel address from the source of its first IPv4 packet, and
- * forwards packets between its TUN device and the clients as the routing policy decides.
+ * A hub: accepts clients, gives each its tunnel addresses (IPv4, and IPv6 when the hub has an IPv6 address) in the
+ * handshake, or in legacy mode learns a client's address from the source of its first IPv4 packet, and forwards
+ * packets of either family between its TUN device and the clients as the routing policy decides.
  *
  * <p>An address belongs to the first session that claims it until that session ends; a later claimant's packets
  * from that address are dropped (the original program let any newcomer take over an address).
@@ -105,8 +107,10 @@ public final class HubNode extends NodeLifecycle {
         TunReader.start("lwt-tun-reader", device, buffers, this::fromTun, e -> fail("TUN device failed", e));
         Thread.ofVirtual().name("lwt-accept").start(this::acceptLoop);
         Thread.ofVirtual().name("lwt-ticker").start(() -> Nodes.tick(spec.session(), closed, this::tick));
+        IpPrefix ipv6 = spec.tun().ipv6Address();
         LOG.log(Level.INFO, "tunnel up: hub {0} listening on {1}, device {2} {3} mtu {4}, max-clients {5}",
-                spec.name(), listener.localAddress(), device.name(), spec.tun().address(), String.valueOf(device.mtu()),
+                spec.name(), listener.localAddress(), device.name(),
+                spec.tun().address() + (ipv6 == null ? "" : " " + ipv6), String.valueOf(device.mtu()),
                 String.valueOf(spec.maxClients()));
     }
 
@@ -288,6 +292,11 @@ public final class HubNode extends NodeLifecycle {
     }
 
     private boolean fromTun(ByteBuffer packet) {
+        String linkScope = LinkScope.dropReason(packet);
+        if (linkScope != null) {
+            counters.drop(linkScope);
+            return false;
+        }
         switch (routing.fromTun(packet, addresses)) {
             case Route.ToPeer(var peer) -> {
                 ((Session) peer).send(packet);
@@ -307,7 +316,7 @@ public final class HubNode extends NodeLifecycle {
                 session.serverNonce(nonce);
                 session.sendHandshake(Messages.CHALLENGE, out -> Handshake.writeChallenge(out, nonce));
             } else {
-                session.establish(null, 0); // legacy: the address is learned from the first packet
+                session.establish(null); // legacy: the address is learned from the first packet
             }
         }
 
@@ -321,14 +330,18 @@ public final class HubNode extends NodeLifecycle {
 
         @Override
         public void packet(Session from, ByteBuffer packet) throws IOException {
+            String linkScope = LinkScope.dropReason(packet);
+            if (linkScope != null) {
+                counters.drop(linkScope); // a client that does not drop them itself (an older one)
+                return;
+            }
             if (spec.access() instanceof HubAccess.Secure) {
-                if (IpPackets.version(packet) != 4) {
-                    counters.drop("not-ipv4"); // e.g. the router solicitations of a new link: IPv6 is a later issue
+                if (IpPackets.version(packet) == 0) {
+                    counters.drop(Route.MALFORMED.reason());
                     return;
                 }
-                if (!from.allowsSource(IpPackets.ipv4Source(packet))) {
-                    counters.drop("spoofed-source", from.name() + " sent a packet from "
-                            + IpPackets.ipv4Text(IpPackets.ipv4Source(packet)));
+                if (!from.allowsSource(packet)) {
+                    counters.drop("spoofed-source", from.name() + " sent a packet from " + IpPackets.sourceText(packet));
                     return;
                 }
             } else if (from.tunnelAddressUnknown() && !learnAddress(from, packet)) {
@@ -361,11 +374,19 @@ public final class HubNode extends NodeLifecycle {
                     "authentication failed for '" + printable(hello.name()) + "': " + refusal);
             return;
         }
-        Integer address = client.address() != null ? (Integer) IpPrefixes.ipv4(client.address()) : pool == null ? null
-                : pool.assign(client.name());
+        InetAddress address = client.address() != null ? client.address() : pool == null ? null : pool.assign(client.name(), true);
         if (address == null) {
             reject(session, Handshake.RejectReason.POOL_EXHAUSTED, "the address pool is exhausted",
                     "no address left in the pool for " + client.name());
+            return;
+        }
+        // IPv6 only on a hub with an IPv6 address: the client's fixed one, else one from the pool's IPv6 range, if any
+        IpPrefix hubIpv6 = spec.tun().ipv6Address();
+        InetAddress ipv6 = hubIpv6 == null ? null : client.ipv6Address() != null ? client.ipv6Address()
+                : pool == null ? null : pool.assign(client.name(), false);
+        if (hubIpv6 != null && ipv6 == null && pool != null && pool.hasRange(false)) {
+            reject(session, Handshake.RejectReason.POOL_EXHAUSTED, "the IPv6 address pool is exhausted",
+                    "no IPv6 address left in the pool for " + client.name());
             return;
         }
         Session previous = addresses.ownerOf(address);
@@ -374,13 +395,13 @@ public final class HubNode extends NodeLifecycle {
             replaced.increment();
             LOG.log(Level.INFO, "{0} moved from {1} to {2}", client.name(), previous.remoteAddress(), session.remoteAddress());
         }
-        if (addresses.claim(address, session) != session) {
+        if (addresses.claim(address, session) != session || ipv6 != null && addresses.claim(ipv6, session) != session) {
             reject(session, Handshake.RejectReason.CONFLICT, "address in use", "address of " + client.name() + " is in use");
             return;
         }
         List<IpPrefix> subnets = new ArrayList<>();
         for (IpPrefix subnet : client.routes()) {
-            Session holder = addresses.claimSubnet(subnet.ipv4(), subnet.prefixLength(), session);
+            Session holder = addresses.claimSubnet(subnet, session);
             if (holder == session) {
                 subnets.add(subnet);
             } else {
@@ -388,12 +409,14 @@ public final class HubNode extends NodeLifecycle {
                         subnet, holder.name());
             }
         }
-        session.tunnelAddress(client.name() + " " + IpPackets.ipv4Text(address), IpPackets.ipv4Text(address));
-        session.establish(client.name(), address, subnets);
+        String text = IpPrefix.text(address);
+        session.tunnelAddress(client.name() + " " + text, ipv6 == null ? text : text + " " + IpPrefix.text(ipv6));
+        session.establish(client.name(), new Sources(address, ipv6, subnets));
         Handshake.Welcome welcome = new Handshake.Welcome(
                 Handshake.hubProof(client.key(), session.serverNonce(), hello.clientNonce()),
-                IpPrefixes.withLength(address, spec.tun().address().prefixLength()), spec.tun().mtu(),
-                spec.session().keepalive(), spec.session().timeout(), pushedRoutes(secure, client));
+                new IpPrefix(address, spec.tun().address().prefixLength()),
+                ipv6 == null ? null : new IpPrefix(ipv6, hubIpv6.prefixLength()), spec.tun().mtu(),
+                spec.session().keepalive(), spec.session().timeout(), pushedRoutes(secure, client, ipv6 != null));
         session.sendHandshake(Messages.WELCOME, out -> Handshake.writeWelcome(out, welcome));
         LOG.log(Level.INFO, "session {0} authenticated", session.name());
     }
@@ -419,15 +442,22 @@ public final class HubNode extends NodeLifecycle {
         return proven ? null : "unknown client or wrong key";
     }
 
-    /** What a client routes into its tunnel besides the tunnel network: the hub's routes and other clients' subnets. */
-    private static List<IpPrefix> pushedRoutes(HubAccess.Secure secure, HubAccess.ClientEntry client) {
-        List<IpPrefix> routes = new ArrayList<>(secure.routes());
+    /**
+     * What a client routes into its tunnel besides the tunnel network: the hub's routes and other clients' subnets, IPv6
+     * ones only to a client with an IPv6 address, each family up to what a WELCOME carries.
+     */
+    private static List<IpPrefix> pushedRoutes(HubAccess.Secure secure, HubAccess.ClientEntry client, boolean ipv6) {
+        List<IpPrefix> all = new ArrayList<>(secure.routes());
         for (HubAccess.ClientEntry other : secure.clients().values()) {
             if (!other.name().equals(client.name())) {
-                routes.addAll(other.routes());
+                all.addAll(other.routes());
             }
         }
-        return routes.size() > Handshake.MAX_ROUTES ? routes.subList(0, Handshake.MAX_ROUTES) : routes;
+        List<IpPrefix> routes = new ArrayList<>(all.stream().filter(IpPrefix::isIpv4).limit(Handshake.MAX_ROUTES).toList());
+        if (ipv6) {
+            all.stream().filter(r -> !r.isIpv4()).limit(Handshake.MAX_IPV6_ROUTES).forEach(routes::add);
+        }
+        return routes;
     }
 
     private void reject(Session session, Handshake.RejectReason reason, String toClient, String logged) {

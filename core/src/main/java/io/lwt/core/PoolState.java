@@ -1,26 +1,34 @@
 package io.lwt.core;
 
-import io.lwt.api.IpPackets;
+import io.lwt.api.IpPrefix;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
- * Pool addresses by client name, kept in a small properties file so a client gets the same address after a hub
- * restart. Written to a temporary file and moved into place, so a crash never leaves half a file.
+ * Pool addresses by client name, kept in a small properties file so a client gets the same addresses after a hub
+ * restart: {@code NAME=IPV4}, {@code NAME=IPV6} or {@code NAME=IPV4,IPV6} (files from before IPv6 are read as they
+ * are). An address outside the pool's current ranges is forgotten. Written to a temporary file and moved into place,
+ * so a crash never leaves half a file.
  */
 final class PoolState {
 
     private final HubAccess.AddressPool pool;
     private final Path file;
-    private final Map<String, Integer> byName = new HashMap<>();
+    private final Map<String, InetAddress> ipv4ByName = new HashMap<>();
+    private final Map<String, InetAddress> ipv6ByName = new HashMap<>();
 
     PoolState(HubAccess.AddressPool pool, Path file) throws IOException {
         this.pool = pool;
@@ -31,39 +39,57 @@ final class PoolState {
                 saved.load(in);
             }
             for (String name : saved.stringPropertyNames()) {
-                int address = io.lwt.api.IpPrefix.parse(saved.getProperty(name)).ipv4();
-                if (inPool(address)) {
-                    byName.put(name, address);
+                for (String text : saved.getProperty(name).split(",")) {
+                    InetAddress address = IpPrefix.literal(text.trim());
+                    if (pool.contains(address)) {
+                        byName(address instanceof Inet4Address).put(name, address);
+                    }
                 }
             }
         }
     }
 
-    private boolean inPool(int address) {
-        return Integer.compareUnsigned(address, pool.first().ipv4()) >= 0
-                && Integer.compareUnsigned(address, pool.last().ipv4()) <= 0;
+    private Map<String, InetAddress> byName(boolean ipv4) {
+        return ipv4 ? ipv4ByName : ipv6ByName;
     }
 
-    /** The client's address: the one it had, else the lowest free one; null when the pool is exhausted. */
-    synchronized Integer assign(String name) throws IOException {
-        Integer known = byName.get(name);
-        if (known != null) {
+    /** Whether the pool has a range of that family. */
+    boolean hasRange(boolean ipv4) {
+        return pool.rangeFor(ipv4) != null;
+    }
+
+    /**
+     * The client's address of that family: the one it had, else the lowest free one; null when the pool has no range of
+     * that family or the range is exhausted.
+     */
+    synchronized InetAddress assign(String name, boolean ipv4) throws IOException {
+        Map<String, InetAddress> byName = byName(ipv4);
+        InetAddress known = byName.get(name);
+        HubAccess.AddressRange range = pool.rangeFor(ipv4);
+        if (known != null || range == null) {
             return known;
         }
-        for (int i = 0; i < pool.size(); i++) {
-            int candidate = pool.first().ipv4() + i;
-            if (!byName.containsValue(candidate)) {
-                byName.put(name, candidate);
-                save();
-                return candidate;
-            }
+        InetAddress free = range.lowestFree(new HashSet<>(byName.values())::contains);
+        if (free != null) {
+            byName.put(name, free);
+            save();
         }
-        return null;
+        return free;
     }
 
     private void save() throws IOException {
         Properties out = new Properties();
-        new TreeMap<>(byName).forEach((name, address) -> out.setProperty(name, IpPackets.ipv4Text(address)));
+        TreeSet<String> names = new TreeSet<>(ipv4ByName.keySet());
+        names.addAll(ipv6ByName.keySet());
+        for (String name : names) {
+            List<String> addresses = new ArrayList<>(2);
+            for (InetAddress address : new InetAddress[] {ipv4ByName.get(name), ipv6ByName.get(name)}) {
+                if (address != null) {
+                    addresses.add(IpPrefix.text(address));
+                }
+            }
+            out.setProperty(name, String.join(",", addresses));
+        }
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path temporary = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");

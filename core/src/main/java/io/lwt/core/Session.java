@@ -10,9 +10,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import io.lwt.api.IpPrefix;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -87,9 +85,7 @@ final class Session implements Peer {
     /** Hub side: the challenge sent, and the identity and source address that the handshake established. */
     private byte[] serverNonce;
     private volatile String identity;
-    private volatile int source;
-    private volatile int[] subnetNetworks = new int[0];
-    private volatile int[] subnetMasks = new int[0];
+    private volatile Sources sources = Sources.NONE;
 
     /** A session that owns {@code inbound}, a buffer of {@link SessionContext#receiveBuffers}, until it ends. */
     Session(Connection connection, SessionContext context, ByteBuffer inbound) {
@@ -148,49 +144,25 @@ final class Session implements Peer {
         return established;
     }
 
-    /** Ends the handshake: data may flow. The hub names the identity and the one source address it allows. */
-    void establish(String identity, int source) {
-        establish(identity, source, List.of());
+    /** Ends the handshake: data may flow. */
+    void establish(String identity) {
+        establish(identity, Sources.NONE);
     }
 
-    /** Ends the handshake, also allowing sources inside {@code subnets} (the networks behind this client). */
-    void establish(String identity, int source, List<IpPrefix> subnets) {
+    /** Ends the handshake; the hub names the identity and the source addresses it allows (its anti-spoofing). */
+    void establish(String identity, Sources sources) {
         this.identity = identity;
-        this.source = source;
-        int[] networks = new int[subnets.size()];
-        int[] masks = new int[subnets.size()];
-        for (int i = 0; i < networks.length; i++) {
-            int length = subnets.get(i).prefixLength();
-            masks[i] = length == 0 ? 0 : -1 << (32 - length);
-            networks[i] = subnets.get(i).ipv4() & masks[i];
-        }
-        this.subnetNetworks = networks;
-        this.subnetMasks = masks;
+        this.sources = sources;
         this.established = true;
     }
 
-    /** Whether this peer may send from {@code address}: its own address, or inside a subnet behind it. */
-    boolean allowsSource(int address) {
-        if (address == source) {
-            return true;
-        }
-        int[] networks = subnetNetworks;
-        int[] masks = subnetMasks;
-        for (int i = 0; i < networks.length; i++) {
-            if ((address & masks[i]) == networks[i]) {
-                return true;
-            }
-        }
-        return false;
+    /** Whether this peer may send the packet: its source is the peer's own address, or inside a subnet behind it. */
+    boolean allowsSource(ByteBuffer packet) {
+        return sources.allows(packet);
     }
 
     String identity() {
         return identity;
-    }
-
-    /** The source address this peer may send from (hub side, after the handshake). */
-    int source() {
-        return source;
     }
 
     byte[] serverNonce() {

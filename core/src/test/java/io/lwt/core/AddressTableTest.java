@@ -3,6 +3,7 @@ package io.lwt.core;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import io.lwt.api.IpPrefix;
 import io.lwt.api.Side;
 import io.lwt.api.codec.Codec;
 import io.lwt.api.codec.Framer;
@@ -53,6 +54,58 @@ class AddressTableTest {
         ByteBuffer packet = ByteBuffer.wrap(io.lwt.testsupport.TestPackets.udp("10.0.0.2", "10.0.0.3", new byte[4]));
         assertSame(bob, table.destinationOwner(packet));
         assertNull(table.destinationOwner(ByteBuffer.wrap(new byte[] {0x45})), "too short to be IPv4");
+    }
+
+    private static ByteBuffer to(String destination) {
+        return ByteBuffer.wrap(destination.contains(":")
+                ? io.lwt.testsupport.TestPackets.udp6("fd00::1", destination, new byte[4])
+                : io.lwt.testsupport.TestPackets.udp("10.0.0.1", destination, new byte[4]));
+    }
+
+    @Test
+    void ipv6AddressesAreOwnedLikeIpv4Ones() {
+        Session alice = session(1);
+        Session mallory = session(2);
+        assertSame(alice, table.claim(IpPrefix.literal("fd00::2"), alice));
+        assertSame(alice, table.claim(IpPrefix.literal("fd00::2"), mallory), "a second claimant must not take it");
+        assertSame(alice, table.destinationOwner(to("fd00::2")));
+        assertNull(table.destinationOwner(to("fd00::3")));
+        assertNull(table.destinationOwner(to("fd01::2")), "the high half counts too");
+        table.release(alice);
+        assertNull(table.destinationOwner(to("fd00::2")));
+    }
+
+    @Test
+    void theFamiliesNeverMeet() {
+        Session alice = session(1);
+        table.claim(IpPrefix.literal("10.0.0.2"), alice);
+        assertSame(alice, table.destinationOwner(to("10.0.0.2")));
+        assertNull(table.destinationOwner(to("::a00:2")), "an IPv6 address with the same low 32 bits");
+        assertNull(table.destinationOwner(to("::ffff:a00:2")), "nor an IPv4-mapped one");
+        table.claimSubnet(IpPrefix.parse("0.0.0.0/0"), alice);
+        assertNull(table.destinationOwner(to("fd00::9")), "an IPv4 default route holds no IPv6 address");
+    }
+
+    @Test
+    void subnetsOfBothFamiliesMatchTheLongestPrefix() {
+        Session wide = session(1);
+        Session narrow = session(2);
+        Session exact = session(3);
+        assertSame(wide, table.claimSubnet(IpPrefix.parse("fd00:50::/32"), wide));
+        assertSame(narrow, table.claimSubnet(IpPrefix.parse("fd00:50:0:7::/64"), narrow));
+        assertSame(wide, table.claimSubnet(IpPrefix.parse("fd00:50::/32"), narrow), "held by the first");
+        table.claim(IpPrefix.literal("fd00:50:0:7::1"), exact);
+        assertSame(narrow, table.destinationOwner(to("fd00:50:0:7::2")));
+        assertSame(exact, table.destinationOwner(to("fd00:50:0:7::1")), "an exact address before any subnet");
+        assertSame(wide, table.destinationOwner(to("fd00:50:ffff::1")));
+        assertNull(table.destinationOwner(to("fd00:51::1")));
+        table.claimSubnet(IpPrefix.parse("192.168.0.0/16"), wide);
+        table.claimSubnet(IpPrefix.parse("192.168.50.0/24"), narrow);
+        assertSame(narrow, table.destinationOwner(to("192.168.50.9")));
+        assertSame(wide, table.destinationOwner(to("192.168.51.9")));
+        table.release(narrow);
+        assertSame(wide, table.destinationOwner(to("fd00:50:0:7::2")), "released: the wider one again");
+        assertSame(wide, table.destinationOwner(to("192.168.50.9")));
     }
 
     static Session session(int port) {

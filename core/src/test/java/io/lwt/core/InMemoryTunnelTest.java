@@ -1,6 +1,8 @@
 package io.lwt.core;
 
 import static io.lwt.testsupport.TestPackets.udp;
+import static io.lwt.testsupport.TestPackets.udp6;
+import static io.lwt.testsupport.TestPackets.udp6OfSize;
 import static io.lwt.testsupport.TestPackets.udpOfSize;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -75,19 +77,35 @@ class InMemoryTunnelTest {
 
     private HubNode hub(RoutingPolicy routing, int maxClients, int mtu, int port, HubAccess access, Transport transport)
             throws Exception {
-        HubSpec spec = new HubSpec("hub", options("10.0.0.1/24", mtu),
+        return hub(routing, maxClients, port, access, transport, options("10.0.0.1/24", mtu));
+    }
+
+    /** A hub with the tunnel addresses 10.0.0.1/24 and fd00::1/64. */
+    private HubNode dualStackHub(RoutingPolicy routing, int mtu, HubAccess access) throws Exception {
+        return hub(routing, 10, 0, access, tcp, new TunOptions("t" + DEVICES.incrementAndGet(),
+                IpPrefix.parse("10.0.0.1/24"), IpPrefix.parse("fd00::1/64"), mtu, List.of()));
+    }
+
+    private HubNode hub(RoutingPolicy routing, int maxClients, int port, HubAccess access, Transport transport,
+            TunOptions tunOptions) throws Exception {
+        HubSpec spec = new HubSpec("hub", tunOptions,
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), port), maxClients, FAST, access);
         HubNode hub = HubNode.start(spec, tun, transport, codec, routing);
         running.add(hub);
         return hub;
     }
 
-    /** Clients c2..c9 with fixed addresses 10.0.0.2..9 and their keys; plus pool-only clients p1..p3. */
+    /**
+     * Clients c2..c9 with fixed addresses 10.0.0.2..9 and fd00::2..9 (used by a hub with an IPv6 address) and their
+     * keys, c2 with the subnets 192.168.50.0/24 and fd00:50::/64 behind it; plus pool-only clients p1..p3.
+     */
     private HubAccess.Secure secure(HubAccess.AddressPool pool) {
         java.util.Map<String, HubAccess.ClientEntry> clients = new java.util.HashMap<>();
         for (int i = 2; i <= 9; i++) {
-            List<IpPrefix> behind = i == 2 ? List.of(IpPrefix.parse("192.168.50.0/24")) : List.of();
-            clients.put("c" + i, new HubAccess.ClientEntry("c" + i, key("c" + i), IpPrefix.parse("10.0.0." + i).address(), behind));
+            List<IpPrefix> behind = i == 2 ? List.of(IpPrefix.parse("192.168.50.0/24"), IpPrefix.parse("fd00:50::/64"))
+                    : List.of();
+            clients.put("c" + i, new HubAccess.ClientEntry("c" + i, key("c" + i), IpPrefix.parse("10.0.0." + i).address(),
+                    IpPrefix.literal("fd00::" + i), behind));
         }
         for (int i = 1; i <= 3; i++) {
             clients.put("p" + i, new HubAccess.ClientEntry("p" + i, key("p" + i), null));
@@ -147,6 +165,13 @@ class InMemoryTunnelTest {
             }
             Thread.sleep(10);
         }
+    }
+
+    /** Sends an IPv6 packet from a client to the hub, and checks it arrived. */
+    private static void announce6(ClientNode client, String address, HubNode hub) throws Exception {
+        byte[] hello = udp6(address, "fd00::1", address.getBytes());
+        device(client).inject(hello);
+        assertArrayEquals(hello, device(hub).awaitWritten(WAIT), address + " reaches the hub's TUN");
     }
 
     /** Sends a packet from a client to the hub so the hub learns the client's address, and checks it arrived. */
@@ -491,6 +516,159 @@ class InMemoryTunnelTest {
         hub.awaitTermination();
         alice.awaitTermination();
         assertTrue(hubDevice.isClosed() && aliceDevice.isClosed());
+    }
+
+    @Test
+    void ipv6CrossesBetweenClientsAndTheHub() throws Exception {
+        HubNode hub = dualStackHub(hubRouting(), 1400, secure(null));
+        ClientNode alice = client("10.0.0.2", hub, 1400);
+        ClientNode bob = client("10.0.0.3", hub, 1400);
+        await("two sessions", () -> alice.isConnected() && bob.isConnected());
+        assertEquals("fd00::2/64", device(alice).options().ipv6Address().toString(), "from the WELCOME");
+        assertEquals("10.0.0.2/24", device(alice).options().address().toString());
+        byte[] toBob = udp6("fd00::2", "fd00::3", "hello bob".getBytes());
+        device(alice).inject(toBob);
+        assertArrayEquals(toBob, device(bob).awaitWritten(WAIT));
+        announce6(bob, "fd00::3", hub);
+        byte[] fromHub = udp6("fd00::1", "fd00::2", "from the hub".getBytes());
+        device(hub).inject(fromHub);
+        assertArrayEquals(fromHub, device(alice).awaitWritten(WAIT));
+        byte[] toBobOverIpv4 = udp("10.0.0.2", "10.0.0.3", new byte[8]);
+        device(alice).inject(toBobOverIpv4);
+        assertArrayEquals(toBobOverIpv4, device(bob).awaitWritten(WAIT), "IPv4 beside it");
+        assertTrue(hub.status().peers().stream().anyMatch(p -> "10.0.0.2 fd00::2".equals(p.address())),
+                hub.status().peers().toString());
+    }
+
+    @Test
+    void fullSizeIpv6PacketsCross() throws Exception {
+        for (int mtu : new int[] {1280, 9000}) {
+            HubNode hub = dualStackHub(hubRouting(), mtu, secure(null));
+            ClientNode alice = client("10.0.0.2", hub, mtu);
+            ClientNode bob = client("10.0.0.3", hub, mtu);
+            await("sessions at mtu " + mtu, () -> alice.isConnected() && bob.isConnected());
+            byte[] full = udp6OfSize("fd00::2", "fd00::3", mtu);
+            device(alice).inject(full);
+            assertArrayEquals(full, device(bob).awaitWritten(WAIT), "mtu " + mtu);
+            stopAll();
+            running.clear();
+        }
+    }
+
+    @Test
+    void isolatedHubDropsIpv6ClientToClientButServesTheHub() throws Exception {
+        HubNode hub = dualStackHub(new IsolatedRoutingProvider().create(Config.empty("routing.isolated", HERE)), 1400,
+                secure(null));
+        ClientNode alice = client("10.0.0.2", hub, 1400);
+        ClientNode bob = client("10.0.0.3", hub, 1400);
+        await("two sessions", () -> alice.isConnected() && bob.isConnected());
+        device(alice).inject(udp6("fd00::2", "fd00::3", new byte[10]));
+        announce6(alice, "fd00::2", hub); // same session, in order: the packet before it has been routed
+        assertEquals(1L, hub.counters().drops().get("isolated"));
+        assertNull(device(bob).awaitWritten(Duration.ZERO), "bob got nothing from alice");
+        byte[] fromHub = udp6("fd00::1", "fd00::3", new byte[10]);
+        device(hub).inject(fromHub);
+        assertArrayEquals(fromHub, device(bob).awaitWritten(WAIT));
+    }
+
+    @Test
+    void spoofedIpv6SourcesAreDroppedAndCounted() throws Exception {
+        HubNode hub = dualStackHub(hubRouting(), 1400, secure(null));
+        ClientNode alice = client("10.0.0.2", hub, 1400);
+        ClientNode mallory = client("10.0.0.6", hub, 1400);
+        await("two sessions", () -> alice.isConnected() && mallory.isConnected());
+        device(mallory).inject(udp6("fd00::2", "fd00::1", new byte[4])); // alice's address
+        device(mallory).inject(udp6("fd00::66", "fd00::1", new byte[4])); // nobody's
+        device(mallory).inject(udp6("fd00:50::1", "fd00::1", new byte[4])); // behind alice
+        device(mallory).inject(udp6("::", "fd00::1", new byte[4]));
+        announce6(mallory, "fd00::6", hub); // same session, in order: the forged ones were handled before
+        assertEquals(4L, hub.counters().drops().get("spoofed-source"));
+        byte[] toAlice = udp6("fd00::1", "fd00::2", new byte[4]);
+        device(hub).inject(toAlice);
+        assertArrayEquals(toAlice, device(alice).awaitWritten(WAIT), "alice keeps her address");
+    }
+
+    @Test
+    void anIpv6SubnetBehindAClientIsRoutedToItAndPushedToOthers() throws Exception {
+        HubNode hub = dualStackHub(hubRouting(), 1400, secure(null));
+        ClientNode gateway = client("10.0.0.2", hub, 1400); // c2 declares fd00:50::/64
+        ClientNode bob = client("10.0.0.3", hub, 1400);
+        await("two sessions", () -> gateway.isConnected() && bob.isConnected());
+        assertEquals(List.of(IpPrefix.parse("172.20.0.0/16"), IpPrefix.parse("192.168.50.0/24"),
+                IpPrefix.parse("fd00:50::/64")), device(bob).options().routes(), "both families, pushed to bob");
+        byte[] toSubnet = udp6("fd00::3", "fd00:50::7", new byte[8]);
+        device(bob).inject(toSubnet);
+        assertArrayEquals(toSubnet, device(gateway).awaitWritten(WAIT), "forwarded to the client behind which it lies");
+        byte[] fromSubnet = udp6("fd00:50::7", "fd00::3", new byte[8]);
+        device(gateway).inject(fromSubnet);
+        assertArrayEquals(fromSubnet, device(bob).awaitWritten(WAIT), "its subnet is a valid source for c2");
+        device(bob).inject(udp6("fd00:50::9", "fd00::2", new byte[8]));
+        announce6(bob, "fd00::3", hub);
+        assertEquals(1L, hub.counters().drops().get("spoofed-source"), "but not for bob");
+    }
+
+    @Test
+    void linkLocalAndMulticastPacketsAreDroppedWhereTheyEnterWithTheirOwnReasons() throws Exception {
+        HubNode hub = dualStackHub(hubRouting(), 1400, secure(null));
+        ClientNode alice = client("10.0.0.2", hub, 1400);
+        await("session", alice::isConnected);
+        device(alice).inject(udp6("fe80::2", "ff02::2", new byte[8])); // a router solicitation's addresses
+        device(alice).inject(udp6("::", "ff02::16", new byte[8])); // an MLD report's
+        device(alice).inject(udp6("fe80::2", "fe80::1", new byte[8]));
+        device(alice).inject(udp6("fd00::2", "fe80::1", new byte[8]));
+        device(hub).inject(udp6("fe80::1", "ff02::1", new byte[8]));
+        device(hub).inject(udp6("fe80::1", "fe80::2", new byte[8]));
+        announce6(alice, "fd00::2", hub);
+        byte[] fromHub = udp6("fd00::1", "fd00::2", new byte[4]);
+        device(hub).inject(fromHub);
+        assertArrayEquals(fromHub, device(alice).awaitWritten(WAIT), "the hub's TUN reader got past its two");
+        assertEquals(java.util.Map.of("ipv6-multicast", 2L, "ipv6-link-local", 2L), alice.counters().drops());
+        assertEquals(java.util.Map.of("ipv6-multicast", 1L, "ipv6-link-local", 1L), hub.counters().drops());
+    }
+
+    @Test
+    void aHubDropsLinkLocalAndMulticastPacketsThatAClientSendsAnyway() throws Exception {
+        HubNode hub = hub(hubRouting(), 10, 1400, 0, new HubAccess.Legacy()); // no handshake: raw frames are data
+        try (Socket raw = new Socket(hub.listenAddress().getAddress(), hub.listenAddress().getPort())) {
+            OutputStream out = raw.getOutputStream();
+            for (byte[] packet : List.of(udp6("fe80::2", "ff02::2", new byte[8]), udp6("fe80::2", "fe80::1", new byte[8]))) {
+                out.write(java.nio.ByteBuffer.allocate(5 + packet.length).putInt(1 + packet.length).put((byte) 1)
+                        .put(packet).array());
+            }
+            out.flush();
+            await("both dropped", () -> hub.counters().drops().size() == 2);
+        }
+        assertEquals(java.util.Map.of("ipv6-multicast", 1L, "ipv6-link-local", 1L), hub.counters().drops());
+        assertNull(device(hub).awaitWritten(Duration.ZERO), "nothing reached the hub's TUN");
+    }
+
+    @Test
+    void ipv6AddressesComeFromThePoolAndAClientWithoutOneStaysIpv4() throws Exception {
+        HubAccess.Secure access = secure(HubAccess.AddressPool.parse("10.0.0.100-10.0.0.101", "fd00::100-fd00::100"));
+        HubNode hub = dualStackHub(hubRouting(), 1400, access);
+        ClientNode p1 = client(new ClientAuth.Secure("p1", key("p1")), hub, 1400);
+        await("p1", p1::isConnected);
+        assertEquals("10.0.0.100/24", device(p1).options().address().toString());
+        assertEquals("fd00::100/64", device(p1).options().ipv6Address().toString());
+        ClientNode p2 = client(new ClientAuth.Secure("p2", key("p2")), hub, 1400);
+        await("p2 refused", () -> hub.counters().drops().getOrDefault("handshake-pool-exhausted", 0L) > 0);
+        assertNull(p2.deviceName(), "the IPv6 range is exhausted");
+        String state = java.nio.file.Files.readString(stateFile);
+        assertTrue(state.contains("p1=10.0.0.100,fd00\\:\\:100"), state);
+
+        stopAll();
+        running.clear();
+        stateFile = temporary.resolve("ipv4-only-pool.state");
+        HubNode ipv6WithoutPool = dualStackHub(hubRouting(), 1400, secure(HubAccess.AddressPool.parse("10.0.0.100-10.0.0.101")));
+        ClientNode p3 = client(new ClientAuth.Secure("p3", key("p3")), ipv6WithoutPool, 1400);
+        ClientNode c3 = client("10.0.0.3", ipv6WithoutPool, 1400);
+        await("p3 and c3", () -> p3.isConnected() && c3.isConnected());
+        assertNull(device(p3).options().ipv6Address(), "no fixed IPv6 address and no IPv6 range: IPv4 only");
+        assertEquals(List.of(IpPrefix.parse("172.20.0.0/16"), IpPrefix.parse("192.168.50.0/24")),
+                device(p3).options().routes(), "and no IPv6 routes");
+        device(p3).inject(udp6("fd00::101", "fd00::3", new byte[4]));
+        announce(p3, "10.0.0.100", ipv6WithoutPool);
+        assertEquals(1L, ipv6WithoutPool.counters().drops().get("spoofed-source"), "it owns no IPv6 source");
     }
 
     /** Plain TCP whose accepted connections report a fixed peer identity, standing in for a verified certificate. */

@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A hub and clients, each in its own network namespace, each client on its own veth link to the hub
  * (client i: 10.99.i.2/24, hub side 10.99.i.1/24), running the runtime image's {@code bin/lwt}. Tunnel addresses:
- * hub 10.0.0.1, client i 10.0.0.(i+1). Closing it stops every process and deletes every namespace.
+ * hub 10.0.0.1, client i 10.0.0.(i+1); with {@link Ip#DUAL_STACK} also hub fd00::1, client i fd00::(i+1).
+ * Closing it stops every process and deletes every namespace.
  */
 final class TunnelNetwork implements AutoCloseable {
 
@@ -67,6 +68,16 @@ final class TunnelNetwork implements AutoCloseable {
         }
     }
 
+    /** The IP versions inside the tunnel and on the links under it. */
+    enum Ip {
+        /** IPv4 inside and under the tunnel. */
+        V4,
+        /** IPv4 and IPv6 inside the tunnel (hub fd00::1/64, client i fd00::(i+1)); the hub listens on [::]:9000. */
+        DUAL_STACK,
+        /** {@link #DUAL_STACK} over IPv6-only links: client i fd99:i::2/64, hub side fd99:i::1/64. */
+        DUAL_STACK_OVER_IPV6
+    }
+
     private final Path dir;
     private final Path topology;
     private final Netns hub;
@@ -82,6 +93,11 @@ final class TunnelNetwork implements AutoCloseable {
 
     /** Creates the namespaces and links and writes the topology; starts nothing yet. */
     static TunnelNetwork create(Options options, String... clientNames) {
+        return create(options, Ip.V4, clientNames);
+    }
+
+    /** The same, with the IP versions {@code ip}. */
+    static TunnelNetwork create(Options options, Ip ip, String... clientNames) {
         if (!Files.isExecutable(LWT)) {
             throw new IllegalStateException("no runtime image at " + LWT + ": build the packaging module first");
         }
@@ -95,14 +111,15 @@ final class TunnelNetwork implements AutoCloseable {
                     nodes:
                       hub:
                         role: hub
-                        listen: 0.0.0.0:9000
-                        address: 10.0.0.1/24
+                        listen: %s
+                        address: %s
                         routing: %s
                         max-clients: %d
                         pool: 10.0.0.100-10.0.0.199
                         metrics: true
-                    """.formatted(options.mtu(), options.keepalive(), options.timeout(), options.routing(),
-                    options.maxClients()));
+                    """.formatted(options.mtu(), options.keepalive(), options.timeout(),
+                    ip == Ip.V4 ? "0.0.0.0:9000" : "\"[::]:9000\"", ip == Ip.V4 ? "10.0.0.1/24" : "[10.0.0.1/24, fd00::1/64]",
+                    options.routing(), options.maxClients()));
             yaml.append(indented(options.hubKeys()));
             for (int i = 1; i <= clientNames.length; i++) {
                 String client = clientNames[i - 1];
@@ -110,12 +127,14 @@ final class TunnelNetwork implements AutoCloseable {
                 yaml.append("""
                           %s:
                             role: client
-                            connect: 10.99.%d.1:9000
+                            connect: %s
                             key: file:%s.key
                             routes: [%s]
-                        """.formatted(client, i, client, options.routes().getOrDefault(client, "")));
+                        """.formatted(client, ip == Ip.DUAL_STACK_OVER_IPV6 ? "\"[fd99:%d::1]:9000\"".formatted(i)
+                        : "10.99.%d.1:9000".formatted(i), client, options.routes().getOrDefault(client, "")));
                 if (!options.pooled()) {
-                    yaml.append("    address: 10.0.0.%d\n".formatted(i + 1));
+                    yaml.append(ip == Ip.V4 ? "    address: 10.0.0.%d\n".formatted(i + 1)
+                            : "    address: [10.0.0.%d, fd00::%d]\n".formatted(i + 1, i + 1));
                 }
                 yaml.append(indented(options.clientKeys().replace("%s", client)));
             }
@@ -127,7 +146,11 @@ final class TunnelNetwork implements AutoCloseable {
                 Netns client = Netns.create(clientNames[i - 1]);
                 network.all.add(client);
                 network.clients.put(clientNames[i - 1], client);
-                Netns.link(network.hub, "veth" + i, "10.99." + i + ".1/24", client, "veth0", "10.99." + i + ".2/24");
+                if (ip == Ip.DUAL_STACK_OVER_IPV6) {
+                    Netns.link(network.hub, "veth" + i, "fd99:" + i + "::1/64", client, "veth0", "fd99:" + i + "::2/64");
+                } else {
+                    Netns.link(network.hub, "veth" + i, "10.99." + i + ".1/24", client, "veth0", "10.99." + i + ".2/24");
+                }
             }
             return network;
         } catch (IOException e) {
@@ -220,6 +243,19 @@ final class TunnelNetwork implements AutoCloseable {
         return "10.0.0." + (new ArrayList<>(clients.keySet()).indexOf(node) + 2);
     }
 
+    /** The IPv6 tunnel address of a node in a dual-stack network: fd00::1 for the hub, then the clients in order. */
+    String address6(String node) {
+        return "fd00::" + address(node).substring("10.0.0.".length());
+    }
+
+    /** Pings a node's IPv6 tunnel address. */
+    Netns.Result ping6(String from, String to, String... extra) {
+        List<String> command = new ArrayList<>(List.of("ping", "-6", "-c", "2", "-i", "0.2", "-W", "2"));
+        command.addAll(List.of(extra));
+        command.add(address6(to));
+        return ns(from).exec(command.toArray(String[]::new));
+    }
+
     /** Pings the hub once from each client, so the hub learns every client's address from its first packet. */
     void announceClients() {
         for (String client : clients.keySet()) {
@@ -239,15 +275,24 @@ final class TunnelNetwork implements AutoCloseable {
      * receiver got exactly them (SHA-256 of both files).
      */
     void assertTransfersIntact(String from, String to, int size) throws Exception {
+        assertTransfersIntact(from, to, address(to), size);
+    }
+
+    /** The same over IPv6 inside the tunnel. */
+    void assertTransfersIntactOverIpv6(String from, String to, int size) throws Exception {
+        assertTransfersIntact(from, to, address6(to), size);
+    }
+
+    private void assertTransfersIntact(String from, String to, String toAddress, int size) throws Exception {
         Path sent = dir.resolve("sent.bin");
         Path received = dir.resolve("received.bin");
         byte[] data = new byte[size];
         new java.util.Random(7).nextBytes(data);
         Files.write(sent, data);
         Netns.Running receiver = ns(to).start(
-                List.of("sh", "-c", "nc -l " + address(to) + " 5001 > " + received), dir.resolve("nc.log"));
+                List.of("sh", "-c", "nc -l " + toAddress + " 5001 > " + received), dir.resolve("nc.log"));
         awaitListening(to, 5001);
-        Netns.Result send = ns(from).exec("sh", "-c", "nc -N " + address(to) + " 5001 < " + sent);
+        Netns.Result send = ns(from).exec("sh", "-c", "nc -N " + toAddress + " 5001 < " + sent);
         assertEquals(0, send.exitCode(), send.output() + logs());
         assertTrue(receiver.process().waitFor(60, TimeUnit.SECONDS), "receiver finished");
         assertArrayEquals(sha256(sent), sha256(received), "checksums of sent and received bytes");

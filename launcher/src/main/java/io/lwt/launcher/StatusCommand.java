@@ -78,17 +78,23 @@ final class StatusCommand implements Callable<Integer> {
     private static void table(PrintWriter out, Map<String, Object> status) {
         out.printf("%s (%s) at %s, reconnects %s%n", status.get("node"), status.get("role"), status.get("time"),
                 status.get("reconnects"));
-        String format = "%-12s %-15s %-22s %-24s %11s %13s %11s %11s %13s %11s %6s%n";
-        out.printf(format, "IDENTITY", "ADDRESS", "REMOTE", "SINCE", "RX PACKETS", "RX BYTES", "RX RATE", "TX PACKETS",
-                "TX BYTES", "TX RATE", "QUEUED");
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> peers = (List<Map<String, Object>>) status.get("peers");
+        // dual-stack addresses and IPv6 remotes are wider than the IPv4 ones the columns were sized for
+        String format = "%-12s %-" + width(peers, "address", 15) + "s %-" + width(peers, "remote", 22)
+                + "s %-24s %11s %13s %11s %11s %13s %11s %6s%n";
+        out.printf(format, "IDENTITY", "ADDRESS", "REMOTE", "SINCE", "RX PACKETS", "RX BYTES", "RX RATE", "TX PACKETS",
+                "TX BYTES", "TX RATE", "QUEUED");
         for (Map<String, Object> p : peers) {
             out.printf(format, p.get("identity"), p.get("address"), p.get("remote"), p.get("since"), p.get("rxPackets"),
                     p.get("rxBytes"), rate(p.get("rxRate")), p.get("txPackets"), p.get("txBytes"), rate(p.get("txRate")),
                     p.get("queued"));
         }
         out.println("drops: " + (((Map<?, ?>) status.get("drops")).isEmpty() ? "none" : status.get("drops")));
+    }
+
+    private static int width(List<Map<String, Object>> peers, String column, int least) {
+        return peers.stream().mapToInt(p -> String.valueOf(p.get(column)).length()).reduce(least, Math::max);
     }
 
     /** Bytes per second as bits per second with a unit, as link speeds are written. */

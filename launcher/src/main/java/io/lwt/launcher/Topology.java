@@ -178,12 +178,12 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
         InetSocketAddress hub = parse(node, "connect", text -> socketAddress(text, true));
         ClientAuth auth;
         if (legacy(node)) {
-            auth = new ClientAuth.Legacy(parse(node, "address", IpPrefix::parse));
+            auth = checked(node, "address", () -> new ClientAuth.Legacy(parse(node, "address", IpPrefix::parse)));
             warnings.add(node.locationOf("protocol") + ": " + node.qualified("protocol")
                     + ": legacy: no authentication, the address is this node's own claim");
         } else {
             if (node.has("address")) {
-                parse(node, "address", IpPrefix::parse); // the hub's fixed assignment; validated here, used by the hub
+                addresses(node, "address", false); // the hub's fixed assignment; validated here, used by the hub
             }
             auth = checked(node, "identity", () -> new ClientAuth.Secure(node.string("identity", name),
                     Keys.readOptional(node, "key", baseDir, warnings)));
@@ -199,17 +199,26 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
 
     private static NodeDefinition hub(String name, Config node, Path baseDir, List<String> warnings,
             Iterable<NodeDefinition> clientsInFile) {
+        Addresses address = addresses(node, "address", true);
+        if (address.ipv6() != null && mtu(node) < TunOptions.MIN_IPV6_MTU) {
+            throw node.error("mtu", mtu(node) + " is too small for IPv6 inside the tunnel, which needs at least "
+                    + TunOptions.MIN_IPV6_MTU);
+        }
+        List<IpPrefix> routes = routes(node, address.ipv6() != null);
         TunOptions tun = checked(node, "device", () -> new TunOptions(node.string("device").orElse(null),
-                parse(node, "address", IpPrefix::parse), mtu(node)));
+                address.ipv4(), address.ipv6(), mtu(node), List.of()));
         InetSocketAddress listen = parse(node, "listen", text -> socketAddress(text, false));
         int maxClients = node.integer("max-clients", HubSpec.DEFAULT_MAX_CLIENTS, 1, 1_000_000);
         HubAccess access;
         if (legacy(node)) {
+            if (address.ipv6() != null) {
+                throw node.error("address", "legacy mode is IPv4 only: drop the IPv6 address " + address.ipv6());
+            }
             access = new HubAccess.Legacy();
             warnings.add(node.locationOf("protocol") + ": " + node.qualified("protocol")
                     + ": legacy: anyone who reaches the hub can join and claim an unused address");
         } else {
-            access = secureAccess(name, node, baseDir, warnings, clientsInFile);
+            access = secureAccess(name, node, baseDir, warnings, clientsInFile, address.ipv6() != null, routes);
         }
         metrics(node);
         logLevel(node);
@@ -220,43 +229,98 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
 
     /** The hub's clients: its own {@code clients:} entries and every secure client node of the same file. */
     private static HubAccess.Secure secureAccess(String name, Config node, Path baseDir, List<String> warnings,
-            Iterable<NodeDefinition> clientsInFile) {
-        HubAccess.AddressPool pool = node.has("pool") ? parse(node, "pool", HubAccess.AddressPool::parse) : null;
+            Iterable<NodeDefinition> clientsInFile, boolean ipv6, List<IpPrefix> routes) {
+        HubAccess.AddressPool pool = node.has("pool")
+                ? checked(node, "pool", () -> HubAccess.AddressPool.parse(node.strings("pool").toArray(String[]::new)))
+                : null;
+        if (pool != null && pool.ipv6() != null && !ipv6) {
+            throw node.error("pool", "the IPv6 range " + pool.ipv6() + " needs an IPv6 address on the hub too"
+                    + " (address: [10.0.0.1/24, fd00::1/64])");
+        }
         Map<String, HubAccess.ClientEntry> clients = new LinkedHashMap<>();
         Map<InetAddress, String> fixed = new java.util.HashMap<>();
         Config listed = node.section("clients").orElse(Config.empty(node.qualified("clients"), node.location()));
         for (String client : listed.keys()) {
             Config entry = listed.section(client).orElseThrow(() -> listed.error(client, "expected key: and address:"));
             entry.requireOnly(CLIENT_ENTRY);
-            add(clients, fixed, pool, entry, new HubAccess.ClientEntry(client, Keys.readOptional(entry, "key", baseDir, warnings),
-                    entry.has("address") ? parse(entry, "address", IpPrefix::parse).address() : null,
-                    routes(entry)), "address");
+            add(clients, fixed, pool, entry, clientEntry(client, Keys.readOptional(entry, "key", baseDir, warnings), entry,
+                    ipv6));
         }
         for (NodeDefinition definition : clientsInFile) {
             if (((ClientSpec) definition.spec()).auth() instanceof ClientAuth.Secure secure) {
                 Config config = definition.config();
-                InetAddress address = config.has("address") ? IpPrefix.parse(config.requireString("address")).address() : null;
                 if (clients.containsKey(secure.identity())) {
                     throw config.error("identity", "client " + secure.identity() + " is defined twice");
                 }
-                add(clients, fixed, pool, config,
-                        new HubAccess.ClientEntry(secure.identity(), secure.key(), address, routes(config)), "address");
+                add(clients, fixed, pool, config, clientEntry(secure.identity(), secure.key(), config, ipv6));
             }
         }
         Path state = baseDir.resolve(node.string("state", name + "-pool.state"));
         return checked(node, "pool", () -> new HubAccess.Secure(clients, pool, state,
                 node.duration("handshake-timeout", HubAccess.Secure.DEFAULT_HANDSHAKE_TIMEOUT),
                 node.integer("max-handshakes", HubAccess.Secure.DEFAULT_MAX_HANDSHAKES, 1, 1_000_000),
-                node.integer("connection-rate", HubAccess.Secure.DEFAULT_CONNECTION_RATE, 1, 1_000_000), routes(node)));
+                node.integer("connection-rate", HubAccess.Secure.DEFAULT_CONNECTION_RATE, 1, 1_000_000), routes));
     }
 
-    /** {@code routes:}, the IPv4 networks behind a node, e.g. {@code [192.168.50.0/24]}. */
-    private static List<IpPrefix> routes(Config node) {
+    /** A client as its hub knows it: {@code config} holds its fixed {@code address:} and its {@code routes:}. */
+    private static HubAccess.ClientEntry clientEntry(String name, byte[] key, Config config, boolean hubHasIpv6) {
+        Addresses fixed = config.has("address") ? addresses(config, "address", false) : new Addresses(null, null);
+        if (fixed.ipv6() != null && !hubHasIpv6) {
+            throw config.error("address", IpPrefix.text(fixed.ipv6().address()) + ": an IPv6 address needs an IPv6 address on the hub too");
+        }
+        return new HubAccess.ClientEntry(name, key, fixed.ipv4() == null ? null : fixed.ipv4().address(),
+                fixed.ipv6() == null ? null : fixed.ipv6().address(), routes(config, hubHasIpv6));
+    }
+
+    /** A node's tunnel addresses: at most one of each family, e.g. {@code [10.0.0.1/24, fd00::1/64]}. */
+    private record Addresses(IpPrefix ipv4, IpPrefix ipv6) {}
+
+    /** {@code address:}, one address or a list of an IPv4 and an IPv6 one; a hub's needs the IPv4 one. */
+    private static Addresses addresses(Config node, String key, boolean ipv4Required) {
+        List<String> texts = node.strings(key);
+        if (texts.isEmpty()) {
+            node.requireString(key); // "missing", at the node
+        }
+        IpPrefix ipv4 = null;
+        IpPrefix ipv6 = null;
+        for (String text : texts) {
+            IpPrefix address = checked(node, key, () -> IpPrefix.parse(text));
+            if (address.isIpv4() ? ipv4 != null : ipv6 != null) {
+                throw node.error(key, "two " + (address.isIpv4() ? "IPv4" : "IPv6")
+                        + " addresses: give at most one of each family, e.g. [10.0.0.1/24, fd00::1/64]");
+            }
+            if (address.isIpv4()) {
+                ipv4 = address;
+            } else {
+                checkRoutable(node, key, address);
+                ipv6 = address;
+            }
+        }
+        if (ipv4 == null && ipv4Required) {
+            throw node.error(key, "an IPv4 address is needed; an IPv6 one may come beside it, e.g. [10.0.0.1/24, fd00::1/64]");
+        }
+        return new Addresses(ipv4, ipv6);
+    }
+
+    private static void checkRoutable(Config node, String key, IpPrefix address) {
+        InetAddress a = address.address();
+        if (a.isLinkLocalAddress() || a.isMulticastAddress() || a.isAnyLocalAddress() || a.isLoopbackAddress()) {
+            throw node.error(key, IpPrefix.text(a) + " is a link-local, multicast, loopback or unspecified address;"
+                    + " a tunnel address must be unicast, e.g. from fd00::/8");
+        }
+    }
+
+    /**
+     * {@code routes:}, the networks behind a node, e.g. {@code [192.168.50.0/24, fd00:50::/64]}; IPv6 ones only on a
+     * tunnel whose hub has an IPv6 address.
+     */
+    private static List<IpPrefix> routes(Config node, boolean ipv6) {
         List<IpPrefix> routes = new ArrayList<>();
         for (String text : node.strings("routes")) {
             IpPrefix route = checked(node, "routes", () -> IpPrefix.parse(text));
-            if (!route.isIpv4()) {
-                throw node.error("routes", route + ": IPv6 routes are not supported yet");
+            if (!route.isIpv4() && !ipv6) {
+                throw node.error("routes", route + ": IPv6 routes need an IPv6 address on the hub"
+                        + " (address: [10.0.0.1/24, fd00::1/64])");
             }
             routes.add(route);
         }
@@ -264,14 +328,17 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
     }
 
     private static void add(Map<String, HubAccess.ClientEntry> clients, Map<InetAddress, String> fixed,
-            HubAccess.AddressPool pool, Config where, HubAccess.ClientEntry entry, String addressKey) {
-        if (entry.address() != null) {
-            String other = fixed.putIfAbsent(entry.address(), entry.name());
-            if (other != null) {
-                throw where.error(addressKey, entry.address().getHostAddress() + " is already the address of " + other);
+            HubAccess.AddressPool pool, Config where, HubAccess.ClientEntry entry) {
+        for (InetAddress address : java.util.Arrays.asList(entry.address(), entry.ipv6Address())) {
+            if (address == null) {
+                continue;
             }
-            if (pool != null && pool.contains(entry.address())) {
-                throw where.error(addressKey, entry.address().getHostAddress() + " lies inside the pool");
+            String other = fixed.putIfAbsent(address, entry.name());
+            if (other != null) {
+                throw where.error("address", IpPrefix.text(address) + " is already the address of " + other);
+            }
+            if (pool != null && pool.contains(address)) {
+                throw where.error("address", IpPrefix.text(address) + " lies inside the pool");
             }
         }
         clients.put(entry.name(), entry);

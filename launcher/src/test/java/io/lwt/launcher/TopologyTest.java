@@ -179,4 +179,75 @@ class TopologyTest {
         assertTrue(assertThrows(ConfigException.class, () -> t.select("c", io.lwt.api.Config.Location.of("t.yaml")))
                 .getMessage().contains("no node named 'c' (nodes: a, b)"));
     }
+
+    @Test
+    void dualStackAddressesPoolsAndRoutes() {
+        Topology t = parse("""
+                defaults: {mtu: 1400}
+                nodes:
+                  hub:
+                    role: hub
+                    listen: "[::]:9000"
+                    address: [10.0.0.1/24, fd00::1/64]
+                    pool: [10.0.0.100-10.0.0.199, fd00::100-fd00::1ff]
+                    routes: [172.20.0.0/16, 2001:db8::/32]
+                    clients:
+                      carol: {key: %s, address: [10.0.0.4, fd00::4], routes: [fd00:50::/64]}
+                  dave: {role: client, connect: "[fd99:1::1]:9000", key: %s, address: fd00::5}
+                  erin: {role: client, connect: "hub.example:9000", key: %s}
+                """.formatted(KEY, KEY, KEY));
+        HubSpec hub = (HubSpec) t.nodes().get("hub").spec();
+        assertEquals("fd00::1/64", hub.tun().ipv6Address().toString());
+        assertEquals("10.0.0.1/24", hub.tun().address().toString());
+        assertEquals(new java.net.InetSocketAddress(io.lwt.api.IpPrefix.literal("::"), 9000), hub.listen(), "dual-stack");
+        HubAccess.Secure access = (HubAccess.Secure) hub.access();
+        assertEquals("fd00::100-fd00::1ff", access.pool().ipv6().toString());
+        assertEquals("10.0.0.100-10.0.0.199", access.pool().ipv4().toString());
+        assertEquals("[172.20.0.0/16, 2001:db8::/32]", access.routes().toString());
+        HubAccess.ClientEntry carol = access.clients().get("carol");
+        assertEquals("10.0.0.4 fd00::4 [fd00:50::/64]", carol.address().getHostAddress() + " "
+                + io.lwt.api.IpPrefix.text(carol.ipv6Address()) + " " + carol.routes());
+        HubAccess.ClientEntry dave = access.clients().get("dave");
+        assertEquals(null, dave.address(), "an IPv4 address from the pool");
+        assertEquals("fd00::5", io.lwt.api.IpPrefix.text(dave.ipv6Address()));
+        ClientSpec daveSpec = (ClientSpec) t.nodes().get("dave").spec();
+        assertEquals("fd99:1:0:0:0:0:0:1", daveSpec.hub().getAddress().getHostAddress(), "an IPv6 underlay");
+        assertEquals(null, access.clients().get("erin").ipv6Address());
+    }
+
+    @Test
+    void ipv6MistakesAreLocatedAndExplained() {
+        String hub = "nodes:\n  hub: {role: hub, listen: \":9000\", %s}\n";
+        assertEquals("t.yaml:2:46: nodes.hub.address: an IPv4 address is needed; an IPv6 one may come beside it, e.g."
+                + " [10.0.0.1/24, fd00::1/64]", error(hub.formatted("address: fd00::1/64")));
+        assertEquals("t.yaml:2:46: nodes.hub.address: two IPv6 addresses: give at most one of each family, e.g."
+                + " [10.0.0.1/24, fd00::1/64]", error(hub.formatted("address: [10.0.0.1/24, fd00::1/64, fd01::1/64]")));
+        assertTrue(error(hub.formatted("address: [10.0.0.1/24, fe80::1/64]"))
+                .endsWith("nodes.hub.address: fe80::1 is a link-local, multicast, loopback or unspecified address;"
+                        + " a tunnel address must be unicast, e.g. from fd00::/8"));
+        assertTrue(error(hub.formatted("address: [10.0.0.1/24, fd00::1/64], mtu: 1000"))
+                .endsWith("nodes.hub.mtu: 1000 is too small for IPv6 inside the tunnel, which needs at least 1280"));
+        assertTrue(error(hub.formatted("address: 10.0.0.1/24, routes: [fd00:50::/64]"))
+                .endsWith("nodes.hub.routes: fd00:50::/64: IPv6 routes need an IPv6 address on the hub"
+                        + " (address: [10.0.0.1/24, fd00::1/64])"));
+        assertTrue(error(hub.formatted("address: 10.0.0.1/24, pool: [10.0.0.100-10.0.0.199, fd00::100-fd00::1ff]"))
+                .endsWith("nodes.hub.pool: the IPv6 range fd00::100-fd00::1ff needs an IPv6 address on the hub too"
+                        + " (address: [10.0.0.1/24, fd00::1/64])"));
+        assertTrue(error(hub.formatted("address: [10.0.0.1/24, fd00::1/64], protocol: legacy"))
+                .endsWith("nodes.hub.address: legacy mode is IPv4 only: drop the IPv6 address fd00::1/64"));
+        assertTrue(error(hub.formatted("address: [10.0.0.1/24, fd00::1/64], pool: [fd00::100-fd00::1ff, fd01::1-fd01::2]"))
+                .endsWith("nodes.hub.pool: two IPv6 ranges: a pool has at most one of each family"));
+        assertTrue(error("""
+                nodes:
+                  hub: {role: hub, listen: ":9000", address: 10.0.0.1/24}
+                  dave: {role: client, connect: "h:9000", key: %s, address: fd00::5}
+                """.formatted(KEY)).endsWith("nodes.dave.address: fd00::5: an IPv6 address needs an IPv6 address on the hub too"));
+        assertTrue(error("""
+                nodes:
+                  hub: {role: hub, listen: ":9000", address: [10.0.0.1/24, fd00::1/64], pool: fd00::100-fd00::1ff}
+                  dave: {role: client, connect: "h:9000", key: %s, address: [10.0.0.5, fd00::150]}
+                """.formatted(KEY)).endsWith("nodes.dave.address: fd00::150 lies inside the pool"));
+        assertTrue(error("nodes:\n  old: {role: client, connect: \"h:9000\", protocol: legacy, address: fd00::9/64}\n")
+                .endsWith("nodes.old.address: legacy mode is IPv4 only: fd00::9/64 is an IPv6 address"));
+    }
 }

@@ -6,8 +6,9 @@ import java.nio.ByteBuffer;
 public interface PeerDirectory {
 
     /**
-     * The peer that owns the packet's destination address, or {@code null} when none does (including
-     * packets that are not valid IP).
+     * The peer that owns the packet's destination address, IPv4 or IPv6: a peer's own tunnel address, or else the
+     * longest matching subnet declared behind a peer. {@code null} when none does (including packets that are not
+     * valid IP).
      */
     Peer destinationOwner(ByteBuffer packet);
 }

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * struct ifreq (40 bytes on Linux x86_64/aarch64): the interface name in the first 16 bytes, then a union that
- * holds flags, an MTU or a struct sockaddr_in, depending on the request.
+ * holds flags, an MTU, an interface index or a struct sockaddr_in, depending on the request.
  */
 final class Ifreq {
 
@@ -44,6 +44,11 @@ final class Ifreq {
     }
 
     int mtu() {
+        return bytes.getInt(UNION);
+    }
+
+    /** The interface index, as SIOCGIFINDEX returns it. */
+    int index() {
         return bytes.getInt(UNION);
     }
 

@@ -16,6 +16,7 @@ final class LibC {
     static final int F_GETFL = 3;
     static final int F_SETFL = 4;
     static final int AF_INET = 2;
+    static final int AF_INET6 = 10;
     static final int SOCK_DGRAM = 2;
     static final int EFD_CLOEXEC = 0x80000;
     static final short POLLIN = 0x1;
@@ -30,6 +31,7 @@ final class LibC {
     static final int EEXIST = 17;
     static final int ENODEV = 19;
     static final int EINVAL = 22;
+    static final int EAFNOSUPPORT = 97;
     static final int EADDRNOTAVAIL = 99;
 
     static {

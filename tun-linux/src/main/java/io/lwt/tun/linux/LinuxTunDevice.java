@@ -7,10 +7,15 @@ import io.lwt.api.tun.TunDevice;
 import io.lwt.api.tun.TunOptions;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.ClosedChannelException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -35,6 +40,7 @@ final class LinuxTunDevice implements TunDevice {
     private static final long SIOCGIFADDR = 0x8915;
     private static final long SIOCGIFMTU = 0x8921;
     private static final long SIOCADDRT = 0x890b;
+    private static final long SIOCGIFINDEX = 0x8933;
     private static final int RTENTRY_SIZE = 120;
     private static final short RTF_UP = 0x1;
     private static final short IFF_TUN = 0x0001;
@@ -68,16 +74,13 @@ final class LinuxTunDevice implements TunDevice {
     }
 
     /**
-     * Creates the device and configures its address, MTU, routes and link state, or, with {@code configure} false,
-     * attaches to a pre-created persistent device and checks that its address and MTU are the node's. On failure
+     * Creates the device and configures its addresses, MTU, routes and link state, or, with {@code configure} false,
+     * attaches to a pre-created persistent device and checks that its addresses and MTU are the node's. On failure
      * nothing is left behind.
      */
     static LinuxTunDevice open(TunOptions options, boolean configure) throws IOException {
         if (!configure && options.name() == null) {
             throw new IOException("configure: false needs the device name of the pre-created persistent TUN device");
-        }
-        if (!(options.address().address() instanceof Inet4Address)) {
-            throw new IOException("IPv6 tunnel addresses are not supported yet: " + options.address());
         }
         int fd = LibC.open("/dev/net/tun", LibC.O_RDWR | LibC.O_CLOEXEC);
         if (fd < 0) {
@@ -114,8 +117,8 @@ final class LinuxTunDevice implements TunDevice {
             if (wakeup < 0) {
                 throw new IOException("eventfd failed: " + LibC.strerror(Native.getLastError()));
             }
-            LOG.log(Level.DEBUG, "opened TUN device {0} {1} mtu {2}", name, options.address(),
-                    String.valueOf(options.mtu()));
+            LOG.log(Level.DEBUG, "opened TUN device {0} {1}{2} mtu {3}", name, options.address(),
+                    options.ipv6Address() == null ? "" : " " + options.ipv6Address(), String.valueOf(options.mtu()));
             return new LinuxTunDevice(fd, wakeup, name, options.mtu());
         } catch (IOException | RuntimeException e) {
             LibC.close(fd); // the kernel removes a non-persistent TUN device with its last descriptor
@@ -126,12 +129,16 @@ final class LinuxTunDevice implements TunDevice {
         }
     }
 
-    /** Address, netmask, MTU and link up, through ioctls on a datagram socket (what ifconfig does). */
+    /**
+     * Address, netmask, MTU and link up, then the IPv6 address and the routes, through ioctls on datagram sockets (what
+     * ifconfig and route do). IPv6 comes after the link is up: the kernel refuses IPv6 routes into a device that is down.
+     */
     private static void configure(String name, TunOptions options) throws IOException {
         int socket = LibC.socket(LibC.AF_INET, LibC.SOCK_DGRAM, 0);
         if (socket < 0) {
             throw new IOException("cannot configure " + name + ": socket: " + LibC.strerror(Native.getLastError()));
         }
+        int socket6 = -1;
         try {
             byte[] address = options.address().address().getAddress();
             int prefix = options.address().prefixLength();
@@ -144,11 +151,55 @@ final class LinuxTunDevice implements TunDevice {
             ioctl(socket, SIOCGIFFLAGS, flags, name, "cannot read flags");
             ioctl(socket, SIOCSIFFLAGS, flags.flags((short) (flags.flags() | IFF_UP | IFF_RUNNING)), name,
                     "cannot set the link up");
+            int index = 0;
+            if (options.ipv6Address() != null || options.routes().stream().anyMatch(r -> !r.isIpv4())) {
+                socket6 = ipv6Socket(name);
+                Ifreq ifindex = new Ifreq(name);
+                ioctl(socket, SIOCGIFINDEX, ifindex, name, "cannot read its index");
+                index = ifindex.index();
+            }
+            if (options.ipv6Address() != null) {
+                addIpv6Address(socket6, name, options.ipv6Address(), index);
+            }
             for (IpPrefix route : options.routes()) {
-                addRoute(socket, name, route);
+                if (route.isIpv4()) {
+                    addRoute(socket, name, route);
+                } else {
+                    addIpv6Route(socket6, name, route, index);
+                }
             }
         } finally {
             LibC.close(socket);
+            if (socket6 >= 0) {
+                LibC.close(socket6);
+            }
+        }
+    }
+
+    private static int ipv6Socket(String name) throws IOException {
+        int socket = LibC.socket(LibC.AF_INET6, LibC.SOCK_DGRAM, 0);
+        if (socket < 0) {
+            int errno = Native.getLastError();
+            throw new IOException("cannot configure IPv6 on " + name + ": " + (errno == LibC.EAFNOSUPPORT
+                    ? "this kernel has no IPv6" : "socket: " + LibC.strerror(errno)));
+        }
+        return socket;
+    }
+
+    private static void addIpv6Address(int socket6, String name, IpPrefix address, int index) throws IOException {
+        if (LibC.ioctl(socket6, SIOCSIFADDR, In6Structs.ifreq(address, index)) < 0) {
+            int errno = Native.getLastError();
+            throw new IOException("cannot configure " + name + ": IPv6 address " + address + ": " + (errno == LibC.EACCES
+                    ? "IPv6 is disabled on it (sysctl net.ipv6.conf." + name + ".disable_ipv6)" : reason(errno)));
+        }
+    }
+
+    private static void addIpv6Route(int socket6, String name, IpPrefix route, int index) throws IOException {
+        if (LibC.ioctl(socket6, SIOCADDRT, In6Structs.rtmsg(route, index)) < 0) {
+            int errno = Native.getLastError();
+            if (errno != LibC.EEXIST) {
+                throw new IOException("cannot route " + route + " into " + name + ": " + reason(errno));
+            }
         }
     }
 
@@ -164,6 +215,9 @@ final class LinuxTunDevice implements TunDevice {
             if (!java.util.Arrays.equals(address.ipv4(), options.address().address().getAddress())) {
                 throw new IOException(name + " has address " + java.net.InetAddress.getByAddress(address.ipv4()).getHostAddress()
                         + ", but this node's is " + options.address().address().getHostAddress());
+            }
+            if (options.ipv6Address() != null) {
+                checkIpv6Address(name, options.ipv6Address());
             }
             Ifreq mtu = new Ifreq(name);
             ioctl(socket, SIOCGIFMTU, mtu, name, "cannot read its mtu");
@@ -181,13 +235,36 @@ final class LinuxTunDevice implements TunDevice {
     }
 
     /**
+     * Whether the device has the IPv6 address with its prefix length, from the kernel's list of IPv6 addresses (no
+     * ioctl reads them). That list is per network namespace, as the calling thread sees it.
+     */
+    private static void checkIpv6Address(String name, IpPrefix expected) throws IOException {
+        Path list = Path.of("/proc/thread-self/net/if_inet6");
+        if (!Files.exists(list)) {
+            throw new IOException(name + " has no IPv6 address " + expected + ": this kernel has no IPv6");
+        }
+        // one line per address: hex address, interface index, prefix length, scope, flags, name (all but the name hex)
+        List<String> found = new ArrayList<>();
+        for (String line : Files.readAllLines(list)) {
+            String[] fields = line.trim().split("\\s+");
+            if (fields.length == 6 && fields[5].equals(name)) {
+                IpPrefix address = new IpPrefix(InetAddress.getByAddress(HexFormat.of().parseHex(fields[0])),
+                        Integer.parseInt(fields[2], 16));
+                if (address.equals(expected)) {
+                    return;
+                }
+                found.add(address.toString());
+            }
+        }
+        throw new IOException(name + " has no IPv6 address " + expected + (found.isEmpty() ? ""
+                : " (it has " + String.join(", ", found) + ")") + ": add it (ip addr add " + expected + " dev " + name + ")");
+    }
+
+    /**
      * Routes a network into the device (what {@code route add -net} does): a struct rtentry whose rt_dev points at
      * the device name in native memory. Layout for LP64 Linux: dst at 8, genmask at 40, flags at 56, dev at 88.
      */
     private static void addRoute(int socket, String name, IpPrefix route) throws IOException {
-        if (!route.isIpv4()) {
-            throw new IOException("cannot route " + route + " into " + name + ": IPv6 routes are not supported yet");
-        }
         int mask = route.prefixLength() == 0 ? 0 : -1 << (32 - route.prefixLength());
         ByteBuffer deviceName = ByteBuffer.allocateDirect(16).put(name.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         ByteBuffer rtentry = ByteBuffer.allocate(RTENTRY_SIZE).order(ByteOrder.nativeOrder());
@@ -207,11 +284,12 @@ final class LinuxTunDevice implements TunDevice {
 
     private static void ioctl(int socket, long request, Ifreq ifreq, String name, String what) throws IOException {
         if (LibC.ioctl(socket, request, ifreq.array()) < 0) {
-            int errno = Native.getLastError();
-            String reason = errno == LibC.EPERM ? "operation not permitted (run as root or with CAP_NET_ADMIN)"
-                    : LibC.strerror(errno);
-            throw new IOException("cannot configure " + name + ": " + what + ": " + reason);
+            throw new IOException("cannot configure " + name + ": " + what + ": " + reason(Native.getLastError()));
         }
+    }
+
+    private static String reason(int errno) {
+        return errno == LibC.EPERM ? "operation not permitted (run as root or with CAP_NET_ADMIN)" : LibC.strerror(errno);
     }
 
     @Override

@@ -212,10 +212,95 @@ class LinuxTunDeviceTest {
                 lo.getMessage());
     }
 
+    private TunDevice openDualStack(String name, List<IpPrefix> routes) throws Exception {
+        return inNamespace(() -> LINUX.open(new TunOptions(name, IpPrefix.parse("10.77.0.1/24"),
+                IpPrefix.parse("fd00:77::1/64"), 1400, routes)));
+    }
+
     @Test
-    void ipv6AddressesAreRefusedForNow() {
-        IOException e = assertThrows(IOException.class, () -> open("lwtt0", "fd00::1/64", 1400));
-        assertTrue(e.getMessage().startsWith("IPv6 tunnel addresses are not supported yet"), e.getMessage());
+    void configuresAnIpv6AddressAndIpv6RoutesBesideTheIpv4Ones() throws Exception {
+        List<IpPrefix> routes = List.of(IpPrefix.parse("192.168.50.0/24"), IpPrefix.parse("fd00:50::/64"),
+                IpPrefix.parse("2001:db8::/32"));
+        try (TunDevice device = openDualStack("lwtt0", routes)) {
+            String addr = ns.exec("ip", "-o", "addr", "show", "dev", "lwtt0").orThrow().output();
+            assertTrue(addr.contains("inet 10.77.0.1/24") && addr.contains("inet6 fd00:77::1/64 scope global"), addr);
+            String table = ns.exec("ip", "-6", "route", "show", "dev", "lwtt0").orThrow().output();
+            assertTrue(table.contains("fd00:77::/64") && table.contains("fd00:50::/64") && table.contains("2001:db8::/32"),
+                    table);
+            assertTrue(ns.exec("ip", "-4", "route", "show", "dev", "lwtt0").orThrow().output().contains("192.168.50.0/24"));
+        }
+    }
+
+    @Test
+    void ping6IsReadFromTheDeviceAndAnsweredThroughIt() throws Exception {
+        try (TunDevice device = openDualStack("lwtt0", List.of())) {
+            Path log = Files.createTempFile("ping6", ".log");
+            Netns.Running ping = ns.start(List.of("ping", "-6", "-c", "1", "-W", "5", "fd00:77::2"), log);
+            ByteBuffer[] batch = {ByteBuffer.allocateDirect(64 + 1400)};
+            ByteBuffer request;
+            do { // skip the router solicitations and MLD reports of a new link (to ff02::)
+                batch[0].clear().position(64).limit(64 + 1400);
+                assertEquals(1, device.read(batch));
+                request = batch[0];
+            } while ((request.get(request.position()) & 0xf0) != 0x60 || request.get(request.position() + 6) != 58
+                    || (request.get(request.position() + 24) & 0xff) == 0xff);
+            byte[] packet = new byte[request.remaining()];
+            request.get(request.position(), packet);
+            assertEquals("fd00:77::1", IpPrefix.text(java.net.InetAddress.getByAddress(java.util.Arrays.copyOfRange(packet, 8, 24))),
+                    "from the device's IPv6 address");
+            assertEquals(128, packet[40] & 0xff, "ICMPv6 echo request");
+
+            byte[] reply = echo6Reply(packet);
+            ByteBuffer out = ByteBuffer.allocateDirect(64 + reply.length);
+            out.position(64).put(reply).position(64);
+            device.write(new ByteBuffer[] {out}, 1);
+            assertTrue(ping.process().waitFor(10, TimeUnit.SECONDS), "ping finished");
+            assertEquals(0, ping.process().exitValue(), "ping -6 got its reply: " + ping.log());
+        }
+    }
+
+    /** Turns an ICMPv6 echo request into the reply: swap addresses, type 129, the checksum over the pseudo-header. */
+    private static byte[] echo6Reply(byte[] request) {
+        byte[] reply = request.clone();
+        System.arraycopy(request, 8, reply, 24, 16);
+        System.arraycopy(request, 24, reply, 8, 16);
+        reply[40] = (byte) 129;
+        reply[42] = 0;
+        reply[43] = 0;
+        int length = reply.length - 40;
+        ByteBuffer pseudo = ByteBuffer.allocate(40 + length).put(reply, 8, 32).putInt(length).putInt(58).put(reply, 40, length);
+        ByteBuffer.wrap(reply).putShort(42, TestPackets.checksum(pseudo.array(), 0, pseudo.capacity()));
+        return reply;
+    }
+
+    @Test
+    void attachingChecksTheIpv6AddressToo() throws Exception {
+        ns.exec("ip", "tuntap", "add", "dev", "lwtp0", "mode", "tun").orThrow();
+        ns.exec("ip", "addr", "add", "10.77.0.5/24", "dev", "lwtp0").orThrow();
+        ns.exec("ip", "link", "set", "lwtp0", "mtu", "1400", "up").orThrow();
+        TunDriver attach = new LinuxTunProvider().create(Config.builder("tun.linux", Config.Location.of("test"))
+                .put("configure", "false").build());
+        TunOptions expected = new TunOptions("lwtp0", IpPrefix.parse("10.77.0.5/24"), IpPrefix.parse("fd00:77::5/64"), 1400,
+                List.of());
+        IOException none = assertThrows(IOException.class, () -> inNamespace(() -> attach.open(expected)));
+        assertTrue(none.getMessage().startsWith("lwtp0 has no IPv6 address fd00:77::5/64"), none.getMessage());
+        assertTrue(none.getMessage().endsWith(": add it (ip addr add fd00:77::5/64 dev lwtp0)"), none.getMessage());
+        ns.exec("ip", "addr", "add", "fd00:77::6/64", "dev", "lwtp0", "nodad").orThrow();
+        IOException wrong = assertThrows(IOException.class, () -> inNamespace(() -> attach.open(expected)));
+        assertTrue(wrong.getMessage().matches("lwtp0 has no IPv6 address fd00:77::5/64 \\(it has .*fd00:77::6/64.*\\): .*"),
+                wrong.getMessage());
+        ns.exec("ip", "addr", "add", "fd00:77::5/64", "dev", "lwtp0", "nodad").orThrow();
+        try (TunDevice device = inNamespace(() -> attach.open(expected))) {
+            assertEquals("lwtp0", device.name());
+        }
+    }
+
+    @Test
+    void ipv6DisabledOnTheDeviceIsOneClearLine() throws Exception {
+        ns.exec("sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1").orThrow(); // this namespace's own setting
+        IOException e = assertThrows(IOException.class, () -> openDualStack("lwtt0", List.of()));
+        assertEquals("cannot configure lwtt0: IPv6 address fd00:77::1/64: IPv6 is disabled on it"
+                + " (sysctl net.ipv6.conf.lwtt0.disable_ipv6)", e.getMessage());
         assertFalse(ns.exec("ip", "link", "show", "dev", "lwtt0").ok(), "nothing left behind");
     }
 
