@@ -6,11 +6,12 @@
 # With "codecs", it instead runs the tunnel with each disguise codec in turn (websocket also behind nginx, when
 # installed) and prints client-to-client throughput (1 stream) and ping RTT as ratios of length-prefix.
 # Bounded: each iperf3 run lasts SECONDS (default 10). Everything it creates is removed on exit, also on failure.
-#   bench/run.sh [SECONDS]  |  bench/run.sh codecs [SECONDS]      (build first: bash scripts/build.sh)
+# With "tls", it runs the tunnel over tcp and then over tls (a pinned hub certificate) and compares them.
+#   bench/run.sh [SECONDS]  |  bench/run.sh codecs [SECONDS]  |  bench/run.sh tls [SECONDS]      (build first: bash scripts/build.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE=all
-if [ "${1:-}" = codecs ]; then MODE=codecs; shift; fi
+if [ "${1:-}" = codecs ] || [ "${1:-}" = tls ]; then MODE=$1; shift; fi
 SECONDS_PER_RUN=${1:-10}
 LWT=$(pwd)/packaging/target/maven-jlink/default/bin/lwt
 [ "$(id -u)" = 0 ] || { echo "bench: needs root (network namespaces, TUN devices)" >&2; exit 1; }
@@ -40,15 +41,16 @@ ip netns exec $HUB sysctl -q -w net.ipv4.ip_forward=1
 
 "$LWT" keygen > "$DIR/alice.key"; "$LWT" keygen > "$DIR/bob.key"
 declare -A NODE_PID
-# start_nodes [CODEC [PORT]]: writes the topology with that codec (YAML flow value), clients dialing PORT on the hub
+# start_nodes [CODEC [PORT [HUB_TRANSPORT CLIENT_TRANSPORT]]]: writes the topology with that codec and those
+# transports (YAML flow values), clients dialing PORT on the hub
 start_nodes() {
-  local codec=${1:-length-prefix} port=${2:-9000}
+  local codec=${1:-length-prefix} port=${2:-9000} hub_transport=${3:-tcp} client_transport=${4:-tcp}
   cat > "$DIR/lwt.yaml" <<YAML
 defaults: {mtu: 1400, codec: $codec}
 nodes:
-  hub: {role: hub, listen: "0.0.0.0:9000", address: 10.0.0.1/24}
-  alice: {role: client, connect: "10.99.1.1:$port", key: file:alice.key, address: 10.0.0.2}
-  bob: {role: client, connect: "10.99.2.1:$port", key: file:bob.key, address: 10.0.0.3}
+  hub: {role: hub, listen: "0.0.0.0:9000", address: 10.0.0.1/24, transport: $hub_transport, insecure: true}
+  alice: {role: client, connect: "10.99.1.1:$port", key: file:alice.key, address: 10.0.0.2, transport: $client_transport}
+  bob: {role: client, connect: "10.99.2.1:$port", key: file:bob.key, address: 10.0.0.3, transport: $client_transport}
 YAML
   for node in hub alice bob; do
     ns=$P-$node
@@ -142,6 +144,44 @@ CONF
   for case in "${CASES[@]}"; do
     echo "| $case | ${MBITS[$case]} | $(ratio ${MBITS[$case]} ${MBITS[length-prefix]}) | ${RTT[$case]} | $(ratio ${RTT[$case]} ${RTT[length-prefix]}) |"
   done
+  exit 0
+fi
+
+if [ $MODE = tls ]; then
+  # the same tunnel over tcp and over tls (a hub certificate pinned by the clients), in one run
+  pin=$("$LWT" cert create hub --dir "$DIR/certs" | sed -n 's/.*pin: //p')
+  declare -A C2C1 C2C4 RTTS CPU
+  for transport in tcp tls; do
+    if [ $transport = tls ]; then
+      start_nodes length-prefix 9000 "{tls: {certificate: certs/hub.crt, private-key: certs/hub.key}}" "{tls: {pin: '$pin'}}"
+    else
+      start_nodes
+    fi
+    ip netns exec $A ping -c 2 -q 10.0.0.3 > /dev/null  # warm up
+    C2C1[$transport]=$(measure $A $B 10.0.0.3 1 alice bob); C2C4[$transport]=$(measure $A $B 10.0.0.3 4 alice bob)
+    RTTS[$transport]=$(rtt $A 10.0.0.3)
+    if [ $transport = tls ]; then
+      # handshake: full TLS 1.3 handshakes by openssl against the hub, including openssl's own start (an upper bound)
+      start=$(date +%s%N)
+      for _ in $(seq 20); do ip netns exec $A openssl s_client -connect 10.99.1.1:9000 < /dev/null > /dev/null 2>&1; done
+      handshake=$(awk "BEGIN {printf \"%.1f\", ($(date +%s%N) - $start) / 20 / 1e6}")
+    fi
+    stop_nodes
+  done
+  echo
+  echo "TLS $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -r), iperf3 ${SECONDS_PER_RUN} s, client to client through the hub, MTU 1400"
+  echo
+  echo "| transport | 1 stream Mbit/s | ratio of tcp | 4 streams Mbit/s | ratio of tcp | hub CPU s/GB (1 stream) | ping RTT ms |"
+  echo "|---|---|---|---|---|---|---|"
+  for transport in tcp tls; do
+    set -- ${C2C1[$transport]}; one=$1 hubcpu=$2
+    set -- ${C2C4[$transport]}; four=$1
+    set -- ${C2C1[tcp]}; base1=$1
+    set -- ${C2C4[tcp]}; base4=$1
+    echo "| $transport | $one | $(ratio $one $base1) | $four | $(ratio $four $base4) | $hubcpu | ${RTTS[$transport]} |"
+  done
+  echo
+  echo "TLS handshake, openssl s_client to the hub, average of 20 including process start: $handshake ms"
   exit 0
 fi
 

@@ -199,7 +199,7 @@ class HandshakeFuzzTest {
             routes.add(prefix(random));
         }
         Duration keepalive = Duration.ofMillis(1 + random.nextInt(60_000));
-        return new Handshake.Welcome(bytes(random, Handshake.PROOF), prefix(random), 576 + random.nextInt(65_535 - 576 + 1),
+        return new Handshake.Welcome(bytes(random, Handshake.PROOF), prefix(random), null, 576 + random.nextInt(65_535 - 576 + 1),
                 keepalive, keepalive.plusMillis(1 + random.nextInt(600_000)), routes);
     }
 

@@ -210,7 +210,7 @@ final class LoadGenerator {
             send(message.flip().position(HEADROOM));
             Handshake.Welcome welcome = Handshake.readWelcome(nextHandshakeMessage(Messages.WELCOME));
             if (!Handshake.matches(Handshake.hubProof(key, serverNonce, clientNonce), welcome.proof())
-                    || IpPrefixes.ipv4(welcome.address().address()) != TestHub.address(id)) {
+                    || welcome.address().ipv4() != TestHub.address(id)) {
                 throw new IOException(TestHub.name(id) + ": the hub's WELCOME is not for this client");
             }
         }

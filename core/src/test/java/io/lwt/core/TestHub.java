@@ -41,7 +41,7 @@ final class TestHub implements AutoCloseable {
     private TestHub(int clients, SessionSettings session) throws IOException {
         Map<String, HubAccess.ClientEntry> entries = new HashMap<>();
         for (int i = 1; i <= clients; i++) {
-            entries.put(name(i), new HubAccess.ClientEntry(name(i), key(i), IpPrefixes.withLength(address(i), 32).address()));
+            entries.put(name(i), new HubAccess.ClientEntry(name(i), key(i), inet(address(i))));
         }
         // many connections a second from 127.0.0.1 are the point of these tests, not an attack to limit
         HubAccess.Secure access = new HubAccess.Secure(entries, null, null, Duration.ofSeconds(5),
@@ -71,6 +71,14 @@ final class TestHub implements AutoCloseable {
     }
 
     /** Client {@code i}'s tunnel address as a big-endian int: 10.1.0.0 + i + 1. */
+    static java.net.InetAddress inet(int address) {
+        try {
+            return java.net.InetAddress.getByAddress(java.nio.ByteBuffer.allocate(4).putInt(address).array());
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
     static int address(int client) {
         return HUB_ADDRESS + client;
     }
