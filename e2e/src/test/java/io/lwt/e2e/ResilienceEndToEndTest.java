@@ -33,17 +33,18 @@ class ResilienceEndToEndTest {
             Netns.Running hub = net.node("hub");
             net.node("dave").terminate(WAIT); // joins during the floods
             Usage before = Usage.of(hub.pid());
-            // mallory, an outsider: 300 silent connections, 100 oversized length prefixes and 100 HELLOs with a wrong
-            // proof, in 15 s at most; carol, an insider: UDP at line rate to an address nobody owns, for 10 s
+            // mallory, an outsider: 100 oversized length prefixes, 100 HELLOs with a wrong proof and 300 silent
+            // connections (last: their SYN retries would take every admission token), in 15 s at most; carol, an
+            // insider: UDP at line rate to an address nobody owns, for 10 s
             String hub1 = "/dev/tcp/10.99.3.1/9000";
             Netns.Running outsider = net.ns("mallory").start(List.of("timeout", "15", "bash", "-c", """
                     ulimit -n 4096
-                    for i in $(seq 300); do exec {fd}<>%1$s || true; done
                     for i in $(seq 100); do (printf '\\xff\\xff\\xff\\xff\\x01' > %1$s) 2>/dev/null; done
                     for i in $(seq 100); do
                       (exec 3<>%1$s && head -c 38 <&3 > /dev/null && { printf '\\x00\\x00\\x00\\x48\\x11\\x01'; \
                        head -c 64 /dev/urandom; printf '\\x05alice'; } >&3 && cat <&3 > /dev/null) 2>/dev/null
                     done
+                    for i in $(seq 300); do exec {fd}<>%1$s || true; done
                     sleep 15
                     """.formatted(hub1)), net.directory().resolve("outsider.log"));
             Netns.Running insider = net.ns("carol").start(List.of("timeout", "10", "sh", "-c",

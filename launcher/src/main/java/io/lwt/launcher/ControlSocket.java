@@ -110,6 +110,24 @@ final class ControlSocket implements AutoCloseable {
         return "error: unknown request (status, kick NAME, reload)\n";
     }
 
+    /**
+     * Sends a command's request, prints the answer to its output, or its error (an answer starting with "error: ")
+     * as one line; returns the exit code.
+     */
+    static int command(picocli.CommandLine.Model.CommandSpec spec, Path path, String request) {
+        String answer;
+        try {
+            answer = ask(path, request).strip();
+        } catch (IOException e) {
+            return Cli.fail(spec.commandLine().getErr(), new IOException("cannot reach " + path + ": " + e.getMessage()));
+        }
+        if (answer.startsWith("error: ")) {
+            return Cli.fail(spec.commandLine().getErr(), new IllegalStateException(answer.substring(7)));
+        }
+        spec.commandLine().getOut().println(answer);
+        return 0;
+    }
+
     /** Sends one request to a node's control socket and returns the answer. */
     static String ask(Path path, String request) throws IOException {
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {

@@ -1,6 +1,5 @@
 package io.lwt.launcher;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,16 +31,6 @@ final class KickCommand implements Callable<Integer> {
             return Cli.fail(spec.commandLine().getErr(), new IllegalArgumentException("name the hub with --hub NODE or --socket PATH"));
         }
         Path path = socket != null ? socket : ControlSocket.defaultPath(hub);
-        String answer;
-        try {
-            answer = ControlSocket.ask(path, "kick " + client).strip();
-        } catch (IOException e) {
-            return Cli.fail(spec.commandLine().getErr(), new IOException("cannot reach " + path + ": " + e.getMessage()));
-        }
-        if (answer.startsWith("error: ")) {
-            return Cli.fail(spec.commandLine().getErr(), new IllegalStateException(answer.substring(7)));
-        }
-        spec.commandLine().getOut().println(answer);
-        return 0;
+        return ControlSocket.command(spec, path, "kick " + client);
     }
 }

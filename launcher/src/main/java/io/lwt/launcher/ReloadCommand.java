@@ -1,6 +1,5 @@
 package io.lwt.launcher;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,16 +29,6 @@ final class ReloadCommand implements Callable<Integer> {
             return Cli.fail(spec.commandLine().getErr(), new IllegalArgumentException("name a node or give --socket PATH"));
         }
         Path path = socket != null ? socket : ControlSocket.defaultPath(node);
-        String answer;
-        try {
-            answer = ControlSocket.ask(path, "reload").strip();
-        } catch (IOException e) {
-            return Cli.fail(spec.commandLine().getErr(), new IOException("cannot reach " + path + ": " + e.getMessage()));
-        }
-        if (answer.startsWith("error: ")) {
-            return Cli.fail(spec.commandLine().getErr(), new IllegalStateException(answer.substring(7)));
-        }
-        spec.commandLine().getOut().println(answer);
-        return 0;
+        return ControlSocket.command(spec, path, "reload");
     }
 }
