@@ -8,41 +8,13 @@
 # Bounded: each iperf3 run lasts SECONDS (default 10). Everything it creates is removed on exit, also on failure.
 # With "tls", it runs the tunnel over tcp and then over tls (a pinned hub certificate) and compares them.
 #   bench/run.sh [SECONDS]  |  bench/run.sh codecs [SECONDS]  |  bench/run.sh tls [SECONDS]      (build first: bash scripts/build.sh)
-set -euo pipefail
-cd "$(dirname "$0")/.."
 MODE=all
 if [ "${1:-}" = codecs ] || [ "${1:-}" = tls ]; then MODE=$1; shift; fi
 SECONDS_PER_RUN=${1:-10}
-LWT=$(pwd)/packaging/target/maven-jlink/default/bin/lwt
-[ "$(id -u)" = 0 ] || { echo "bench: needs root (network namespaces, TUN devices)" >&2; exit 1; }
-[ -x "$LWT" ] || { echo "bench: no runtime image at $LWT: run bash scripts/build.sh" >&2; exit 1; }
-for tool in ip iperf3 ping; do command -v $tool >/dev/null || { echo "bench: needs $tool" >&2; exit 1; }; done
-
-P=lwtbench-$$
-HUB=$P-hub; A=$P-alice; B=$P-bob
-DIR=$(mktemp -d)
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  for ns in $HUB $A $B; do ip netns del $ns 2>/dev/null || true; done
-  rm -rf "$DIR"
-}
-trap cleanup EXIT
-
-for ns in $HUB $A $B; do ip netns add $ns; ip -n $ns link set lo up; done
-ip link add veth-a netns $HUB type veth peer name veth0 netns $A
-ip link add veth-b netns $HUB type veth peer name veth0 netns $B
-ip -n $HUB addr add 10.99.1.1/24 dev veth-a; ip -n $HUB link set veth-a up
-ip -n $HUB addr add 10.99.2.1/24 dev veth-b; ip -n $HUB link set veth-b up
-ip -n $A addr add 10.99.1.2/24 dev veth0; ip -n $A link set veth0 up; ip -n $A route add 10.99.2.0/24 via 10.99.1.1
-ip -n $B addr add 10.99.2.2/24 dev veth0; ip -n $B link set veth0 up; ip -n $B route add 10.99.1.0/24 via 10.99.2.1
-ip netns exec $HUB sysctl -q -w net.ipv4.ip_forward=1
-
-"$LWT" keygen > "$DIR/alice.key"; "$LWT" keygen > "$DIR/bob.key"
-declare -A NODE_PID
-# start_nodes [CODEC [PORT [HUB_TRANSPORT CLIENT_TRANSPORT]]]: writes the topology with that codec and those
-# transports (YAML flow values), clients dialing PORT on the hub
+source "$(dirname "$0")/network.sh"
+command -v iperf3 >/dev/null || { echo "bench: needs iperf3" >&2; exit 1; }
+# start_nodes [CODEC [PORT [HUB_TRANSPORT CLIENT_TRANSPORT]]]: rewrites the topology with that codec and those
+# transports (YAML flow values), clients dialing PORT on the hub, and starts the three nodes
 start_nodes() {
   local codec=${1:-length-prefix} port=${2:-9000} hub_transport=${3:-tcp} client_transport=${4:-tcp}
   cat > "$DIR/lwt.yaml" <<YAML
@@ -52,13 +24,7 @@ nodes:
   alice: {role: client, connect: "10.99.1.1:$port", key: file:alice.key, address: 10.0.0.2, transport: $client_transport}
   bob: {role: client, connect: "10.99.2.1:$port", key: file:bob.key, address: 10.0.0.3, transport: $client_transport}
 YAML
-  for node in hub alice bob; do
-    ns=$P-$node
-    ip netns exec $ns "$LWT" run "$DIR/lwt.yaml" --node $node > "$DIR/$node.log" 2>&1 &
-    NODE_PID[$node]=$!; PIDS+=($!)
-    for _ in $(seq 300); do grep -qs "tunnel up" "$DIR/$node.log" && break; sleep 0.1; done
-    grep -q "tunnel up" "$DIR/$node.log" || { echo "bench: $node did not come up:"; cat "$DIR/$node.log"; exit 1; } >&2
-  done
+  for node in hub alice bob; do start_node $node; done
 }
 # stop PID: ends a process this script started and forgets it, so the exit trap never signals a reused PID
 stop() {
@@ -70,7 +36,6 @@ stop() {
 stop_nodes() { for node in hub alice bob; do stop "${NODE_PID[$node]}"; done; }
 
 cpu_ticks() { awk '{print $14 + $15}' /proc/$1/stat; }
-rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' /proc/$1/status; }
 TICK=$(getconf CLK_TCK)
 
 # iperf3 from one namespace to another; prints "Mbit/s cpu_s_per_GB(hub) cpu_s_per_GB(sender) cpu_s_per_GB(receiver)"

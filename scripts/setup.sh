@@ -14,6 +14,7 @@ command -v systemd-analyze >/dev/null || need+=(systemd)
 command -v curl >/dev/null || need+=(curl)
 command -v openssl >/dev/null || need+=(openssl)
 command -v nginx >/dev/null || need+=(nginx)
+command -v objcopy >/dev/null || need+=(binutils)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "setup: missing ${need[*]}; run as root to install them" >&2
