@@ -356,7 +356,7 @@ class EndToEndTest {
                 Thread.sleep(5);
             }
             net.editTopology(yaml -> yaml.replaceAll("(?s)\n  carol:.*", "\n"));
-            String report = lwt("reload", "--socket", net.control("hub").toString());
+            String report = TunnelNetwork.lwt("reload", "--socket", net.control("hub").toString());
             assertTrue(report.contains("clients removed (disconnected): carol"), report);
             transfer.get(120, TimeUnit.SECONDS); // checksummed: not one byte lost or changed by the reload
             net.node("carol").awaitLine(l -> l.contains("the hub refused this client: unknown client or wrong key"), WAIT,
@@ -378,24 +378,16 @@ class EndToEndTest {
         }
     }
 
-    private static String lwt(String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(TunnelNetwork.LWT.toString()));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), String.join(" ", args));
-        assertEquals(0, process.exitValue(), String.join(" ", args) + ": " + output);
-        return output;
-    }
+    private static final String ALICE_RX_PACKETS = "lwt_rx_packets_total{node=\"hub\",peer=\"alice\"}";
 
     @Test
     void metricsParseAndCountersIncrease() throws Exception {
         try (TunnelNetwork net = TunnelNetwork.create(TunnelNetwork.Options.defaults(), "alice", "bob").startAll()) {
             assertTrue(net.ping("alice", "bob").ok(), net.logs());
-            long before = aliceRxPackets(scrape(net));
+            long before = TunnelNetwork.counter(net.hubMetrics(), ALICE_RX_PACKETS);
             assertTrue(net.ping("alice", "bob").ok());
-            String metrics = scrape(net);
-            assertTrue(aliceRxPackets(metrics) >= before + 2, before + " then:\n" + metrics);
+            String metrics = net.hubMetrics();
+            assertTrue(TunnelNetwork.counter(metrics, ALICE_RX_PACKETS) >= before + 2, before + " then:\n" + metrics);
             for (String line : metrics.lines().toList()) {
                 assertTrue(line.startsWith("# HELP lwt_") || line.startsWith("# TYPE lwt_")
                         || line.matches("lwt_[a-z_]+\\{node=\"hub\"(,[a-z]+=\"[^\"]*\")*\\} [0-9]+"), "not Prometheus text: " + line);
@@ -419,15 +411,6 @@ class EndToEndTest {
 
     private static Path imageSeenByNobody(TunnelNetwork net) {
         return net.directory().resolve("image/bin/lwt");
-    }
-
-    private static String scrape(TunnelNetwork net) {
-        return net.ns("hub").exec("curl", "-sf", "http://127.0.0.1:9100/metrics").orThrow().output();
-    }
-
-    private static long aliceRxPackets(String metrics) {
-        return metrics.lines().filter(l -> l.startsWith("lwt_rx_packets_total{node=\"hub\",peer=\"alice\"}"))
-                .mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElseThrow();
     }
 
     @Test

@@ -42,7 +42,7 @@ class Ipv6EndToEndTest {
             assertTrue(full.ok() && full.output().contains((1400 - 40) + " bytes from"), "a full-size IPv6 packet: "
                     + full.output());
             assertTrue(status(net, "hub").contains("\"address\":\"10.0.0.2 fd00::2\""), status(net, "hub"));
-            String table = lwt("status", "--socket", net.control("hub").toString());
+            String table = TunnelNetwork.lwt("status", "--socket", net.control("hub").toString());
             String header = table.lines().filter(l -> l.startsWith("IDENTITY")).findFirst().orElseThrow();
             String alice = table.lines().filter(l -> l.startsWith("alice ")).findFirst().orElseThrow();
             assertTrue(alice.contains(" 10.0.0.2 fd00::2 ") && alice.indexOf("/10.99.1.2") == header.indexOf("REMOTE"),
@@ -132,16 +132,7 @@ class Ipv6EndToEndTest {
     }
 
     private static String status(TunnelNetwork net, String node) throws Exception {
-        return lwt("status", "--json", "--socket", net.control(node).toString());
-    }
-
-    private static String lwt(String... args) throws Exception {
-        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(TunnelNetwork.LWT.toString()));
-        command.addAll(java.util.List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertTrue(process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0, output);
-        return output;
+        return TunnelNetwork.lwt("status", "--json", "--socket", net.control(node).toString());
     }
 
     private static long drops(String json, String reason) {

@@ -80,9 +80,9 @@ class TlsEndToEndTest {
                 """, "transport: TRANSPORT-%s");
         try (TunnelNetwork net = TunnelNetwork.create(options, "good", "badname", "otherca", "badpin", "plain")) {
             Path dir = net.directory();
-            lwt(dir, "cert", "create", "ca", "--authority", "--dir", dir.toString());
-            lwt(dir, "cert", "create", "hub", "--ca", "ca", "--san", HUB_NAME, "--dir", dir.toString());
-            lwt(dir, "cert", "create", "other", "--authority", "--dir", dir.toString());
+            TunnelNetwork.lwt("cert", "create", "ca", "--authority", "--dir", dir.toString());
+            TunnelNetwork.lwt("cert", "create", "hub", "--ca", "ca", "--san", HUB_NAME, "--dir", dir.toString());
+            TunnelNetwork.lwt("cert", "create", "other", "--authority", "--dir", dir.toString());
             String wrongPin = "sha256:" + "ab".repeat(32);
             net.editTopology(yaml -> yaml
                     .replace("TRANSPORT-good", "{tls: {ca: ca.crt, server-name: " + HUB_NAME + "}}")
@@ -158,10 +158,10 @@ class TlsEndToEndTest {
                         + "private-key: certs/%s.key}}");
         try (TunnelNetwork net = TunnelNetwork.create(options, "alice", "bob", "mallory", "carol")) {
             Path dir = Files.createDirectories(net.directory().resolve("certs")); // the pre-shared keys share the names
-            lwt(dir, "cert", "create", "ca", "--authority", "--dir", dir.toString());
-            lwt(dir, "cert", "create", "hub", "--ca", "ca", "--san", HUB_NAME, "--dir", dir.toString());
+            TunnelNetwork.lwt("cert", "create", "ca", "--authority", "--dir", dir.toString());
+            TunnelNetwork.lwt("cert", "create", "hub", "--ca", "ca", "--san", HUB_NAME, "--dir", dir.toString());
             for (String client : List.of("alice", "bob", "mallory", "carol")) {
-                lwt(dir, "cert", "create", client, "--ca", "ca", "--key-type", "ec", "--dir", dir.toString());
+                TunnelNetwork.lwt("cert", "create", client, "--ca", "ca", "--key-type", "ec", "--dir", dir.toString());
             }
             writeCrl(dir, "carol");
             // no keys: a certificate is the identity; mallory is no client of the hub and runs from a file of its own
@@ -198,7 +198,7 @@ class TlsEndToEndTest {
     void theOriginalProgramsTlsFlagsRunATlsTunnel() throws Exception {
         try (TunnelNetwork net = TunnelNetwork.create(TunnelNetwork.Options.defaults(), "alice")) {
             Path dir = net.directory();
-            lwt(dir, "cert", "create", "server", "--key-type", "rsa", "--dir", dir.toString());
+            TunnelNetwork.lwt("cert", "create", "server", "--key-type", "rsa", "--dir", dir.toString());
             Netns.Running hub = net.ns("hub").start(List.of(TunnelNetwork.LWT.toString(), "-m", "server", "-l",
                     "0.0.0.0:9000", "-t", "10.0.0.1/24", "-tls", "-tls-cert", dir.resolve("server.crt").toString(),
                     "-tls-key", dir.resolve("server.key").toString()), dir.resolve("legacy-hub.log"));
@@ -229,17 +229,6 @@ class TlsEndToEndTest {
         Files.writeString(dir.resolve("ca.crl"), "-----BEGIN X509 CRL-----\n"
                 + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(signed.getEncoded())
                 + "\n-----END X509 CRL-----\n");
-    }
-
-    /** Runs an lwt command that needs no network (e.g. lwt cert) and returns its output. */
-    private static String lwt(Path dir, String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(TunnelNetwork.LWT.toString()));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "lwt " + String.join(" ", args) + " finished");
-        assertEquals(0, process.exitValue(), "lwt " + String.join(" ", args) + ": " + output);
-        return output;
     }
 
     private static String match(String regex, String text) {

@@ -322,6 +322,29 @@ final class TunnelNetwork implements AutoCloseable {
         return digest.digest();
     }
 
+    /** Runs a command of the image's lwt that needs no namespace (cert, status, reload) and returns its output. */
+    static String lwt(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(LWT.toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "lwt " + String.join(" ", args) + " finished");
+        assertEquals(0, process.exitValue(), "lwt " + String.join(" ", args) + ": " + output);
+        return output;
+    }
+
+    /** The hub's Prometheus metrics (the topology serves them on 127.0.0.1:9100 in its namespace). */
+    String hubMetrics() {
+        return hub.exec("curl", "-sf", "http://127.0.0.1:9100/metrics").orThrow().output();
+    }
+
+    /** The value of one series in a metrics text, e.g. {@code lwt_rx_bytes_total{node="hub",peer="carol"}}. */
+    static long counter(String metrics, String series) {
+        return metrics.lines().filter(l -> l.startsWith(series + " "))
+                .mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + series + " in\n" + metrics));
+    }
+
     /** Every node's log, for failure messages. */
     String logs() {
         StringBuilder b = new StringBuilder();
