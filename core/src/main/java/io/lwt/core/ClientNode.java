@@ -191,7 +191,7 @@ public final class ClientNode extends NodeLifecycle {
         @Override
         public void opened(Session s) {
             if (spec.auth() instanceof ClientAuth.Legacy) {
-                s.establish(spec.name());
+                s.establishLegacy(spec.name());
                 tunnelUp(s);
             }
         }

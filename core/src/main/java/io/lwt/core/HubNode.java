@@ -316,7 +316,7 @@ public final class HubNode extends NodeLifecycle {
                 session.serverNonce(nonce);
                 session.sendHandshake(Messages.CHALLENGE, out -> Handshake.writeChallenge(out, nonce));
             } else {
-                session.establish(null); // legacy: the address is learned from the first packet
+                session.establishLegacy(null); // legacy: the address is learned from the first packet
             }
         }
 

@@ -8,8 +8,13 @@ final class Messages {
 
     /** Body: one IP packet. */
     static final byte DATA = 0x01;
-    /** No body: proves the peer is alive. */
+    /**
+     * Proves the peer is alive. No body (the original's form), or in an authenticated session an 8-byte probe that
+     * the peer echoes in {@link #KEEPALIVE_ECHO}, which measures the round-trip time.
+     */
     static final byte KEEPALIVE = 0x02;
+    /** Body: the 8 bytes of the {@link #KEEPALIVE} probe it answers. */
+    static final byte KEEPALIVE_ECHO = 0x03;
     /** Handshake, hub to client: version and a fresh nonce (see {@link Handshake}). */
     static final byte CHALLENGE = 0x10;
     /** Handshake, client to hub: name, nonce and proof of key. */

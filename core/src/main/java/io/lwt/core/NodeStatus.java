@@ -1,5 +1,6 @@
 package io.lwt.core;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,9 @@ public record NodeStatus(String node, String role, List<Peer> peers, Map<String,
      * @param address the tunnel address the session owns, or null
      * @param rxRate bytes per second received over about the last second; {@code txRate} likewise sent
      * @param queued packets waiting in the session's send queue
+     * @param rtt the round-trip time of the last keepalive probe, or null before one was answered (and always in a
+     *     legacy session, whose peer does not answer probes)
      */
     public record Peer(String identity, String address, String remote, Instant since, long rxPackets, long rxBytes,
-            long txPackets, long txBytes, double rxRate, double txRate, int queued) {}
+            long txPackets, long txBytes, double rxRate, double txRate, int queued, Duration rtt) {}
 }

@@ -40,6 +40,7 @@ final class Session implements Peer {
     /** The most packets framed and sent with one gathering write. */
     static final int BATCH = 64;
     private static final int MIN_RECEIVE_BUFFER = 64 * 1024;
+    private static final int PROBE_LENGTH = Long.BYTES;
 
     private final Connection connection;
     private final SessionContext context;
@@ -72,6 +73,11 @@ final class Session implements Peer {
     private volatile String closeReason;
     /** Set once the handshake finished; data flows only then. */
     private volatile boolean established;
+    /** Whether keepalives carry probes the peer echoes: authenticated sessions only (the original has no echo). */
+    private volatile boolean probes;
+    private long lastProbeNanos;
+    /** The round-trip time of the last echoed probe, or -1 before the first echo. */
+    private volatile long rttNanos = -1;
     /** When set, the writer closes the session with this reason once the queue is sent (after a REJECT). */
     private volatile String closeWhenSent;
     private volatile SessionSettings settings;
@@ -101,7 +107,8 @@ final class Session implements Peer {
     /** Starts the reader, which runs the codec's preamble and then starts the writer. */
     void start() {
         if (started.compareAndSet(false, true)) {
-            Thread.ofVirtual().name("lwt-session-reader-" + remote).start(this::readLoop);
+            Thread.ofVirtual().name("lwt-session-reader-" + remote)
+                    .start(() -> LogContext.run(this::logLabel, this::readLoop));
         }
     }
 
@@ -109,6 +116,12 @@ final class Session implements Peer {
     public String name() {
         String address = tunnelAddress;
         return address == null ? remote.toString() : address + " (" + remote + ")";
+    }
+
+    /** The session column of log lines: the authenticated identity, else the remote address. */
+    private String logLabel() {
+        String id = identity;
+        return id != null ? id : remote.getAddress().getHostAddress() + ":" + remote.getPort();
     }
 
     @Override
@@ -133,7 +146,7 @@ final class Session implements Peer {
 
     NodeStatus.Peer status() {
         return new NodeStatus.Peer(identity, addressText, remote.toString(), since, rxPackets, rxBytes, txPackets, txBytes,
-                rxRate, txRate, sendQueue.size());
+                rxRate, txRate, sendQueue.size(), rttNanos < 0 ? null : Duration.ofNanos(rttNanos));
     }
 
     boolean tunnelAddressUnknown() {
@@ -144,7 +157,13 @@ final class Session implements Peer {
         return established;
     }
 
-    /** Ends the handshake: data may flow. */
+    /** Ends a legacy session's opening (no handshake): data may flow, keepalives carry no probe. */
+    void establishLegacy(String identity) {
+        this.identity = identity;
+        this.established = true;
+    }
+
+    /** Ends the handshake on a client: data may flow, and keepalives measure the round-trip time. */
     void establish(String identity) {
         establish(identity, Sources.NONE);
     }
@@ -153,6 +172,7 @@ final class Session implements Peer {
     void establish(String identity, Sources sources) {
         this.identity = identity;
         this.sources = sources;
+        this.probes = true;
         this.established = true;
     }
 
@@ -208,7 +228,7 @@ final class Session implements Peer {
      */
     void drainAndClose(String reason) {
         closeWhenSent = reason;
-        sendKeepalive(System.nanoTime());
+        sendKeepalive(System.nanoTime(), false);
     }
 
     /** Waits for the session to close; false when it is still open after {@code timeout}. */
@@ -239,7 +259,8 @@ final class Session implements Peer {
 
     /**
      * Dead-peer detection and keepalive: closes the session when nothing was received for the timeout, otherwise
-     * queues a keepalive when nothing was sent for the keepalive interval.
+     * queues a keepalive when nothing was sent for the keepalive interval. An authenticated session also probes the
+     * round-trip time once per interval, busy or not, starting with its first tick.
      */
     void tick(long nowNanos) {
         SessionSettings settings = this.settings;
@@ -252,8 +273,11 @@ final class Session implements Peer {
             close("handshake timeout: not finished within " + Nodes.text(handshakeTimeout));
         } else if (nowNanos - lastReceivedNanos > settings.timeout().toNanos()) {
             close("timeout: nothing received for " + Nodes.text(settings.timeout()));
+        } else if (probes && (lastProbeNanos == 0 || nowNanos - lastProbeNanos >= settings.keepalive().toNanos())) {
+            lastProbeNanos = nowNanos;
+            sendKeepalive(nowNanos, true);
         } else if (nowNanos - lastSentNanos >= settings.keepalive().toNanos()) {
-            sendKeepalive(nowNanos);
+            sendKeepalive(nowNanos, false);
         }
     }
 
@@ -271,16 +295,23 @@ final class Session implements Peer {
         }
     }
 
-    private void sendKeepalive(long nowNanos) {
-        ByteBuffer keepalive = context.packets().acquire();
-        if (keepalive == null) {
+    private void sendKeepalive(long nowNanos, boolean probe) {
+        sendControl(Messages.KEEPALIVE, probe, nowNanos);
+        lastSentNanos = nowNanos;
+    }
+
+    /** Queues a keepalive or an echo, with an 8-byte body when {@code withBody}. */
+    private void sendControl(byte type, boolean withBody, long body) {
+        ByteBuffer message = context.packets().acquire();
+        if (message == null) {
             return;
         }
-        lastSentNanos = nowNanos;
-        keepalive.put(PacketBuffers.HEADROOM - 1, Messages.KEEPALIVE)
-                .limit(PacketBuffers.HEADROOM)
-                .position(PacketBuffers.HEADROOM - 1);
-        enqueue(keepalive, "keepalive-queue-full");
+        message.put(PacketBuffers.HEADROOM - 1, type);
+        if (withBody) {
+            message.putLong(PacketBuffers.HEADROOM, body);
+        }
+        message.limit(PacketBuffers.HEADROOM + (withBody ? PROBE_LENGTH : 0)).position(PacketBuffers.HEADROOM - 1);
+        enqueue(message, "keepalive-queue-full");
     }
 
     private void enqueue(ByteBuffer message, String dropReason) {
@@ -314,7 +345,7 @@ final class Session implements Peer {
             context.receiveBuffers().release(inbound); // no reader ever ran
         }
         done.countDown();
-        context.handler().closed(this, reason);
+        LogContext.run(this::logLabel, () -> context.handler().closed(this, reason));
     }
 
     String closeReason() {
@@ -335,7 +366,8 @@ final class Session implements Peer {
     private void readLoop() {
         try {
             framer = context.codec().open(connection, context.side(), maxMessageLength, inbound);
-            writer = Thread.ofVirtual().name("lwt-session-writer-" + remote).start(this::writeLoop);
+            writer = Thread.ofVirtual().name("lwt-session-writer-" + remote)
+                    .start(() -> LogContext.run(this::logLabel, this::writeLoop));
             if (closed.get()) {
                 writer.interrupt();
             }
@@ -376,7 +408,20 @@ final class Session implements Peer {
                 rxBytes += end - start - 1;
                 context.handler().packet(this, message.position(start + 1));
             }
-            case Messages.KEEPALIVE -> {}
+            case Messages.KEEPALIVE -> {
+                if (end - start - 1 == PROBE_LENGTH && established) {
+                    sendControl(Messages.KEEPALIVE_ECHO, true, message.getLong(start + 1));
+                }
+            }
+            case Messages.KEEPALIVE_ECHO -> {
+                if (!probes || end - start - 1 != PROBE_LENGTH) {
+                    throw new ProtocolException("unexpected keepalive echo of " + (end - start - 1) + " bytes");
+                }
+                long rtt = System.nanoTime() - message.getLong(start + 1);
+                if (rtt >= 0) { // a peer can echo anything: only plausible values count
+                    rttNanos = rtt;
+                }
+            }
             case Messages.CHALLENGE, Messages.HELLO, Messages.WELCOME, Messages.REJECT -> {
                 if (established) {
                     throw new ProtocolException(String.format("handshake message 0x%02x after the handshake", type));

@@ -233,6 +233,30 @@ class InMemoryTunnelTest {
     }
 
     @Test
+    void keepaliveProbesMeasureTheRoundTripTimeOnBothEnds() throws Exception {
+        HubNode hub = hub(hubRouting());
+        ClientNode alice = client("10.0.0.2", hub, 1400);
+        await("round-trip times on both ends", () -> rtt(hub) != null && rtt(alice) != null);
+        assertTrue(rtt(hub).compareTo(Duration.ofSeconds(1)) < 0, "a loopback round trip: " + rtt(hub));
+    }
+
+    @Test
+    void legacySessionsSendNoProbes() throws Exception {
+        HubNode hub = hub(hubRouting(), 10, 1400, 0, new HubAccess.Legacy());
+        ClientNode alice = client(new ClientAuth.Legacy(IpPrefix.parse("10.0.0.2/24")), hub, 1400);
+        await("session", () -> alice.isConnected() && hub.sessionCount() == 1);
+        announce(alice, "10.0.0.2", hub);
+        Thread.sleep(FAST.keepalive().multipliedBy(3)); // several keepalive intervals pass: nothing to await
+        assertNull(rtt(hub), "the original's peers answer no probe, so none is sent");
+        assertNull(rtt(alice));
+    }
+
+    private static Duration rtt(TunnelNode node) {
+        List<NodeStatus.Peer> peers = node.status().peers();
+        return peers.isEmpty() ? null : peers.getFirst().rtt();
+    }
+
+    @Test
     void fullSizePacketsCrossAtEveryMtu() throws Exception {
         for (int mtu : new int[] {576, 1500, 9000, 65535}) {
             HubNode hub = hub(hubRouting(), 10, mtu, 0);

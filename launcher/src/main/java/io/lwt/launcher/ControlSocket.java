@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
 
@@ -140,7 +141,10 @@ final class ControlSocket implements AutoCloseable {
         }
     }
 
-    /** The status as JSON: {"node":..,"role":..,"time":..,"peers":[{..}],"drops":{..},"reconnects":..}; rates in bytes/s. */
+    /**
+     * The status as JSON: {"node":..,"role":..,"time":..,"peers":[{..}],"drops":{..},"reconnects":..}; rates in
+     * bytes/s, the keepalive round-trip time {@code rttMs} in milliseconds (null before the first echo).
+     */
     static String json(NodeStatus status) {
         StringJoiner peers = new StringJoiner(",", "[", "]");
         for (NodeStatus.Peer p : status.peers()) {
@@ -149,7 +153,9 @@ final class ControlSocket implements AutoCloseable {
                     + ",\"rxPackets\":" + p.rxPackets() + ",\"rxBytes\":" + p.rxBytes()
                     + ",\"txPackets\":" + p.txPackets() + ",\"txBytes\":" + p.txBytes()
                     + ",\"rxRate\":" + Math.round(p.rxRate()) + ",\"txRate\":" + Math.round(p.txRate())
-                    + ",\"queued\":" + p.queued() + "}");
+                    + ",\"queued\":" + p.queued()
+                    + ",\"rttMs\":" + (p.rtt() == null ? "null" : String.format(Locale.ROOT, "%.3f", p.rtt().toNanos() / 1e6))
+                    + "}");
         }
         StringJoiner drops = new StringJoiner(",", "{", "}");
         for (Map.Entry<String, Long> e : status.drops().entrySet()) {

@@ -1,5 +1,6 @@
 package io.lwt.launcher;
 
+import io.lwt.core.LogContext;
 import java.io.PrintStream;
 import java.text.MessageFormat;
 import java.time.Instant;
@@ -9,8 +10,9 @@ import java.util.function.Supplier;
 
 /**
  * Every {@link System.Logger} of every module writes one line per event to stderr:
- * {@code 2026-11-24T20:00:00.123Z INFO  [node] message}. Exceptions show only their message unless the level is
- * DEBUG or finer, so expected errors never print stack traces by default.
+ * {@code 2026-11-24T20:00:00.123Z INFO  [node] [session] message}, where the session is the client's identity (or
+ * its remote address before the handshake) and {@code -} for events of the node as a whole. Exceptions show only
+ * their message unless the level is DEBUG or finer, so expected errors never print stack traces by default.
  */
 public final class LineLoggerFinder extends System.LoggerFinder {
 
@@ -87,7 +89,9 @@ public final class LineLoggerFinder extends System.LoggerFinder {
                 case WARNING -> "WARN ";
                 case ERROR, OFF -> "ERROR";
             };
-            out.println(Instant.now().truncatedTo(ChronoUnit.MILLIS) + " " + label + " [" + node + "] " + text);
+            String session = LogContext.session();
+            out.println(Instant.now().truncatedTo(ChronoUnit.MILLIS) + " " + label + " [" + node + "] ["
+                    + (session == null ? "-" : session) + "] " + text);
         }
     }
 }

@@ -54,6 +54,14 @@ final class MetricsEndpoint implements AutoCloseable {
         counter(b, "lwt_tx_bytes_total", "Packet bytes sent to a peer.", status, NodeStatus.Peer::txBytes);
         perPeer(b, "lwt_send_queue_packets", "gauge", "Packets waiting in a session's send queue.", status,
                 NodeStatus.Peer::queued);
+        b.append("# HELP lwt_keepalive_rtt_seconds Round-trip time of the last keepalive probe a peer answered.\n"
+                + "# TYPE lwt_keepalive_rtt_seconds gauge\n");
+        for (NodeStatus.Peer peer : status.peers()) {
+            if (peer.rtt() != null) {
+                b.append("lwt_keepalive_rtt_seconds{node=").append(quote(status.node())).append(",peer=")
+                        .append(quote(label(peer))).append("} ").append(peer.rtt().toNanos() / 1e9).append('\n');
+            }
+        }
         b.append("# HELP lwt_reconnects_total A client's sessions after its first; a hub's sessions that replaced one "
                 + "of the same client.\n# TYPE lwt_reconnects_total counter\n")
                 .append("lwt_reconnects_total{node=").append(quote(status.node())).append("} ").append(status.reconnects())
@@ -76,10 +84,14 @@ final class MetricsEndpoint implements AutoCloseable {
         b.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(' ')
                 .append(type).append('\n');
         for (NodeStatus.Peer peer : status.peers()) {
-            String label = peer.identity() != null ? peer.identity() : peer.remote();
-            b.append(name).append("{node=").append(quote(status.node())).append(",peer=").append(quote(label))
+            b.append(name).append("{node=").append(quote(status.node())).append(",peer=").append(quote(label(peer)))
                     .append("} ").append(value.applyAsLong(peer)).append('\n');
         }
+    }
+
+    /** A session's label: the client's identity, or its remote address before (or without) a handshake. */
+    private static String label(NodeStatus.Peer peer) {
+        return peer.identity() != null ? peer.identity() : peer.remote();
     }
 
     private static String quote(String value) {

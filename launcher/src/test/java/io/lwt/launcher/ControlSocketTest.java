@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,8 @@ class ControlSocketTest {
         @Override
         public NodeStatus status() {
             return new NodeStatus("hub", "hub", List.of(new NodeStatus.Peer("al\"ice", "10.0.0.2", "/10.99.1.2:4000",
-                    Instant.parse("2026-11-24T20:00:00Z"), 3, 300, 4, 400, 1500.4, 20.0, 7)), Map.of("no-route", 2L), 1);
+                    Instant.parse("2026-11-24T20:00:00Z"), 3, 300, 4, 400, 1500.4, 20.0, 7, Duration.ofNanos(412_000))),
+                    Map.of("no-route", 2L), 1);
         }
 
         @Override
@@ -51,7 +53,7 @@ class ControlSocketTest {
             assertTrue(json.startsWith("{\"node\":\"hub\",\"role\":\"hub\",\"time\":\""), json);
             assertTrue(json.contains("\"peers\":[{\"identity\":\"al\\\"ice\",\"address\":\"10.0.0.2\",\"remote\":\"/10.99.1.2:4000\","
                     + "\"since\":\"2026-11-24T20:00:00Z\",\"rxPackets\":3,\"rxBytes\":300,\"txPackets\":4,\"txBytes\":400,"
-                    + "\"rxRate\":1500,\"txRate\":20,\"queued\":7}],\"drops\":{\"no-route\":2},\"reconnects\":1}"), json);
+                    + "\"rxRate\":1500,\"txRate\":20,\"queued\":7,\"rttMs\":0.412}],\"drops\":{\"no-route\":2},\"reconnects\":1}"), json);
             assertEquals("error: only a hub can kick clients\n", ControlSocket.ask(path, "kick alice"));
             assertEquals("error: unknown request (status, kick NAME, reload)\n", ControlSocket.ask(path, "reboot"));
         }
@@ -79,6 +81,7 @@ class ControlSocketTest {
         assertTrue(text.contains("lwt_drops_total{node=\"hub\",reason=\"no-route\"} 2\n"), text);
         assertTrue(text.contains("# TYPE lwt_send_queue_packets gauge\nlwt_send_queue_packets{node=\"hub\",peer=\"al\\\"ice\"} 7\n"), text);
         assertTrue(text.contains("lwt_reconnects_total{node=\"hub\"} 1\n"), text);
+        assertTrue(text.contains("lwt_keepalive_rtt_seconds{node=\"hub\",peer=\"al\\\"ice\"} 4.12E-4\n"), text);
     }
 
     @Test
