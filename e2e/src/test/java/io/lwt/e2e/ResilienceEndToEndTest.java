@@ -1,25 +1,40 @@
 package io.lwt.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lwt.testsupport.E2e;
 import io.lwt.testsupport.Netns;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * A hub under floods and on a broken network, all bounded in count and time and confined to the test's own
  * namespaces: others keep their sessions, transfers complete intact, and the hub's memory and threads stay bounded.
- * Faults come from nftables rules inside the namespaces (this kernel has no sch_netem).
+ * Faults come from nftables rules inside the namespaces, delay from a relay there (this kernel has no sch_netem).
  */
 class ResilienceEndToEndTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final int RELAY_PORT = 9001;
 
     @BeforeEach
     void root() {
@@ -106,6 +121,46 @@ class ResilienceEndToEndTest {
         }
     }
 
+    @Test
+    void aDelayedPathRaisesTheRoundTripAndTheTunnelCarriesOnWithoutReconnecting() throws Exception {
+        int delayMs = 50;
+        try (TunnelNetwork net = TunnelNetwork.create(TunnelNetwork.Options.defaults(), "alice", "bob")
+                .clientsConnectTo(RELAY_PORT)) {
+            net.start("hub");
+            Netns.Running relay = net.ns("hub").start(DelayRelay.command(RELAY_PORT, "127.0.0.1", 9000, delayMs, 90),
+                    net.directory().resolve("relay.log"));
+            relay.awaitLine(l -> l.startsWith("relay: listening"), WAIT, "the relay listening");
+            net.start("alice");
+            net.start("bob");
+            net.announceClients();
+
+            Rtt underlay = Rtt.of(net.ns("alice").exec("ping", "-c", "5", "-i", "0.2", "-W", "2", "10.99.1.1"));
+            Rtt toHub = Rtt.of(net.ping("alice", "hub", "-c", "10"));
+            Rtt toBob = Rtt.of(net.ping("alice", "bob", "-c", "10"));
+            long started = System.nanoTime();
+            net.assertTransfersIntact("alice", "bob", 16 << 20);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            System.out.printf("delay %d ms each way at the relay: link RTT %s; tunnel RTT alice-hub %s, alice-bob %s;"
+                    + " 16 MiB alice->bob in %.1f s%n", delayMs, underlay, toHub, toBob, seconds);
+
+            // each crossing of the relay adds the delay: alice-hub crosses it twice, alice-bob four times
+            assertTrue(toHub.min >= 2 * delayMs - 10 && toHub.avg < 2 * delayMs + 150, "alice-hub: " + toHub);
+            assertTrue(toBob.min >= 4 * delayMs - 10 && toBob.avg < 4 * delayMs + 150, "alice-bob: " + toBob);
+            // the sessions stayed up: one each, from the relay, never replaced or timed out
+            Netns.Running hub = net.node("hub");
+            assertEquals(2, hub.log().lines().filter(l -> l.contains("(/127.0.0.1:") && l.contains("authenticated"))
+                    .count(), "both sessions through the relay, once each: " + net.logs());
+            assertEquals(0, TunnelNetwork.counter(net.hubMetrics(), "lwt_reconnects_total{node=\"hub\"}"));
+            for (String client : List.of("alice", "bob")) {
+                String log = net.node(client).log();
+                assertEquals(1, log.lines().filter(l -> l.contains("tunnel up")).count(), log);
+                assertFalse(log.contains("nothing received") || log.contains("reconnecting")
+                        || log.contains(" closed: "), log);
+            }
+            assertTrue(relay.process().isAlive(), relay.log());
+        }
+    }
+
     private record Usage(long rssKiB, long threads) {
         static Usage of(long pid) throws Exception {
             List<String> status = Files.readAllLines(Path.of("/proc/" + pid + "/status"));
@@ -115,6 +170,125 @@ class ResilienceEndToEndTest {
         private static long field(List<String> status, String name) {
             return status.stream().filter(l -> l.startsWith(name)).map(l -> l.replaceAll("\\D", ""))
                     .mapToLong(Long::parseLong).findFirst().orElseThrow();
+        }
+    }
+
+    /** {@code rtt min/avg/max/mdev = 100.1/100.5/101.2/0.3 ms} of a finished ping, in milliseconds. */
+    private record Rtt(double min, double avg, double max) {
+        static Rtt of(Netns.Result ping) {
+            Matcher m = Pattern.compile("= ([\\d.]+)/([\\d.]+)/([\\d.]+)/").matcher(ping.orThrow().output());
+            assertTrue(m.find(), ping.output());
+            return new Rtt(Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)),
+                    Double.parseDouble(m.group(3)));
+        }
+
+        @Override
+        public String toString() {
+            return "min/avg/max %.2f/%.2f/%.2f ms".formatted(min, avg, max);
+        }
+    }
+
+    /**
+     * A TCP relay that holds every chunk it reads for a fixed delay before writing it on, each direction on its own and
+     * in order, so a stream keeps its bytes and gains the delay (this kernel has no sch_netem). It runs as its own JVM
+     * (java.base only) inside a test's namespace, exits by itself after its lifetime, and prints one line per
+     * connection. At most 1024 chunks wait per direction; a full queue stops reading, so TCP pushes back.
+     */
+    static final class DelayRelay {
+        private static final byte[] END = new byte[0];
+
+        private record Chunk(long due, byte[] bytes) {}
+
+        /** The command that runs the relay: listen on {@code port}, relay to {@code host:hostPort}. */
+        static List<String> command(int port, String host, int hostPort, int delayMs, int lifetimeSeconds)
+                throws Exception {
+            Path classes = Path.of(DelayRelay.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+                    "-XX:+UseSerialGC", "-cp", classes.toString(), DelayRelay.class.getName(), Integer.toString(port),
+                    host, Integer.toString(hostPort), Integer.toString(delayMs), Integer.toString(lifetimeSeconds));
+        }
+
+        public static void main(String[] args) throws Exception {
+            int port = Integer.parseInt(args[0]);
+            InetSocketAddress upstream = new InetSocketAddress(args[1], Integer.parseInt(args[2]));
+            long delayNanos = Duration.ofMillis(Long.parseLong(args[3])).toNanos();
+            Duration lifetime = Duration.ofSeconds(Long.parseLong(args[4]));
+            Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    Thread.sleep(lifetime);
+                } catch (InterruptedException ignored) {
+                    // exit all the same
+                }
+                System.out.println("relay: lifetime of " + lifetime + " over");
+                System.exit(0);
+            });
+            try (ServerSocket server = new ServerSocket(port)) {
+                System.out.println("relay: listening on " + port + ", " + args[3] + " ms each way to " + upstream);
+                while (true) {
+                    Socket down = server.accept();
+                    Socket up = new Socket();
+                    try {
+                        up.connect(upstream, 5_000);
+                    } catch (IOException e) {
+                        System.out.println("relay: " + upstream + ": " + e);
+                        down.close();
+                        continue;
+                    }
+                    down.setTcpNoDelay(true);
+                    up.setTcpNoDelay(true);
+                    System.out.println("relay: " + down.getRemoteSocketAddress() + " -> " + upstream);
+                    AtomicInteger open = new AtomicInteger(2);
+                    pump(down, up, delayNanos, open);
+                    pump(up, down, delayNanos, open);
+                }
+            }
+        }
+
+        /** Relays one direction: a reader stamps each chunk with its due time, a writer sends it when due. */
+        private static void pump(Socket from, Socket to, long delayNanos, AtomicInteger open) {
+            BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(1024);
+            Thread.ofVirtual().start(() -> {
+                byte[] buffer = new byte[1 << 16];
+                try {
+                    InputStream in = from.getInputStream();
+                    for (int n; (n = in.read(buffer)) > 0; ) {
+                        queue.put(new Chunk(System.nanoTime() + delayNanos, Arrays.copyOf(buffer, n)));
+                    }
+                } catch (IOException | InterruptedException e) {
+                    closeBoth(from, to);
+                }
+                queue.offer(new Chunk(System.nanoTime() + delayNanos, END));
+            });
+            Thread.ofVirtual().start(() -> {
+                try {
+                    OutputStream out = to.getOutputStream();
+                    while (true) {
+                        Chunk chunk = queue.take();
+                        long wait = chunk.due() - System.nanoTime();
+                        if (wait > 0) {
+                            Thread.sleep(Duration.ofNanos(wait));
+                        }
+                        if (chunk.bytes() == END) {
+                            break;
+                        }
+                        out.write(chunk.bytes());
+                    }
+                    to.shutdownOutput();
+                } catch (IOException | InterruptedException e) {
+                    closeBoth(from, to);
+                }
+                if (open.decrementAndGet() == 0) {
+                    closeBoth(from, to);
+                }
+            });
+        }
+
+        private static void closeBoth(Socket a, Socket b) {
+            try (a; b) {
+                // closed by the try
+            } catch (IOException ignored) {
+                // closing anyway
+            }
         }
     }
 

@@ -1,19 +1,23 @@
 package io.lwt.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lwt.testsupport.E2e;
 import io.lwt.testsupport.Netns;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The disguise codecs between real nodes: {@code websocket} through Debian's nginx as a reverse proxy in front of the
- * hub (in the hub's namespace), and {@code padded} directly.
+ * hub (in the hub's namespace) and inside the {@code tls} transport (wss), and {@code padded} directly.
  */
 class WebSocketEndToEndTest {
 
@@ -60,6 +64,44 @@ class WebSocketEndToEndTest {
         }
     }
 
+    /**
+     * wss: the websocket codec inside the tls transport, clients pinning the hub's auto certificate and dialing it
+     * directly. An HTTPS GET that is no upgrade gets the configured error page through TLS.
+     */
+    @Test
+    void clientsTunnelWebSocketInsideTlsAndHttpsRequestsGetAnErrorPage() throws Exception {
+        TunnelNetwork.Options options = TunnelNetwork.Options.defaults().nodeKeys("""
+                transport: {tls: {certificate: auto}}
+                codec: {websocket: {path: /tunnel, status: 404}}
+                """, """
+                transport: {tls: {pin: PIN}}
+                codec: {websocket: {path: /tunnel, headers: {User-Agent: lwt-e2e/%s}}}
+                """);
+        try (TunnelNetwork net = TunnelNetwork.create(options, "alice", "bob")) {
+            Netns.Running hub = net.start("hub");
+            String line = hub.awaitLine(l -> l.contains("tls certificate sha256:"), TunnelNetwork.UP,
+                    "the hub's fingerprint");
+            Matcher fingerprint = Pattern.compile("tls certificate (sha256:[0-9a-f]{64})").matcher(line);
+            assertTrue(fingerprint.find(), line);
+            net.editTopology(yaml -> yaml.replace("PIN", fingerprint.group(1)));
+            net.start("alice");
+            net.start("bob");
+            net.announceClients();
+
+            assertTrue(net.ping("alice", "bob").ok(), net.logs());
+            assertTrue(net.ping("bob", "alice").ok(), net.logs());
+            net.assertTransfersIntact("alice", "bob", TRANSFER_BYTES);
+
+            // curl neither knows nor checks the pin (-k); the status can only come from the hub's HTTP inside TLS
+            assertEquals("404 HTTPS", curl(net, "-k", "-w", "%{http_code} %{scheme}", "https://10.99.1.1:9000/"),
+                    "a plain HTTPS GET at the hub's port");
+            hub.awaitLine(l -> l.contains("protocol error: not a WebSocket upgrade: path / is not /tunnel"),
+                    TunnelNetwork.UP, "the hub's reason for the HTTPS GET");
+            assertFalse(hub.log().contains("\tat "), "no stack trace on the hub: " + hub.log());
+            assertTrue(net.ping("alice", "bob").ok(), "the tunnel is unaffected\n" + net.logs());
+        }
+    }
+
     @Test
     void clientsTunnelWithPaddedFrames() throws Exception {
         String padded = "codec: {padded: {buckets: [128, 512, 1024, 1500]}}\n";
@@ -73,8 +115,14 @@ class WebSocketEndToEndTest {
 
     /** A curl GET from alice's namespace; the HTTP status, or the failure (a hang ends at --max-time). */
     private static String curl(TunnelNetwork net, String url) {
-        Netns.Result result = net.ns("alice").exec("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
-                "--max-time", "10", url);
+        return curl(net, "-w", "%{http_code}", url);
+    }
+
+    /** The same with curl's own arguments (the last one the URL); what {@code -w} writes, or the failure. */
+    private static String curl(TunnelNetwork net, String... arguments) {
+        List<String> command = new ArrayList<>(List.of("curl", "-s", "-o", "/dev/null", "--max-time", "10"));
+        command.addAll(List.of(arguments));
+        Netns.Result result = net.ns("alice").exec(command.toArray(String[]::new));
         return result.exitCode() == 0 ? result.output().strip() : "curl exit " + result.exitCode() + ": " + result.output();
     }
 
