@@ -11,8 +11,10 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -449,19 +451,34 @@ final class Session implements Peer {
     private void writeLoop() {
         ByteBuffer[] batch = new ByteBuffer[BATCH];
         int n = 0;
+        Chaff chaff = Chaff.of(context.codec().chaffRate());
+        int room = chaff == null ? BATCH : BATCH - 1; // with chaff, one slot stays free for a cover frame
         try {
             Framer f = framer;
             while (!closed.get()) {
-                batch[0] = sendQueue.take();
-                n = 1;
-                while (n < BATCH && (batch[n] = sendQueue.poll()) != null) {
-                    n++;
+                n = 0;
+                ByteBuffer first = chaff == null ? sendQueue.take()
+                        : sendQueue.poll(chaff.due - System.nanoTime(), TimeUnit.NANOSECONDS);
+                if (first != null) {
+                    batch[n++] = first;
+                    while (n < room && (batch[n] = sendQueue.poll()) != null) {
+                        n++;
+                    }
+                }
+                if (chaff != null && chaff.isDue()) {
+                    ByteBuffer cover = context.packets().acquire();
+                    if (cover != null) {
+                        batch[n++] = cover.limit(PacketBuffers.HEADROOM).position(PacketBuffers.HEADROOM);
+                    }
+                }
+                if (n == 0) {
+                    continue;
                 }
                 long bytes = 0;
                 int packets = 0;
                 for (int i = 0; i < n; i++) {
                     ByteBuffer message = batch[i];
-                    if (message.get(message.position()) == Messages.DATA) {
+                    if (message.hasRemaining() && message.get(message.position()) == Messages.DATA) {
                         packets++;
                         bytes += message.remaining() - 1;
                     }
@@ -483,6 +500,36 @@ final class Session implements Peer {
             close(closed.get() ? closeReason : "write failed: " + describe(e));
         } finally {
             release(batch, n);
+        }
+    }
+
+    /** When the next frame of cover traffic is due: random intervals, exponentially distributed (a Poisson process). */
+    private static final class Chaff {
+        private final double meanNanos;
+        private final SplittableRandom random = new SplittableRandom();
+        private long due;
+
+        private Chaff(int perSecond) {
+            this.meanNanos = 1e9 / perSecond;
+            this.due = System.nanoTime() + next();
+        }
+
+        static Chaff of(int perSecond) {
+            return perSecond > 0 ? new Chaff(perSecond) : null;
+        }
+
+        /** Whether a frame is due now; if so, schedules the next one. */
+        boolean isDue() {
+            long now = System.nanoTime();
+            if (now - due < 0) {
+                return false;
+            }
+            due = Math.max(due, now - (long) meanNanos) + next(); // a stalled writer does not catch up in a burst
+            return true;
+        }
+
+        private long next() {
+            return (long) (-Math.log(1 - random.nextDouble()) * meanNanos);
         }
     }
 

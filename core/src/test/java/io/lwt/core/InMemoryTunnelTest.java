@@ -251,6 +251,40 @@ class InMemoryTunnelTest {
         assertNull(rtt(alice));
     }
 
+    @Test
+    void aCodecWithChaffGetsCoverFramesWhichThePeerDrops() throws Exception {
+        Codec padded = new io.lwt.codec.padded.PaddedCodec(List.of(128, 512, 1500), 1000);
+        HubSpec spec = new HubSpec("hub", options("10.0.0.1/24", 1400),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10, FAST, secure(null));
+        HubNode hub = HubNode.start(spec, tun, tcp, padded, hubRouting());
+        running.add(hub);
+        try (Socket observer = new Socket(hub.listenAddress().getAddress(), hub.listenAddress().getPort())) {
+            observer.setSoTimeout((int) WAIT.toMillis()); // no cover traffic: a read times out, the test fails
+            java.io.DataInputStream in = new java.io.DataInputStream(observer.getInputStream());
+            java.util.Set<Integer> sizes = new java.util.TreeSet<>();
+            int cover = 0;
+            // the CHALLENGE, then cover frames: 1000/s on average, so 20 arrive well within the handshake timeout
+            for (int frame = 0; cover < 20; frame++) {
+                int length = in.readInt();
+                int padding = in.readUnsignedShort();
+                in.skipNBytes(length + padding);
+                if (length == 0) {
+                    cover++;
+                    sizes.add(6 + padding);
+                } else {
+                    assertEquals(0, frame, "only the CHALLENGE carries a message");
+                }
+            }
+            assertTrue(List.of(128, 512, 1500).containsAll(sizes) && sizes.size() > 1, "bucket sizes at random: " + sizes);
+        }
+        ClientSpec clientSpec = new ClientSpec("client", "t" + DEVICES.incrementAndGet(), 1400, hub.listenAddress(), FAST,
+                new ClientAuth.Secure("c2", key("c2")));
+        ClientNode alice = ClientNode.start(clientSpec, tun, tcp, padded);
+        running.add(alice);
+        await("session", alice::isConnected);
+        announce(alice, "10.0.0.2", hub); // both ends send and drop cover frames around the packets
+    }
+
     private static Duration rtt(TunnelNode node) {
         List<NodeStatus.Peer> peers = node.status().peers();
         return peers.isEmpty() ? null : peers.getFirst().rtt();

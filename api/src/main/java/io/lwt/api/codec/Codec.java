@@ -20,6 +20,15 @@ public interface Codec {
     int tailroom();
 
     /**
+     * Frames of cover traffic per second, on average, for each connection; 0 (the default) sends none. When positive,
+     * the engine hands the framer empty messages (nothing between position and limit) at random intervals, busy or
+     * idle, and {@link Framer#encode} must turn each into a frame that the peer's framer drops.
+     */
+    default int chaffRate() {
+        return 0;
+    }
+
+    /**
      * Runs the preamble, if any, on a fresh connection and returns the framer for the connection's lifetime.
      *
      * @param inbound the connection's receive buffer, empty and in write mode; bytes the preamble read beyond its

@@ -33,17 +33,31 @@ import java.util.SplittableRandom;
  * transport. On a plaintext stream the header and the packets are readable anyway. It does not hide timing, the
  * number of packets, or the total volume (which it raises).
  *
+ * <p>Cover traffic: with a positive {@code chaffRate} the engine asks for that many empty messages per second on
+ * average, at random intervals; each becomes a frame with {@code L = 0} of a randomly chosen bucket's size, which
+ * looks like any other frame to an observer and which the receiver drops.
+ *
  * @param buckets the frame sizes, strictly increasing, each in {@value #MIN_BUCKET}..{@value #MAX_BUCKET}
+ * @param chaffRate frames of cover traffic per second, 0..{@value #MAX_CHAFF_RATE}
  */
-public record PaddedCodec(List<Integer> buckets) implements Codec {
+public record PaddedCodec(List<Integer> buckets, int chaffRate) implements Codec {
 
     static final int HEADER = 6;
     static final int MIN_BUCKET = 64;
     static final int MAX_BUCKET = 16384;
     static final int MAX_PADDING = MAX_BUCKET - 1;
     static final List<Integer> DEFAULT_BUCKETS = List.of(128, 512, 1024, 1500);
+    static final int MAX_CHAFF_RATE = 10_000;
+
+    /** Without cover traffic. */
+    public PaddedCodec(List<Integer> buckets) {
+        this(buckets, 0);
+    }
 
     public PaddedCodec {
+        if (chaffRate < 0 || chaffRate > MAX_CHAFF_RATE) {
+            throw new IllegalArgumentException("chaff rate " + chaffRate + " outside 0.." + MAX_CHAFF_RATE);
+        }
         buckets = List.copyOf(buckets);
         if (buckets.isEmpty() || buckets.size() > 32) {
             throw new IllegalArgumentException("expected 1 to 32 sizes, got " + buckets.size());
@@ -101,12 +115,14 @@ public record PaddedCodec(List<Integer> buckets) implements Codec {
             return (needed + largest - 1) / largest * largest;
         }
 
+        /** A message frames to its bucket; an empty one (cover traffic) to a random bucket, so it passes for any other. */
         @Override
         public void encode(ByteBuffer message) {
             int length = message.remaining();
             int start = message.position() - HEADER;
             int end = message.limit();
-            int pad = frameSize(HEADER + length) - HEADER - length;
+            int size = length == 0 ? buckets[padding.nextInt(buckets.length)] : frameSize(HEADER + length);
+            int pad = size - HEADER - length;
             message.putInt(start, length).putShort(start + 4, (short) pad).limit(end + pad);
             int i = end;
             for (; i + 8 <= end + pad; i += 8) {

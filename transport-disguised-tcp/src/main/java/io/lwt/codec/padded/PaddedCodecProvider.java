@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** Codec {@code padded}. Key: {@code buckets}, the frame sizes (default {@code [128, 512, 1024, 1500]}). */
+/**
+ * Codec {@code padded}. Keys: {@code buckets}, the frame sizes (default {@code [128, 512, 1024, 1500]}), and
+ * {@code chaff-rate}, frames of cover traffic per second on each connection (default 0: none).
+ */
 public final class PaddedCodecProvider implements CodecProvider {
 
     @Override
@@ -17,9 +20,10 @@ public final class PaddedCodecProvider implements CodecProvider {
 
     @Override
     public Codec create(Config config) {
-        config.requireOnly(Set.of("buckets"));
+        config.requireOnly(Set.of("buckets", "chaff-rate"));
+        int chaffRate = config.integer("chaff-rate", 0, 0, PaddedCodec.MAX_CHAFF_RATE);
         if (!config.has("buckets")) {
-            return new PaddedCodec(PaddedCodec.DEFAULT_BUCKETS);
+            return new PaddedCodec(PaddedCodec.DEFAULT_BUCKETS, chaffRate);
         }
         List<Integer> buckets = new ArrayList<>();
         for (String text : config.strings("buckets")) {
@@ -30,7 +34,7 @@ public final class PaddedCodecProvider implements CodecProvider {
             }
         }
         try {
-            return new PaddedCodec(buckets);
+            return new PaddedCodec(buckets, chaffRate);
         } catch (IllegalArgumentException e) {
             throw config.error("buckets", e.getMessage());
         }

@@ -82,6 +82,8 @@ class PaddedCodecTest {
         assertEquals(new PaddedCodec(List.of(256, 1500)), new PaddedCodecProvider().create(config));
         assertEquals(new PaddedCodec(List.of(128, 512, 1024, 1500)),
                 new PaddedCodecProvider().create(Config.empty("codec.padded", Config.Location.of("f"))));
+        assertEquals(new PaddedCodec(PaddedCodec.DEFAULT_BUCKETS, 20), new PaddedCodecProvider().create(
+                Config.builder("codec.padded", Config.Location.of("f")).put("chaff-rate", "20").build()));
     }
 
     @Test
@@ -90,8 +92,11 @@ class PaddedCodecTest {
         assertConfigError("[32]", "f: codec.padded.buckets: size 32 outside 64..16384");
         assertConfigError("[big]", "f: codec.padded.buckets: expected sizes in bytes, got 'big'");
         ConfigException e = assertThrows(ConfigException.class, () -> new PaddedCodecProvider().create(
-                Config.builder("codec.padded", Config.Location.of("f")).put("chaff-rate", "5").build()));
-        assertEquals("f: codec.padded.chaff-rate: unknown key", e.getMessage());
+                Config.builder("codec.padded", Config.Location.of("f")).put("chaff-rate", "-5").build()));
+        assertTrue(e.getMessage().startsWith("f: codec.padded.chaff-rate: "), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> new PaddedCodecProvider().create(
+                Config.builder("codec.padded", Config.Location.of("f")).put("chaf-rate", "5").build()));
+        assertTrue(e.getMessage().startsWith("f: codec.padded.chaf-rate: unknown key"), e.getMessage());
     }
 
     private static void assertConfigError(String list, String message) {
