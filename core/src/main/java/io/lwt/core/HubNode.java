@@ -411,13 +411,14 @@ public final class HubNode extends NodeLifecycle {
         }
         String text = IpPrefix.text(address);
         session.tunnelAddress(client.name() + " " + text, ipv6 == null ? text : text + " " + IpPrefix.text(ipv6));
-        session.establish(client.name(), new Sources(address, ipv6, subnets));
         Handshake.Welcome welcome = new Handshake.Welcome(
                 Handshake.hubProof(client.key(), session.serverNonce(), hello.clientNonce()),
                 new IpPrefix(address, spec.tun().address().prefixLength()),
                 ipv6 == null ? null : new IpPrefix(ipv6, hubIpv6.prefixLength()), spec.tun().mtu(),
                 spec.session().keepalive(), spec.session().timeout(), pushedRoutes(secure, client, ipv6 != null));
         session.sendHandshake(Messages.WELCOME, out -> Handshake.writeWelcome(out, welcome));
+        // only now: packets routed to the address it claimed, and keepalive probes, queue up behind the WELCOME
+        session.establish(client.name(), new Sources(address, ipv6, subnets));
         LOG.log(Level.INFO, "session {0} authenticated", session.name());
     }
 

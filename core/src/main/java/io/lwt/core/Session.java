@@ -240,9 +240,15 @@ final class Session implements Peer {
 
     /**
      * Queues a pooled buffer holding one packet at {@link PacketBuffers#HEADROOM}; the session owns the buffer from
-     * now on, whether it is sent or dropped.
+     * now on, whether it is sent or dropped. Before the handshake ends a packet is dropped: the peer may receive data
+     * only after the WELCOME that the hub queues before it marks the session established.
      */
     void send(ByteBuffer packet) {
+        if (!established) {
+            context.packets().release(packet);
+            context.counters().drop("handshake-pending");
+            return;
+        }
         packet.put(PacketBuffers.HEADROOM - 1, Messages.DATA).position(PacketBuffers.HEADROOM - 1);
         enqueue(packet, "queue-full");
     }
@@ -346,8 +352,9 @@ final class Session implements Peer {
         if (started.compareAndSet(false, true)) {
             context.receiveBuffers().release(inbound); // no reader ever ran
         }
-        done.countDown();
+        // the handler first: whoever awaits the close (a node stopping) then finds it handled and logged
         LogContext.run(this::logLabel, () -> context.handler().closed(this, reason));
+        done.countDown();
     }
 
     String closeReason() {

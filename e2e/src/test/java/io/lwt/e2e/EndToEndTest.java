@@ -401,7 +401,8 @@ class EndToEndTest {
             assertTrue(TunnelNetwork.counter(metrics, ALICE_RX_PACKETS) >= before + 2, before + " then:\n" + metrics);
             for (String line : metrics.lines().toList()) {
                 assertTrue(line.startsWith("# HELP lwt_") || line.startsWith("# TYPE lwt_")
-                        || line.matches("lwt_[a-z_]+\\{node=\"hub\"(,[a-z]+=\"[^\"]*\")*\\} [0-9]+"), "not Prometheus text: " + line);
+                        || line.matches("lwt_[a-z_]+\\{node=\"hub\"(,[a-z]+=\"[^\"]*\")*\\} [0-9]+(\\.[0-9]+)?(E-?[0-9]+)?"),
+                        "not Prometheus text: " + line);
             }
             assertTrue(metrics.contains("lwt_sessions{node=\"hub\"} 2"), metrics);
         }

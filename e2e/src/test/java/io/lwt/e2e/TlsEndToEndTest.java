@@ -175,8 +175,9 @@ class TlsEndToEndTest {
 
             Netns.Running mallory = net.startWithoutWaiting("mallory", malloryFile);
             assertTrue(mallory.process().waitFor(30, TimeUnit.SECONDS), "a permanent refusal stops the client");
-            assertTrue(mallory.log().strip().endsWith("lwt: the hub refused this client: 'mallory' is not a client of this hub"),
-                    mallory.log());
+            String malloryLog = mallory.log();
+            assertTrue(malloryLog.strip().endsWith("lwt: the hub refused this client: 'mallory' is not a client of this hub"),
+                    "[" + malloryLog + "]");
             hub.awaitLine(l -> l.contains("authentication failed for 'mallory'"), WAIT, "the hub's line on mallory");
 
             Netns.Running carol = net.startWithoutWaiting("carol");

@@ -4,6 +4,8 @@ import io.lwt.api.ProtocolException;
 import io.lwt.api.codec.Codec;
 import io.lwt.api.codec.Framer;
 import io.lwt.api.codec.MessageSink;
+import java.io.EOFException;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.function.Supplier;
 
@@ -13,6 +15,9 @@ import java.util.function.Supplier;
  * invariants it checks the framer contract on every input: each message is 1 to {@code maxMessageLength} bytes, the
  * inbound limit is restored, the position never passes it, a partial frame never fills the receive buffer, and
  * how the bytes were split into reads changes nothing about what is decoded.
+ *
+ * <p>A framer may also end the stream with an {@link EOFException}: the peer's close announced inside the stream (a
+ * WebSocket close frame), which the engine ends the session on. Such an input counts as accepted, not as a finding.
  */
 public final class CodecFuzz {
 
@@ -31,23 +36,25 @@ public final class CodecFuzz {
         Recorder bulk = new Recorder(maxMessageLength);
         Recorder trickle = new Recorder(maxMessageLength);
         return input -> {
-            ProtocolException bulkError = feed(framers.get(), input, inbound, bulk, 0);
-            ProtocolException trickleError = feed(framers.get(), input, inbound, trickle, 1 + input.length % 7);
-            if (bulk.messages != trickle.messages || bulk.hash != trickle.hash || (bulkError == null) != (trickleError == null)) {
+            IOException bulkError = feed(framers.get(), input, inbound, bulk, 0);
+            IOException trickleError = feed(framers.get(), input, inbound, trickle, 1 + input.length % 7);
+            if (bulk.messages != trickle.messages || bulk.hash != trickle.hash
+                    || (bulkError == null) != (trickleError == null)
+                    || bulkError instanceof EOFException != trickleError instanceof EOFException) {
                 throw new AssertionError("reads of other sizes decode differently: " + bulk + " / " + trickle
                         + ", errors " + bulkError + " / " + trickleError);
             }
-            if (bulkError != null) {
-                throw bulkError;
+            if (bulkError instanceof ProtocolException e) {
+                throw e;
             }
         };
     }
 
     /**
      * Feeds {@code input} in reads that fill the buffer ({@code pattern} 0) or follow {@link #TRICKLE} from index
-     * {@code pattern}; returns the protocol error that ended the stream, if any.
+     * {@code pattern}; returns the protocol error or the peer's close that ended the stream, if any.
      */
-    private static ProtocolException feed(Framer framer, byte[] input, ByteBuffer inbound, Recorder sink, int pattern) {
+    private static IOException feed(Framer framer, byte[] input, ByteBuffer inbound, Recorder sink, int pattern) {
         sink.reset();
         inbound.clear();
         int offset = 0;
@@ -73,10 +80,10 @@ public final class CodecFuzz {
                 }
             }
             return null;
-        } catch (ProtocolException e) {
+        } catch (ProtocolException | EOFException e) {
             return e;
-        } catch (java.io.IOException e) {
-            throw new AssertionError("decode threw an IOException other than ProtocolException", e);
+        } catch (IOException e) {
+            throw new AssertionError("decode threw an IOException other than ProtocolException or EOFException", e);
         }
     }
 

@@ -188,9 +188,11 @@ final class WebSocketFramer implements Framer {
         if (opcode >= CLOSE) {
             return; // bounded by check()
         }
-        long total = length + (opcode == CONTINUATION ? fragments.position() : 0);
-        if (length < 0 || total > maxMessageLength) {
-            throw new ProtocolException("message of " + (length < 0 ? Long.toUnsignedString(length) : total)
+        int buffered = opcode == CONTINUATION ? fragments.position() : 0;
+        // compared without adding: a 63-bit length plus what is buffered would overflow past the check
+        if (length < 0 || length > maxMessageLength - buffered) {
+            throw new ProtocolException("message of " + (length < 0 ? Long.toUnsignedString(length)
+                    : length > Long.MAX_VALUE - buffered ? Long.toUnsignedString(length + buffered) : length + buffered)
                     + " bytes, more than the limit of " + maxMessageLength);
         }
     }
