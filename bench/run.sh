@@ -7,18 +7,21 @@
 # installed) and prints client-to-client throughput (1 stream) and ping RTT as ratios of length-prefix.
 # Bounded: each iperf3 run lasts SECONDS (default 10). Everything it creates is removed on exit, also on failure.
 # With "tls", it runs the tunnel over tcp and then over tls (a pinned hub certificate) and compares them.
-#   bench/run.sh [SECONDS]  |  bench/run.sh codecs [SECONDS]  |  bench/run.sh tls [SECONDS]      (build first: bash scripts/build.sh)
+# With "offload", it runs the tunnel with TUN offloads (the default) and without (tun: {linux: {offload: false}}),
+# beside the raw path, and gives the CPU seconds per GB of the three nodes together.
+#   bench/run.sh [SECONDS]  |  bench/run.sh codecs|tls|offload [SECONDS]      (build first: bash scripts/build.sh)
 MODE=all
-if [ "${1:-}" = codecs ] || [ "${1:-}" = tls ]; then MODE=$1; shift; fi
+if [ "${1:-}" = codecs ] || [ "${1:-}" = tls ] || [ "${1:-}" = offload ]; then MODE=$1; shift; fi
 SECONDS_PER_RUN=${1:-10}
 source "$(dirname "$0")/network.sh"
 command -v iperf3 >/dev/null || { echo "bench: needs iperf3" >&2; exit 1; }
 # start_nodes [CODEC [PORT [HUB_TRANSPORT CLIENT_TRANSPORT]]]: rewrites the topology with that codec and those
-# transports (YAML flow values), clients dialing PORT on the hub, and starts the three nodes
+# transports (YAML flow values), clients dialing PORT on the hub, and the TUN settings in $TUN if set, and starts
+# the three nodes
 start_nodes() {
   local codec=${1:-length-prefix} port=${2:-9000} hub_transport=${3:-tcp} client_transport=${4:-tcp}
   cat > "$DIR/lwt.yaml" <<YAML
-defaults: {mtu: 1400, codec: $codec}
+defaults: {mtu: 1400, codec: $codec${TUN:+, tun: $TUN}}
 nodes:
   hub: {role: hub, listen: "0.0.0.0:9000", address: 10.0.0.1/24, transport: $hub_transport, insecure: true}
   alice: {role: client, connect: "10.99.1.1:$port", key: file:alice.key, address: 10.0.0.2, transport: $client_transport}
@@ -152,6 +155,33 @@ if [ $MODE = tls ]; then
   done
   echo
   echo "TLS handshake, openssl s_client to the hub, average of 10 including process start: $handshake ms"
+  exit 0
+fi
+
+if [ $MODE = offload ]; then
+  raw1=$(measure $A $B 10.99.2.2 1); raw4=$(measure $A $B 10.99.2.2 4); rawrtt=$(rtt $A 10.99.2.2)
+  declare -A ONE FOUR HUB1 RTTS
+  for offload in true false; do
+    TUN="{linux: {offload: $offload}}" start_nodes
+    ip netns exec $A ping -c 2 -q 10.0.0.3 > /dev/null  # warm up
+    ONE[$offload]=$(measure $A $B 10.0.0.3 1 alice bob); FOUR[$offload]=$(measure $A $B 10.0.0.3 4 alice bob)
+    HUB1[$offload]=$(measure $A $HUB 10.0.0.1 1 alice); RTTS[$offload]=$(rtt $A 10.0.0.3)
+    stop_nodes
+  done
+  echo
+  echo "Offloads $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -r), iperf3 ${SECONDS_PER_RUN} s per run, MTU 1400"
+  echo
+  echo "| path | 1 stream Mbit/s | ratio of raw | CPU s/GB, 3 nodes | 4 streams Mbit/s | ratio of raw | client to hub Mbit/s | ping RTT ms (added) |"
+  echo "|---|---|---|---|---|---|---|---|"
+  echo "| raw veth, client to client via hub namespace | ${raw1%% *} | 1.000 | | ${raw4%% *} | 1.000 | | $rawrtt |"
+  for offload in true false; do
+    set -- ${ONE[$offload]}; one=$1; cpu=$(awk "BEGIN {printf \"%.1f\", $2 + $3 + $4}")
+    set -- ${FOUR[$offload]}; four=$1
+    set -- ${HUB1[$offload]}; hub=$1
+    added=$(awk "BEGIN {printf \"%.3f\", ${RTTS[$offload]} - $rawrtt}")
+    label=$([ $offload = true ] && echo "tunnel with TUN offloads" || echo "tunnel without offloads")
+    echo "| $label, client to client through hub | $one | $(ratio $one ${raw1%% *}) | $cpu | $four | $(ratio $four ${raw4%% *}) | $hub | ${RTTS[$offload]} ($added) |"
+  done
   exit 0
 fi
 

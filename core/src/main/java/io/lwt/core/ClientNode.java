@@ -45,10 +45,13 @@ public final class ClientNode extends NodeLifecycle {
         this.tun = tun;
         this.transport = transport;
         this.buffers = new PacketBuffers(spec.mtu(), codec.tailroom());
+        boolean superSegments = spec.auth() instanceof ClientAuth.Secure;
         // one session at a time; the second buffer covers the moment a closed session's reader is still returning its
-        this.sessions = new SessionContext(codec, Side.CLIENT, spec.mtu(), spec.session(),
-                HubAccess.Secure.DEFAULT_HANDSHAKE_TIMEOUT, buffers, SessionContext.receiveBuffers(codec, spec.mtu(), 2),
-                this::writeToTun, counters, new Handler());
+        this.sessions = new SessionContext(codec, Side.CLIENT, spec.mtu(), superSegments, spec.session(),
+                HubAccess.Secure.DEFAULT_HANDSHAKE_TIMEOUT, buffers,
+                SessionContext.receiveBuffers(codec, spec.mtu(), superSegments, 2),
+                // one session reads at a time, and only established sessions, which come after the device, carry data
+                new TunWriter(() -> device, buffers, counters), counters, new Handler());
     }
 
     /**
@@ -72,10 +75,6 @@ public final class ClientNode extends NodeLifecycle {
         TunDevice opened = tun.open(options);
         device = opened;
         TunReader.start("lwt-tun-reader", opened, buffers, this::fromTun, e -> stop("TUN device failed: " + Session.describe(e)));
-    }
-
-    private void writeToTun(ByteBuffer[] packets, int count) throws IOException {
-        device.write(packets, count); // one session reads at a time, and only established sessions carry data
     }
 
     /** Whether a session to the hub is established now. */
@@ -173,7 +172,7 @@ public final class ClientNode extends NodeLifecycle {
             counters.drop("not-connected");
             return false;
         }
-        s.send(packet);
+        s.send(packet, device.offloads());
         return true;
     }
 
@@ -207,7 +206,8 @@ public final class ClientNode extends NodeLifecycle {
                     clientNonce = Handshake.nonce();
                     s.serverNonce(serverNonce);
                     Handshake.Hello hello = new Handshake.Hello(clientNonce,
-                            Handshake.clientProof(auth.key(), serverNonce, clientNonce, auth.identity()), auth.identity());
+                            Handshake.clientProof(auth.key(), serverNonce, clientNonce, auth.identity()), auth.identity(),
+                            true);
                     s.sendHandshake(Messages.HELLO, out -> Handshake.writeHello(out, hello));
                 }
                 case Messages.WELCOME -> welcomed(s, auth, Handshake.readWelcome(body));
@@ -248,13 +248,13 @@ public final class ClientNode extends NodeLifecycle {
             s.tunnelAddress("hub", IpPrefix.text(welcome.address().address())
                     + (ipv6 == null ? "" : " " + IpPrefix.text(ipv6.address())));
             s.settings(new SessionSettings(welcome.keepalive(), welcome.timeout(), spec.session().sendQueue()));
-            s.establish(auth.identity());
+            s.establish(auth.identity(), welcome.takesSuperSegments());
             tunnelUp(s);
         }
 
         @Override
-        public void packet(Session from, ByteBuffer packet) throws IOException {
-            from.deliverToTun(packet);
+        public void packet(Session from, ByteBuffer packet, boolean withHeader) throws IOException {
+            from.deliverToTun(packet, withHeader);
         }
 
         @Override

@@ -25,6 +25,7 @@ import javax.crypto.spec.SecretKeySpec;
  * <pre>
  * CHALLENGE  version:u8  serverNonce:32
  * HELLO      version:u8  clientNonce:32  proof:32  nameLength:u8  name:utf-8
+ *            (extensionType:u8  extensionLength:u8  value)*
  * WELCOME    version:u8  proof:32  address:4  prefix:u8  mtu:u16  keepaliveMs:u32  timeoutMs:u32
  *            routeCount:u8  (route:4 prefix:u8)*  (extensionType:u8  extensionLength:u8  value)*
  * REJECT     code:u8  textLength:u8  text:utf-8
@@ -32,7 +33,9 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * WELCOME's extensions came later: a reader skips the types it does not know, and readers from before them stop
  * after the IPv4 routes, so a hub can send them to any client. Type 1 is the client's IPv6 address
- * ({@code address:16 prefix:u8}), type 2 an IPv6 route ({@code route:16 prefix:u8}, one per route).
+ * ({@code address:16 prefix:u8}), type 2 an IPv6 route ({@code route:16 prefix:u8}, one per route), type 3 (empty)
+ * says the hub takes {@link Messages#DATA_GSO}. HELLO's extensions likewise: type 1 (empty) says the client takes
+ * {@link Messages#DATA_GSO}; hubs from before ignore what follows the name.
  *
  * Proofs are HMAC-SHA256 under the client's key over a label and both nonces, so the key never crosses the wire, a
  * recorded HELLO is useless against a new challenge, and the client knows the hub holds its key too. A client
@@ -50,6 +53,8 @@ final class Handshake {
     static final int MAX_IPV6_ROUTES = 32;
     private static final int IPV6_ADDRESS = 1;
     private static final int IPV6_ROUTE = 2;
+    private static final int TAKES_SUPER_SEGMENTS = 3;
+    private static final int HELLO_TAKES_SUPER_SEGMENTS = 1;
     private static final int IPV6_PREFIX = 16 + 1;
     private static final byte[] CLIENT_LABEL = "lwt1 client".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HUB_LABEL = "lwt1 hub".getBytes(StandardCharsets.US_ASCII);
@@ -83,7 +88,8 @@ final class Handshake {
         }
     }
 
-    record Hello(byte[] clientNonce, byte[] proof, String name) {}
+    /** @param takesSuperSegments whether the client takes {@link Messages#DATA_GSO} */
+    record Hello(byte[] clientNonce, byte[] proof, String name, boolean takesSuperSegments) {}
 
     /**
      * What a client learns from its hub.
@@ -91,9 +97,10 @@ final class Handshake {
      * @param ipv6Address the client's IPv6 address, or null when the tunnel carries no IPv6 for it
      * @param routes networks of either family to route into the tunnel, at most {@link #MAX_ROUTES} IPv4 and
      *     {@link #MAX_IPV6_ROUTES} IPv6 ones
+     * @param takesSuperSegments whether the hub takes {@link Messages#DATA_GSO}
      */
     record Welcome(byte[] proof, IpPrefix address, IpPrefix ipv6Address, int mtu, Duration keepalive, Duration timeout,
-            List<IpPrefix> routes) {
+            List<IpPrefix> routes, boolean takesSuperSegments) {
         Welcome {
             routes = List.copyOf(routes);
             if (!address.isIpv4() || ipv6Address != null && ipv6Address.isIpv4()) {
@@ -167,6 +174,9 @@ final class Handshake {
     static void writeHello(ByteBuffer out, Hello hello) {
         byte[] name = hello.name().getBytes(StandardCharsets.UTF_8);
         out.put((byte) VERSION).put(hello.clientNonce()).put(hello.proof()).put((byte) name.length).put(name);
+        if (hello.takesSuperSegments()) {
+            out.put((byte) HELLO_TAKES_SUPER_SEGMENTS).put((byte) 0);
+        }
     }
 
     static Hello readHello(ByteBuffer in) throws ProtocolException {
@@ -178,7 +188,17 @@ final class Handshake {
             throw new ProtocolException("hello: name length " + length + " outside 1.." + MAX_NAME);
         }
         String name = new String(bytes(in, length, "hello"), StandardCharsets.UTF_8);
-        return new Hello(nonce, proof, name);
+        boolean superSegments = false;
+        while (in.hasRemaining()) {
+            int type = unsigned(in, "hello");
+            int extension = unsigned(in, "hello");
+            if (in.remaining() < extension) {
+                throw new ProtocolException("hello: truncated");
+            }
+            superSegments |= type == HELLO_TAKES_SUPER_SEGMENTS;
+            in.position(in.position() + extension); // a later client's extension, or the flag's empty value
+        }
+        return new Hello(nonce, proof, name, superSegments);
     }
 
     static void writeWelcome(ByteBuffer out, Welcome w) {
@@ -196,6 +216,9 @@ final class Handshake {
             if (!route.isIpv4()) {
                 writeIpv6(out, IPV6_ROUTE, route);
             }
+        }
+        if (w.takesSuperSegments()) {
+            out.put((byte) TAKES_SUPER_SEGMENTS).put((byte) 0);
         }
     }
 
@@ -230,6 +253,7 @@ final class Handshake {
         }
         IpPrefix ipv6Address = null;
         int ipv6Routes = 0;
+        boolean superSegments = false;
         while (in.hasRemaining()) {
             int type = unsigned(in, "welcome");
             int length = unsigned(in, "welcome");
@@ -249,10 +273,14 @@ final class Handshake {
                     }
                     routes.add(ipv6Prefix(in, length));
                 }
+                case TAKES_SUPER_SEGMENTS -> {
+                    superSegments = true;
+                    in.position(in.position() + length);
+                }
                 default -> in.position(in.position() + length); // a later hub's extension
             }
         }
-        return new Welcome(proof, address, ipv6Address, mtu, keepalive, timeout, routes);
+        return new Welcome(proof, address, ipv6Address, mtu, keepalive, timeout, routes, superSegments);
     }
 
     private static IpPrefix ipv6Prefix(ByteBuffer in, int length) throws ProtocolException {

@@ -66,12 +66,15 @@ public final class HubNode extends NodeLifecycle {
         this.device = device;
         this.listener = listener;
         this.buffers = new PacketBuffers(spec.tun().mtu(), codec.tailroom());
+        boolean superSegments = spec.access() instanceof HubAccess.Secure;
         // a few more receive buffers than sessions: a closing session returns its buffer a moment after it ends
-        BufferPool receiveBuffers = SessionContext.receiveBuffers(codec, spec.tun().mtu(), receiveBuffersFor(spec.maxClients()));
+        BufferPool receiveBuffers = SessionContext.receiveBuffers(codec, spec.tun().mtu(), superSegments,
+                receiveBuffersFor(spec.maxClients()));
         Duration handshakeTimeout = spec.access() instanceof HubAccess.Secure secure
                 ? secure.handshakeTimeout() : HubAccess.Secure.DEFAULT_HANDSHAKE_TIMEOUT;
-        this.sessions = new SessionContext(codec, Side.SERVER, spec.tun().mtu(), spec.session(), handshakeTimeout,
-                buffers, receiveBuffers, TunWriter.serialized(device), counters, new Handler());
+        this.sessions = new SessionContext(codec, Side.SERVER, spec.tun().mtu(), superSegments, spec.session(),
+                handshakeTimeout, buffers, receiveBuffers, new TunWriter(() -> device, buffers, counters), counters,
+                new Handler());
     }
 
     /**
@@ -299,7 +302,7 @@ public final class HubNode extends NodeLifecycle {
         }
         switch (routing.fromTun(packet, addresses)) {
             case Route.ToPeer(var peer) -> {
-                ((Session) peer).send(packet);
+                ((Session) peer).send(packet, device.offloads());
                 return true;
             }
             case Route.Drop(var reason) -> counters.drop(reason);
@@ -329,7 +332,7 @@ public final class HubNode extends NodeLifecycle {
         }
 
         @Override
-        public void packet(Session from, ByteBuffer packet) throws IOException {
+        public void packet(Session from, ByteBuffer packet, boolean withHeader) throws IOException {
             String linkScope = LinkScope.dropReason(packet);
             if (linkScope != null) {
                 counters.drop(linkScope); // a client that does not drop them itself (an older one)
@@ -348,8 +351,8 @@ public final class HubNode extends NodeLifecycle {
                 return;
             }
             switch (routing.fromPeer(from, packet, addresses)) {
-                case Route.ToTun _ -> from.deliverToTun(packet);
-                case Route.ToPeer(var peer) -> ((Session) peer).sendCopy(packet);
+                case Route.ToTun _ -> from.deliverToTun(packet, withHeader);
+                case Route.ToPeer(var peer) -> ((Session) peer).sendCopy(packet, withHeader);
                 case Route.Drop(var reason) -> counters.drop(reason);
             }
         }
@@ -415,10 +418,10 @@ public final class HubNode extends NodeLifecycle {
                 Handshake.hubProof(client.key(), session.serverNonce(), hello.clientNonce()),
                 new IpPrefix(address, spec.tun().address().prefixLength()),
                 ipv6 == null ? null : new IpPrefix(ipv6, hubIpv6.prefixLength()), spec.tun().mtu(),
-                spec.session().keepalive(), spec.session().timeout(), pushedRoutes(secure, client, ipv6 != null));
+                spec.session().keepalive(), spec.session().timeout(), pushedRoutes(secure, client, ipv6 != null), true);
         session.sendHandshake(Messages.WELCOME, out -> Handshake.writeWelcome(out, welcome));
         // only now: packets routed to the address it claimed, and keepalive probes, queue up behind the WELCOME
-        session.establish(client.name(), new Sources(address, ipv6, subnets));
+        session.establish(client.name(), new Sources(address, ipv6, subnets), hello.takesSuperSegments());
         LOG.log(Level.INFO, "session {0} authenticated", session.name());
     }
 

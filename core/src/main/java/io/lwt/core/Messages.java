@@ -15,6 +15,12 @@ final class Messages {
     static final byte KEEPALIVE = 0x02;
     /** Body: the 8 bytes of the {@link #KEEPALIVE} probe it answers. */
     static final byte KEEPALIVE_ECHO = 0x03;
+    /**
+     * Body: a {@link io.lwt.api.tun.VirtioNetHeader} and one IP packet, which may be a TCP super-segment of up to 64 KiB
+     * still to be cut into segments, or have a checksum still to complete. Sent only to a peer that said in the
+     * handshake that it takes them; such a peer gets every packet in this form.
+     */
+    static final byte DATA_GSO = 0x04;
     /** Handshake, hub to client: version and a fresh nonce (see {@link Handshake}). */
     static final byte CHALLENGE = 0x10;
     /** Handshake, client to hub: name, nonce and proof of key. */

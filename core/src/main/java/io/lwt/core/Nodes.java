@@ -1,6 +1,7 @@
 package io.lwt.core;
 
 import io.lwt.api.codec.Codec;
+import io.lwt.api.tun.VirtioNetHeader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -16,15 +17,17 @@ final class Nodes {
 
     private Nodes() {}
 
+    /** What a pooled buffer's headroom offers a codec: what the type byte and a virtio-net header leave. */
+    static final int CODEC_HEADROOM = PacketBuffers.HEADROOM - 1 - VirtioNetHeader.LENGTH;
+
     /**
-     * The codec must fit its header before the type byte in a pooled buffer's headroom; the pool reserves the codec's
-     * own tailroom, up to a bound.
+     * The codec must fit its header before the type byte and a super-segment's header in a pooled buffer's headroom;
+     * the pool reserves the codec's own tailroom, up to a bound.
      */
     static void checkHeadroom(Codec codec) {
-        if (codec.headroom() > PacketBuffers.HEADROOM - 1 || codec.tailroom() < 0
-                || codec.tailroom() > PacketBuffers.MAX_TAILROOM) {
+        if (codec.headroom() > CODEC_HEADROOM || codec.tailroom() < 0 || codec.tailroom() > PacketBuffers.MAX_TAILROOM) {
             throw new IllegalArgumentException("codec needs " + codec.headroom() + " bytes of headroom and "
-                    + codec.tailroom() + " of tailroom; the engine offers " + (PacketBuffers.HEADROOM - 1) + " and "
+                    + codec.tailroom() + " of tailroom; the engine offers " + CODEC_HEADROOM + " and "
                     + PacketBuffers.MAX_TAILROOM);
         }
     }

@@ -1,22 +1,29 @@
 package io.lwt.core;
 
+import io.lwt.api.tun.TunOptions;
 import java.nio.ByteBuffer;
 
 /**
- * Pooled direct buffers for one message each: {@link #HEADROOM} bytes before the packet (for the type byte and the
- * codec's header), the packet of up to {@code mtu} bytes, and the codec's tailroom after it (padding, trailers). A
- * packet that finds the pool exhausted is dropped rather than growing memory without bound.
+ * Pooled direct buffers for one message each: {@link #HEADROOM} bytes before the packet (for the type byte, a
+ * virtio-net header and the codec's header), the packet, and the codec's tailroom after it (padding, trailers). Two
+ * sizes: packets of up to {@code mtu} bytes, and, made only when used, large buffers for TCP super-segments of up to
+ * {@link #MAX_PACKET} bytes. A packet that finds its pool exhausted is dropped rather than growing memory without
+ * bound.
  */
 final class PacketBuffers {
 
-    /** Where a packet starts in every buffer; the type byte sits just before it. */
+    /** Where a packet starts in every buffer; the type byte (and a super-segment's header) sit just before it. */
     static final int HEADROOM = 64;
+    /** The largest packet: a TCP super-segment from a TUN device with offloads. */
+    static final int MAX_PACKET = TunOptions.MAX_MTU;
     /** The most tailroom a codec may ask for, so that one codec cannot make every pooled buffer huge. */
     static final int MAX_TAILROOM = 64 * 1024;
-    /** Direct memory the pool may hold in all, in-flight buffers included. */
-    static final long BUDGET_BYTES = 128L << 20;
+    /** Direct memory each of the two pools may hold, in-flight buffers included. */
+    static final long BUDGET_BYTES = 64L << 20;
 
+    private final int mtu;
     private final BufferPool pool;
+    private final BufferPool large;
     private final int tailroom;
 
     /** Buffers for packets of up to {@code mtu} bytes with {@code tailroom} bytes after each (the codec's). */
@@ -24,14 +31,26 @@ final class PacketBuffers {
         if (tailroom < 0 || tailroom > MAX_TAILROOM) {
             throw new IllegalArgumentException("tailroom " + tailroom + " outside 0.." + MAX_TAILROOM);
         }
-        int size = HEADROOM + mtu + tailroom;
+        this.mtu = mtu;
         this.tailroom = tailroom;
+        int size = HEADROOM + mtu + tailroom;
+        int largeSize = HEADROOM + Math.max(mtu, MAX_PACKET) + tailroom;
         this.pool = new BufferPool(size, (int) Math.max(256, BUDGET_BYTES / size));
+        this.large = largeSize == size ? pool : new BufferPool(largeSize, (int) Math.max(64, BUDGET_BYTES / largeSize));
     }
 
-    /** A buffer positioned at {@link #HEADROOM} with its limit at the end of the packet area, or null if exhausted. */
+    /**
+     * A buffer for a packet of up to the MTU, positioned at {@link #HEADROOM} with its limit at the end of the packet
+     * area, or null if exhausted.
+     */
     ByteBuffer acquire() {
         ByteBuffer buffer = pool.acquire();
+        return buffer == null ? null : reset(buffer);
+    }
+
+    /** Like {@link #acquire()}, for a packet of {@code length} bytes, up to {@link #MAX_PACKET}. */
+    ByteBuffer acquire(int length) {
+        ByteBuffer buffer = length <= mtu ? pool.acquire() : large.acquire();
         return buffer == null ? null : reset(buffer);
     }
 
@@ -41,11 +60,15 @@ final class PacketBuffers {
     }
 
     void release(ByteBuffer buffer) {
-        pool.release(buffer);
+        (buffer.capacity() == pool.bufferSize() ? pool : large).release(buffer);
     }
 
-    /** Buffers currently made, free or in use. */
+    int mtu() {
+        return mtu;
+    }
+
+    /** Buffers currently made, free or in use, of both sizes. */
     int allocated() {
-        return pool.allocated();
+        return pool.allocated() + (large == pool ? 0 : large.allocated());
     }
 }

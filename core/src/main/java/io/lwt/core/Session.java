@@ -6,6 +6,7 @@ import io.lwt.api.codec.MessageSink;
 import io.lwt.api.routing.Peer;
 import io.lwt.api.routing.Route;
 import io.lwt.api.transport.Connection;
+import io.lwt.api.tun.VirtioNetHeader;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -32,8 +33,11 @@ final class Session implements Peer {
         /** A handshake message ({@link Messages#CHALLENGE} and the like) before the session is established. */
         void handshake(Session session, byte type, ByteBuffer body) throws IOException;
 
-        /** A packet from the peer at {@code position..limit}; valid only during the call. */
-        void packet(Session from, ByteBuffer packet) throws IOException;
+        /**
+         * A packet from the peer at {@code position..limit}; valid only during the call. With {@code withHeader} its
+         * {@link VirtioNetHeader} lies just before the position (it came as {@link Messages#DATA_GSO}).
+         */
+        void packet(Session from, ByteBuffer packet, boolean withHeader) throws IOException;
 
         void closed(Session session, String reason);
     }
@@ -56,8 +60,6 @@ final class Session implements Peer {
     private final CountDownLatch done = new CountDownLatch(1);
 
     private final ByteBuffer inbound;
-    /** The packet bound for the TUN, in the array shape the device takes. */
-    private final ByteBuffer[] toTun = new ByteBuffer[1];
     private final MessageSink sink = this::onMessage;
 
     private volatile Framer framer;
@@ -75,6 +77,8 @@ final class Session implements Peer {
     private volatile String closeReason;
     /** Set once the handshake finished; data flows only then. */
     private volatile boolean established;
+    /** Whether the peer takes {@link Messages#DATA_GSO}, as it said in the handshake; it then gets every packet so. */
+    private volatile boolean peerTakesSuperSegments;
     /** Whether keepalives carry probes the peer echoes: authenticated sessions only (the original has no echo). */
     private volatile boolean probes;
     private long lastProbeNanos;
@@ -99,7 +103,8 @@ final class Session implements Peer {
     Session(Connection connection, SessionContext context, ByteBuffer inbound) {
         this.connection = connection;
         this.context = context;
-        this.maxMessageLength = 1 + context.mtu();
+        this.maxMessageLength = context.superSegments() ? 1 + VirtioNetHeader.LENGTH + PacketBuffers.MAX_PACKET
+                : 1 + context.mtu();
         this.sendQueue = new ArrayBlockingQueue<>(context.settings().sendQueue());
         this.remote = connection.remoteAddress();
         this.inbound = inbound;
@@ -166,14 +171,15 @@ final class Session implements Peer {
     }
 
     /** Ends the handshake on a client: data may flow, and keepalives measure the round-trip time. */
-    void establish(String identity) {
-        establish(identity, Sources.NONE);
+    void establish(String identity, boolean peerTakesSuperSegments) {
+        establish(identity, Sources.NONE, peerTakesSuperSegments);
     }
 
     /** Ends the handshake; the hub names the identity and the source addresses it allows (its anti-spoofing). */
-    void establish(String identity, Sources sources) {
+    void establish(String identity, Sources sources, boolean peerTakesSuperSegments) {
         this.identity = identity;
         this.sources = sources;
+        this.peerTakesSuperSegments = peerTakesSuperSegments;
         this.probes = true;
         this.established = true;
     }
@@ -239,30 +245,52 @@ final class Session implements Peer {
     }
 
     /**
-     * Queues a pooled buffer holding one packet at {@link PacketBuffers#HEADROOM}; the session owns the buffer from
-     * now on, whether it is sent or dropped. Before the handshake ends a packet is dropped: the peer may receive data
-     * only after the WELCOME that the hub queues before it marks the session established.
+     * Queues a pooled buffer holding one packet at its position (with its {@link VirtioNetHeader} just before it when
+     * {@code withHeader}); the session owns the buffer from now on, whether it is sent or dropped. A peer that takes
+     * super-segments gets {@link Messages#DATA_GSO} (an empty header is added to a plain packet); another gets
+     * {@link Messages#DATA}, super-segments cut into whole packets first. Before the handshake ends a packet is
+     * dropped: the peer may receive data only after the WELCOME that the hub queues before it marks the session
+     * established.
      */
-    void send(ByteBuffer packet) {
+    void send(ByteBuffer packet, boolean withHeader) {
         if (!established) {
             context.packets().release(packet);
             context.counters().drop("handshake-pending");
             return;
         }
-        packet.put(PacketBuffers.HEADROOM - 1, Messages.DATA).position(PacketBuffers.HEADROOM - 1);
+        int start = packet.position();
+        if (peerTakesSuperSegments) {
+            if (!withHeader) {
+                VirtioNetHeader.writeNone(packet, start - VirtioNetHeader.LENGTH);
+            }
+            packet.put(start - VirtioNetHeader.LENGTH - 1, Messages.DATA_GSO).position(start - VirtioNetHeader.LENGTH - 1);
+        } else if (withHeader && Offloads.needsCutting(packet)) {
+            try {
+                Offloads.cut(packet, context.packets(), context.counters(), segment -> send(segment, false));
+            } catch (IOException e) {
+                throw new AssertionError(e); // queueing throws nothing
+            } finally {
+                context.packets().release(packet);
+            }
+            return;
+        } else {
+            packet.put(start - 1, Messages.DATA).position(start - 1);
+        }
         enqueue(packet, "queue-full");
     }
 
-    /** Copies a packet (a view owned by someone else) into a pooled buffer and queues it. */
-    void sendCopy(ByteBuffer packet) {
-        ByteBuffer copy = context.packets().acquire();
+    /** Copies a packet (a view owned by someone else, with its header when {@code withHeader}) and queues it. */
+    void sendCopy(ByteBuffer packet, boolean withHeader) {
+        int length = packet.remaining();
+        ByteBuffer copy = context.packets().acquire(length);
         if (copy == null) {
             context.counters().drop("no-buffer");
             return;
         }
-        int length = packet.remaining();
-        copy.put(PacketBuffers.HEADROOM, packet, packet.position(), length).limit(PacketBuffers.HEADROOM + length);
-        send(copy);
+        int at = copy.position();
+        int header = withHeader ? VirtioNetHeader.LENGTH : 0;
+        copy.put(at - header, packet, packet.position() - header, header + length).limit(at + length);
+        send(copy, withHeader);
     }
 
     /**
@@ -410,12 +438,31 @@ final class Session implements Peer {
         byte type = message.get(start);
         switch (type) {
             case Messages.DATA -> {
+                int length = end - start - 1;
                 if (!established) {
                     throw new ProtocolException("data before the handshake finished");
                 }
+                if (length > context.mtu()) {
+                    throw new ProtocolException("a packet of " + length + " bytes, more than the mtu " + context.mtu());
+                }
                 rxPackets++;
-                rxBytes += end - start - 1;
-                context.handler().packet(this, message.position(start + 1));
+                rxBytes += length;
+                context.handler().packet(this, message.position(start + 1), false);
+            }
+            case Messages.DATA_GSO -> {
+                int packetStart = start + 1 + VirtioNetHeader.LENGTH;
+                int length = end - packetStart;
+                if (!established || !context.superSegments()) {
+                    throw new ProtocolException(established ? "a super-segment, which this session did not offer to take"
+                            : "data before the handshake finished");
+                }
+                if (length <= 0 || length > context.mtu() && !Offloads.needsCutting(message.position(packetStart))) {
+                    throw new ProtocolException("a packet of " + length + " bytes, more than the mtu " + context.mtu()
+                            + " and not a super-segment");
+                }
+                rxPackets++;
+                rxBytes += length;
+                context.handler().packet(this, message.position(packetStart), true);
             }
             case Messages.KEEPALIVE -> {
                 if (end - start - 1 == PROBE_LENGTH && established) {
@@ -446,13 +493,8 @@ final class Session implements Peer {
      * Writes a packet from this peer to the TUN device. The codec's buffer may be anything (not necessarily the
      * receive buffer), so the packet is written while it is valid rather than batched.
      */
-    void deliverToTun(ByteBuffer packet) throws IOException {
-        toTun[0] = packet;
-        try {
-            context.tun().write(toTun, 1);
-        } finally {
-            toTun[0] = null;
-        }
+    void deliverToTun(ByteBuffer packet, boolean withHeader) throws IOException {
+        context.tun().write(packet, withHeader);
     }
 
     private void writeLoop() {
@@ -485,9 +527,10 @@ final class Session implements Peer {
                 int packets = 0;
                 for (int i = 0; i < n; i++) {
                     ByteBuffer message = batch[i];
-                    if (message.hasRemaining() && message.get(message.position()) == Messages.DATA) {
+                    byte type = message.hasRemaining() ? message.get(message.position()) : 0;
+                    if (type == Messages.DATA || type == Messages.DATA_GSO) {
                         packets++;
-                        bytes += message.remaining() - 1;
+                        bytes += message.remaining() - 1 - (type == Messages.DATA_GSO ? VirtioNetHeader.LENGTH : 0);
                     }
                     f.encode(message);
                 }

@@ -2,13 +2,20 @@ package io.lwt.core;
 
 import io.lwt.api.Side;
 import io.lwt.api.codec.Codec;
+import io.lwt.api.tun.VirtioNetHeader;
 import java.time.Duration;
 
-/** What all sessions of one node share. */
+/**
+ * What all sessions of one node share.
+ *
+ * @param superSegments whether sessions offer to take {@link Messages#DATA_GSO} (authenticated ones; the original
+ *     program's peers know only {@link Messages#DATA})
+ */
 record SessionContext(
         Codec codec,
         Side side,
         int mtu,
+        boolean superSegments,
         SessionSettings settings,
         Duration handshakeTimeout,
         PacketBuffers packets,
@@ -20,9 +27,12 @@ record SessionContext(
     /**
      * A pool of receive buffers for up to {@code sessions} sessions at once, each with room for two of the largest
      * frames (so a partial frame can always be completed) and at least 64 KiB (so one read takes many packets).
+     *
+     * @param superSegments whether sessions take {@link Messages#DATA_GSO}, whose packets may be 64 KiB
      */
-    static BufferPool receiveBuffers(Codec codec, int mtu, int sessions) {
-        int size = Math.max(64 * 1024, 2 * (codec.headroom() + 1 + mtu + codec.tailroom()));
+    static BufferPool receiveBuffers(Codec codec, int mtu, boolean superSegments, int sessions) {
+        int packet = superSegments ? VirtioNetHeader.LENGTH + Math.max(mtu, PacketBuffers.MAX_PACKET) : mtu;
+        int size = Math.max(64 * 1024, 2 * (codec.headroom() + 1 + packet + codec.tailroom()));
         return new BufferPool(size, sessions);
     }
 }

@@ -1,12 +1,16 @@
 package io.lwt.core;
 
 import io.lwt.api.tun.TunDevice;
+import io.lwt.api.tun.VirtioNetHeader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
  * Reads batches of packets from a TUN device into pooled buffers and hands each to a consumer. Runs on a platform
- * thread: a blocking native read would pin a virtual thread's carrier.
+ * thread: a blocking native read would pin a virtual thread's carrier. From a device with offloads each packet comes
+ * with its virtio-net header just before it and may be a 64 KiB super-segment, so it is read into a large buffer; a
+ * packet no longer than the MTU is then moved to an ordinary one, so that queues of small packets do not hold large
+ * buffers.
  */
 final class TunReader {
 
@@ -16,6 +20,9 @@ final class TunReader {
         boolean accept(ByteBuffer packet);
     }
 
+    /** Large buffers per read with offloads: a batch of super-segments is already a megabyte. */
+    private static final int OFFLOAD_BATCH = 16;
+
     private TunReader() {}
 
     /**
@@ -24,17 +31,23 @@ final class TunReader {
     static Thread start(String name, TunDevice device, PacketBuffers buffers, Consumer consumer,
             java.util.function.Consumer<IOException> onFailure) {
         Thread thread = Thread.ofPlatform().name(name).daemon(true).unstarted(() -> {
-            ByteBuffer[] batch = new ByteBuffer[Session.BATCH];
+            boolean offloads = device.offloads();
+            ByteBuffer[] batch = new ByteBuffer[offloads ? OFFLOAD_BATCH : Session.BATCH];
             try {
                 while (true) {
-                    int filled = fill(batch, buffers);
+                    int filled = fill(batch, buffers, offloads);
                     if (filled == 0) {
                         Thread.sleep(1); // pool exhausted: every buffer is queued somewhere; let senders drain
                         continue;
                     }
                     int n = device.read(filled == batch.length ? batch : java.util.Arrays.copyOf(batch, filled));
                     for (int i = 0; i < n; i++) {
-                        if (consumer.accept(batch[i])) {
+                        ByteBuffer small = offloads ? small(batch[i], buffers) : null;
+                        if (small != null) {
+                            if (!consumer.accept(small)) {
+                                buffers.release(small);
+                            }
+                        } else if (consumer.accept(batch[i])) {
                             batch[i] = null;
                         }
                     }
@@ -49,11 +62,26 @@ final class TunReader {
         return thread;
     }
 
+    /** A copy of a packet of at most the MTU, header included, in an ordinary buffer; null if larger or none is free. */
+    private static ByteBuffer small(ByteBuffer packet, PacketBuffers buffers) {
+        int length = packet.remaining();
+        if (length > buffers.mtu()) {
+            return null;
+        }
+        ByteBuffer copy = buffers.acquire();
+        if (copy != null) {
+            int at = copy.position();
+            int header = VirtioNetHeader.LENGTH;
+            copy.put(at - header, packet, packet.position() - header, header + length).limit(at + length);
+        }
+        return copy;
+    }
+
     /** Gives every slot a fresh buffer, positioned for a packet; returns how many leading slots are usable. */
-    private static int fill(ByteBuffer[] batch, PacketBuffers buffers) {
+    private static int fill(ByteBuffer[] batch, PacketBuffers buffers, boolean offloads) {
         for (int i = 0; i < batch.length; i++) {
             if (batch[i] == null) {
-                batch[i] = buffers.acquire();
+                batch[i] = offloads ? buffers.acquire(PacketBuffers.MAX_PACKET) : buffers.acquire();
                 if (batch[i] == null) {
                     return i;
                 }

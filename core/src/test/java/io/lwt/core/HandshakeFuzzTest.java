@@ -179,7 +179,7 @@ class HandshakeFuzzTest {
     }
 
     private static Handshake.Hello hello(Random random) {
-        return new Handshake.Hello(bytes(random, Handshake.NONCE), bytes(random, Handshake.PROOF), name(random));
+        return new Handshake.Hello(bytes(random, Handshake.NONCE), bytes(random, Handshake.PROOF), name(random), random.nextBoolean());
     }
 
     /** 1 to 64 bytes of UTF-8, some of it outside ASCII. */
@@ -200,7 +200,7 @@ class HandshakeFuzzTest {
         }
         Duration keepalive = Duration.ofMillis(1 + random.nextInt(60_000));
         return new Handshake.Welcome(bytes(random, Handshake.PROOF), prefix(random), null, 576 + random.nextInt(65_535 - 576 + 1),
-                keepalive, keepalive.plusMillis(1 + random.nextInt(600_000)), routes);
+                keepalive, keepalive.plusMillis(1 + random.nextInt(600_000)), routes, random.nextBoolean());
     }
 
     private static Handshake.Reject reject(Random random) {

@@ -39,16 +39,22 @@ class HandshakeTest {
     @Test
     void messagesRoundTrip() throws Exception {
         ByteBuffer b = ByteBuffer.allocate(512);
-        Handshake.Hello hello = new Handshake.Hello(Handshake.nonce(), new byte[32], "älice");
+        Handshake.Hello hello = new Handshake.Hello(Handshake.nonce(), new byte[32], "älice", true);
         Handshake.writeHello(b, hello);
         Handshake.Hello read = Handshake.readHello(b.flip());
         assertEquals("älice", read.name());
         assertArrayEquals(hello.clientNonce(), read.clientNonce());
+        assertTrue(read.takesSuperSegments());
+        Handshake.writeHello(b.clear(), new Handshake.Hello(Handshake.nonce(), new byte[32], "bob", false));
+        int withoutExtensions = b.position();
+        assertFalse(Handshake.readHello(b.flip()).takesSuperSegments());
+        assertEquals(1 + 32 + 32 + 1 + 3, withoutExtensions, "what a hub from before extensions reads, and no more");
 
         Handshake.Welcome welcome = new Handshake.Welcome(new byte[32], IpPrefix.parse("10.0.0.7/24"), null, 9000,
-                Duration.ofSeconds(10), Duration.ofSeconds(30), List.of(IpPrefix.parse("192.168.50.0/24")));
+                Duration.ofSeconds(10), Duration.ofSeconds(30), List.of(IpPrefix.parse("192.168.50.0/24")), true);
         Handshake.writeWelcome(b.clear(), welcome);
         Handshake.Welcome w = Handshake.readWelcome(b.flip());
+        assertTrue(w.takesSuperSegments());
         assertEquals(welcome.address(), w.address());
         assertEquals(9000, w.mtu());
         assertEquals(Duration.ofSeconds(30), w.timeout());
@@ -78,7 +84,7 @@ class HandshakeTest {
 
     private static Handshake.Welcome dualStack(List<IpPrefix> routes) {
         return new Handshake.Welcome(new byte[32], IpPrefix.parse("10.0.0.7/24"), IpPrefix.parse("fd00::7/64"), 1400,
-                Duration.ofSeconds(10), Duration.ofSeconds(30), routes);
+                Duration.ofSeconds(10), Duration.ofSeconds(30), routes, false);
     }
 
     private static byte[] written(Handshake.Welcome welcome) {
@@ -102,7 +108,7 @@ class HandshakeTest {
 
         // what a reader from before IPv6 sees: the same bytes as an IPv4-only WELCOME, then extensions it never reads
         byte[] ipv4Only = written(new Handshake.Welcome(new byte[32], IpPrefix.parse("10.0.0.7/24"), null, 1400,
-                Duration.ofSeconds(10), Duration.ofSeconds(30), routes.stream().filter(IpPrefix::isIpv4).toList()));
+                Duration.ofSeconds(10), Duration.ofSeconds(30), routes.stream().filter(IpPrefix::isIpv4).toList(), false));
         byte[] both = written(welcome);
         assertArrayEquals(ipv4Only, java.util.Arrays.copyOf(both, ipv4Only.length));
         assertEquals(3 * (2 + 17), both.length - ipv4Only.length, "one address and two routes, 19 bytes each");

@@ -82,8 +82,8 @@ class HubFirstFramesFuzzTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "00                                         | closed by peer",
-        "0000000000                                 | protocol error: frame length 0 outside 1..1401",
-        "007fffffff01                               | protocol error: frame length 2147483647 outside 1..1401",
+        "0000000000                                 | protocol error: frame length 0 outside 1..65546",
+        "007fffffff01                               | protocol error: frame length 2147483647 outside 1..65546",
         "000000000101                               | protocol error: data before the handshake finished",
         "000000000102                               | closed by peer",
         "000000000110                               | protocol error: unexpected handshake message 0x10",
@@ -154,7 +154,7 @@ class HubFirstFramesFuzzTest {
         byte[] serverNonce = Handshake.readChallenge(challenge);
         byte[] clientNonce = Handshake.nonce();
         Handshake.Hello hello = new Handshake.Hello(clientNonce,
-                Handshake.clientProof(TestHub.key(1), serverNonce, clientNonce, TestHub.name(1)), TestHub.name(1));
+                Handshake.clientProof(TestHub.key(1), serverNonce, clientNonce, TestHub.name(1)), TestHub.name(1), true);
         ByteBuffer message = ByteBuffer.allocate(256).put(Messages.HELLO);
         Handshake.writeHello(message, hello);
         out.write(frame(message.flip()));

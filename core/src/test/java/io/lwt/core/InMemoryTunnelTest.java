@@ -7,6 +7,7 @@ import static io.lwt.testsupport.TestPackets.udpOfSize;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,16 +17,19 @@ import io.lwt.api.codec.Codec;
 import io.lwt.api.routing.RoutingPolicy;
 import io.lwt.api.transport.Transport;
 import io.lwt.api.tun.TunOptions;
+import io.lwt.api.tun.VirtioNetHeader;
 import io.lwt.codec.lengthprefix.LengthPrefixCodecProvider;
 import io.lwt.routing.hub.HubRoutingProvider;
 import io.lwt.routing.isolated.IsolatedRoutingProvider;
 import io.lwt.testsupport.MemoryTun;
+import io.lwt.testsupport.TestPackets;
 import io.lwt.transport.tcp.TcpTransportProvider;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,8 +139,12 @@ class InMemoryTunnelTest {
     }
 
     private ClientNode client(ClientAuth auth, HubNode hub, int mtu) throws Exception {
+        return client(auth, hub, mtu, tun);
+    }
+
+    private ClientNode client(ClientAuth auth, HubNode hub, int mtu, MemoryTun driver) throws Exception {
         ClientSpec spec = new ClientSpec("client", "t" + DEVICES.incrementAndGet(), mtu, hub.listenAddress(), FAST, auth);
-        ClientNode client = ClientNode.start(spec, tun, tcp, codec);
+        ClientNode client = ClientNode.start(spec, driver, tcp, codec);
         running.add(client);
         return client;
     }
@@ -283,6 +291,58 @@ class InMemoryTunnelTest {
         running.add(alice);
         await("session", alice::isConnected);
         announce(alice, "10.0.0.2", hub); // both ends send and drop cover frames around the packets
+    }
+
+    @Test
+    void superSegmentsCrossWholeBetweenNodesWithOffloadsAndAreCutForOthers() throws Exception {
+        MemoryTun offloading = MemoryTun.withOffloads();
+        HubSpec spec = new HubSpec("hub", options("10.0.0.1/24", 1400),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10, FAST, secure(null));
+        HubNode hub = HubNode.start(spec, offloading, tcp, codec, hubRouting());
+        running.add(hub);
+        ClientNode alice = client(new ClientAuth.Secure("c2", key("c2")), hub, 1400, offloading);
+        ClientNode bob = client("10.0.0.3", hub, 1400); // no offloads
+        await("two sessions", () -> alice.isConnected() && bob.isConnected());
+        byte[] payload = new byte[10_000];
+        new java.util.Random(7).nextBytes(payload);
+        VirtioNetHeader gso = new VirtioNetHeader(VirtioNetHeader.NEEDS_CSUM, VirtioNetHeader.GSO_TCPV4, 40, 1000, 20, 16);
+
+        byte[] aliceToBob = TestPackets.tcp("10.0.0.2", "10.0.0.3", 40000, 5201, 100, TestPackets.PSH | TestPackets.ACK, payload);
+        device(alice).inject(gso, aliceToBob);
+        assertSegments(device(bob), 100, payload, 1000); // whole through the hub, cut by bob's node for its device
+
+        byte[] hubToAlice = TestPackets.tcp("10.0.0.1", "10.0.0.2", 5201, 40000, 7, TestPackets.ACK, payload);
+        device(hub).inject(gso, hubToAlice);
+        byte[] whole = device(alice).awaitWritten(WAIT);
+        assertNotNull(whole, "the super-segment reached alice");
+        assertEquals(gso, VirtioNetHeader.read(ByteBuffer.wrap(whole), 0), "with its header, for alice's device to cut");
+        assertArrayEquals(hubToAlice, java.util.Arrays.copyOfRange(whole, VirtioNetHeader.LENGTH, whole.length));
+
+        byte[] bobToAlice = udp("10.0.0.3", "10.0.0.2", new byte[4]);
+        device(bob).inject(bobToAlice);
+        byte[] plain = device(alice).awaitWritten(WAIT);
+        assertEquals(VirtioNetHeader.NONE, VirtioNetHeader.read(ByteBuffer.wrap(plain), 0), "an empty header before it");
+        assertArrayEquals(bobToAlice, java.util.Arrays.copyOfRange(plain, VirtioNetHeader.LENGTH, plain.length));
+    }
+
+    /** Awaits the segments of a cut super-segment: consecutive sequence numbers, valid checksums, the payload whole. */
+    private static void assertSegments(MemoryTun.Device device, int firstSeq, byte[] payload, int segmentSize)
+            throws InterruptedException {
+        java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+        for (int i = 0; received.size() < payload.length; i++) {
+            byte[] segment = device.awaitWritten(WAIT);
+            assertNotNull(segment, "segment " + i);
+            ByteBuffer b = ByteBuffer.wrap(segment);
+            assertEquals(segment.length, Short.toUnsignedInt(b.getShort(2)), "IPv4 total length of segment " + i);
+            assertEquals(0, TestPackets.checksum(segment, 0, 20), "IPv4 header checksum of segment " + i);
+            byte[] pseudo = ByteBuffer.allocate(12 + segment.length - 20).put(segment, 12, 8).putShort((short) 6)
+                    .putShort((short) (segment.length - 20)).put(segment, 20, segment.length - 20).array();
+            assertEquals(0, TestPackets.checksum(pseudo, 0, pseudo.length), "TCP checksum of segment " + i);
+            assertEquals(firstSeq + i * segmentSize, b.getInt(24), "sequence number of segment " + i);
+            assertTrue(segment.length - 40 <= segmentSize, "segment " + i + " carries at most " + segmentSize);
+            received.write(segment, 40, segment.length - 40);
+        }
+        assertArrayEquals(payload, received.toByteArray());
     }
 
     private static Duration rtt(TunnelNode node) {

@@ -187,7 +187,7 @@ final class LoadGenerator {
             Transport transport = hub.transport;
             InetSocketAddress address = hub.address();
             this.connection = transport.dial(address, Duration.ofSeconds(10));
-            this.inbound = ByteBuffer.allocateDirect(SessionContext.receiveBuffers(codec, TestHub.MTU, 1).bufferSize());
+            this.inbound = ByteBuffer.allocateDirect(SessionContext.receiveBuffers(codec, TestHub.MTU, false, 1).bufferSize());
             this.framer = codec.open(connection, Side.CLIENT, 1 + TestHub.MTU, inbound);
             this.template = TestPackets.udpOfSize(text(TestHub.address(id)), text(TestHub.address(to)), packetBytes);
         }
@@ -203,7 +203,7 @@ final class LoadGenerator {
             byte[] clientNonce = Handshake.nonce();
             byte[] key = TestHub.key(id);
             Handshake.Hello hello = new Handshake.Hello(clientNonce,
-                    Handshake.clientProof(key, serverNonce, clientNonce, TestHub.name(id)), TestHub.name(id));
+                    Handshake.clientProof(key, serverNonce, clientNonce, TestHub.name(id)), TestHub.name(id), false);
             ByteBuffer message = ByteBuffer.allocateDirect(HEADROOM + 256).position(HEADROOM);
             message.put(Messages.HELLO);
             Handshake.writeHello(message, hello);

@@ -392,6 +392,34 @@ class EndToEndTest {
     private static final String ALICE_RX_PACKETS = "lwt_rx_packets_total{node=\"hub\",peer=\"alice\"}";
 
     @Test
+    void superSegmentsCrossWholeBetweenOffloadingNodesAndAreCutForADeviceWithout() throws Exception {
+        TunnelNetwork.Options options = TunnelNetwork.Options.defaults()
+                .nodeKeys("tun: {linux: {offload: false}}", "tun: {linux: {offload: OFFLOAD-%s}}");
+        try (TunnelNetwork net = TunnelNetwork.create(options, "alice", "bob", "carol")) {
+            net.editTopology(yaml -> yaml.replace("OFFLOAD-alice", "true").replace("OFFLOAD-bob", "false")
+                    .replace("OFFLOAD-carol", "true"));
+            net.startAll();
+            net.assertTransfersIntact("alice", "carol", 32 << 20); // offloads at both ends: super-segments whole
+            net.assertTransfersIntact("alice", "bob", 32 << 20); // cut by bob's node, whose device has none
+            net.assertTransfersIntact("alice", "hub", 16 << 20); // cut by the hub, whose device has none
+            net.assertTransfersIntact("bob", "alice", 16 << 20); // plain packets, an empty header added for alice
+            String metrics = net.hubMetrics();
+            double fromAlice = averagePacket(metrics, "alice");
+            double fromBob = averagePacket(metrics, "bob");
+            System.out.printf("average packet from alice (offloads) %.0f bytes, from bob (none) %.0f bytes%n", fromAlice,
+                    fromBob);
+            assertTrue(fromAlice > 1400, "alice's TCP crossed as super-segments, longer than the mtu: " + fromAlice);
+            assertTrue(fromBob <= 1400, "bob's device has no offloads: " + fromBob);
+        }
+    }
+
+    private static double averagePacket(String metrics, String peer) {
+        String labels = "{node=\"hub\",peer=\"" + peer + "\"}";
+        return (double) TunnelNetwork.counter(metrics, "lwt_rx_bytes_total" + labels)
+                / TunnelNetwork.counter(metrics, "lwt_rx_packets_total" + labels);
+    }
+
+    @Test
     void metricsParseAndCountersIncrease() throws Exception {
         try (TunnelNetwork net = TunnelNetwork.create(TunnelNetwork.Options.defaults(), "alice", "bob").startAll()) {
             assertTrue(net.ping("alice", "bob").ok(), net.logs());

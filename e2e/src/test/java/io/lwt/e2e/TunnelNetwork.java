@@ -120,6 +120,9 @@ final class TunnelNetwork implements AutoCloseable {
                     """.formatted(options.mtu(), options.keepalive(), options.timeout(),
                     ip == Ip.V4 ? "0.0.0.0:9000" : "\"[::]:9000\"", ip == Ip.V4 ? "10.0.0.1/24" : "[10.0.0.1/24, fd00::1/64]",
                     options.routing(), options.maxClients()));
+            if ("false".equals(System.getenv("LWT_E2E_OFFLOAD"))) { // the whole suite once more without TUN offloads
+                yaml.insert(yaml.indexOf("nodes:"), "  tun: {linux: {offload: false}}\n");
+            }
             yaml.append(indented(options.hubKeys()));
             for (int i = 1; i <= clientNames.length; i++) {
                 String client = clientNames[i - 1];

@@ -5,6 +5,7 @@ import io.lwt.api.tun.TunDevice;
 import io.lwt.api.tun.TunDriver;
 import io.lwt.api.tun.TunOptions;
 import io.lwt.api.tun.TunProvider;
+import io.lwt.api.tun.VirtioNetHeader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -21,6 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@linkplain Device#inject injects} packets as if the kernel routed them into the device, and
  * {@linkplain Device#awaitWritten awaits} the packets the tunnel wrote to it.
  *
+ * <p>{@link #withOffloads()} makes devices with offloads, which move every packet with a {@link VirtioNetHeader}
+ * before it, as Linux does with IFF_VNET_HDR: a test can inject a TCP super-segment, and sees what the tunnel wrote
+ * with its header.
+ *
  * <p>Also a {@link TunProvider} named {@code memory}, for tests that build a registry of providers by hand; devices
  * it opens are found with {@link #device(String)}. It is deliberately not declared with {@code provides}: a test
  * kit must never be discovered by a real launcher.
@@ -29,6 +34,22 @@ public final class MemoryTun implements TunProvider, TunDriver {
 
     private static final Map<String, Device> DEVICES = new ConcurrentHashMap<>();
     private static final AtomicInteger NEXT = new AtomicInteger();
+
+    private final boolean offloads;
+
+    /** A driver of devices without offloads. */
+    public MemoryTun() {
+        this(false);
+    }
+
+    private MemoryTun(boolean offloads) {
+        this.offloads = offloads;
+    }
+
+    /** A driver of devices with offloads. */
+    public static MemoryTun withOffloads() {
+        return new MemoryTun(true);
+    }
 
     @Override
     public String name() {
@@ -44,7 +65,7 @@ public final class MemoryTun implements TunProvider, TunDriver {
     @Override
     public Device open(TunOptions options) throws IOException {
         String name = options.name() != null ? options.name() : "mem" + NEXT.getAndIncrement();
-        Device device = new Device(name, options);
+        Device device = new Device(name, options, offloads);
         if (DEVICES.putIfAbsent(name, device) != null) {
             throw new IOException("device name " + name + " is in use");
         }
@@ -64,11 +85,18 @@ public final class MemoryTun implements TunProvider, TunDriver {
         private final TunOptions options;
         private final LinkedBlockingQueue<byte[]> fromKernel = new LinkedBlockingQueue<>();
         private final LinkedBlockingQueue<byte[]> toKernel = new LinkedBlockingQueue<>();
+        private final boolean offloads;
         private volatile boolean closed;
 
-        Device(String name, TunOptions options) {
+        Device(String name, TunOptions options, boolean offloads) {
             this.name = name;
             this.options = options;
+            this.offloads = offloads;
+        }
+
+        @Override
+        public boolean offloads() {
+            return offloads;
         }
 
         @Override
@@ -85,15 +113,35 @@ public final class MemoryTun implements TunProvider, TunDriver {
             return options;
         }
 
-        /** Makes the tunnel read this packet from the device, as if the kernel had routed it there. */
+        /**
+         * Makes the tunnel read this packet from the device, as if the kernel had routed it there (with an empty
+         * header on a device with offloads).
+         */
         public void inject(byte[] packet) {
             if (packet.length > options.mtu()) {
                 throw new IllegalArgumentException("packet of " + packet.length + " bytes exceeds mtu " + options.mtu());
             }
-            fromKernel.add(packet.clone());
+            fromKernel.add(offloads ? withHeader(VirtioNetHeader.NONE, packet) : packet.clone());
         }
 
-        /** The next packet the tunnel wrote to this device, or null if none came within {@code timeout}. */
+        /** On a device with offloads: makes the tunnel read this packet, e.g. a TCP super-segment, with this header. */
+        public void inject(VirtioNetHeader header, byte[] packet) {
+            if (!offloads || packet.length > TunOptions.MAX_MTU) {
+                throw new IllegalArgumentException("a header needs offloads and a packet of at most " + TunOptions.MAX_MTU);
+            }
+            fromKernel.add(withHeader(header, packet));
+        }
+
+        private static byte[] withHeader(VirtioNetHeader header, byte[] packet) {
+            ByteBuffer b = ByteBuffer.allocate(VirtioNetHeader.LENGTH + packet.length);
+            header.write(b, 0);
+            return b.put(VirtioNetHeader.LENGTH, packet).array();
+        }
+
+        /**
+         * The next packet the tunnel wrote to this device, or null if none came within {@code timeout}; on a device
+         * with offloads, its {@link VirtioNetHeader#LENGTH} bytes of header come first.
+         */
         public byte[] awaitWritten(Duration timeout) throws InterruptedException {
             return toKernel.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -121,7 +169,8 @@ public final class MemoryTun implements TunProvider, TunDriver {
                     break;
                 }
                 ByteBuffer b = packets[n++];
-                b.put(b.position(), p).limit(b.position() + p.length);
+                int header = offloads ? VirtioNetHeader.LENGTH : 0; // the header goes just before the position
+                b.put(b.position() - header, p).limit(b.position() - header + p.length);
                 if (n == packets.length) {
                     break;
                 }
@@ -136,8 +185,9 @@ public final class MemoryTun implements TunProvider, TunDriver {
             }
             for (int i = 0; i < count; i++) {
                 ByteBuffer b = packets[i];
-                byte[] copy = new byte[b.remaining()];
-                b.get(b.position(), copy);
+                int header = offloads ? VirtioNetHeader.LENGTH : 0;
+                byte[] copy = new byte[header + b.remaining()];
+                b.get(b.position() - header, copy);
                 toKernel.add(copy);
             }
         }

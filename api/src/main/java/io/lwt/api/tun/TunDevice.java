@@ -35,6 +35,17 @@ public interface TunDevice extends Closeable {
      */
     void write(ByteBuffer[] packets, int count) throws IOException;
 
+    /**
+     * Whether the device moves packets with a {@link VirtioNetHeader} (Linux IFF_VNET_HDR with TSO/GSO and checksum
+     * offloads). If so, {@link #read} puts the header in the {@link VirtioNetHeader#LENGTH} bytes just before each
+     * packet's position, and a packet may be a TCP super-segment of up to {@link TunOptions#MAX_MTU} bytes, longer
+     * than the MTU, so each buffer must have room for that; {@link #write} takes each packet with its header in the
+     * same place. Without offloads (the default) packets are plain IP packets of at most the MTU.
+     */
+    default boolean offloads() {
+        return false;
+    }
+
     /** Removes the device. Idempotent. */
     @Override
     void close() throws IOException;

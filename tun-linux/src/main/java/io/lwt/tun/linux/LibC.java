@@ -48,6 +48,9 @@ final class LibC {
 
     static native int ioctl(int fd, long request, byte[] argument);
 
+    /** For requests that take their argument by value, not through a pointer (TUNSETOFFLOAD). */
+    static native int ioctl(int fd, long request, long argument);
+
     static native long read(int fd, long buffer, long count);
 
     static native long write(int fd, long buffer, long count);

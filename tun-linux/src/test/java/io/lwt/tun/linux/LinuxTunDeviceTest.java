@@ -6,14 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.jna.Native;
-import com.sun.jna.Platform;
 import io.lwt.api.Config;
 import io.lwt.api.IpPrefix;
 import io.lwt.api.tun.TunDevice;
 import io.lwt.api.tun.TunDriver;
 import io.lwt.api.tun.TunOptions;
 import io.lwt.testsupport.E2e;
+import io.lwt.testsupport.LogCapture;
 import io.lwt.testsupport.Netns;
 import io.lwt.testsupport.TestPackets;
 import java.io.IOException;
@@ -24,16 +23,20 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Real TUN devices, each created inside a network namespace of the test's own (root only). */
+/**
+ * Real TUN devices, each created inside a network namespace of the test's own (root only). Plain packets, offloads
+ * off: {@link LinuxTunOffloadTest} covers the default, with offloads.
+ */
 class LinuxTunDeviceTest {
 
-    private static final TunDriver LINUX = new LinuxTunProvider().create(Config.empty("tun.linux", Config.Location.of("test")));
+    private static final TunDriver LINUX = new LinuxTunProvider().create(Config.builder("tun.linux", Config.Location.of("test"))
+            .put("offload", "false").build());
 
     private Netns ns;
 
@@ -50,39 +53,8 @@ class LinuxTunDeviceTest {
         }
     }
 
-    /** setns(2) for one fresh thread: the device is created in the namespace, the JVM's other threads stay put. */
-    private static final class Namespaces {
-        static {
-            Native.register(Platform.C_LIBRARY_NAME);
-        }
-
-        static native int open(String path, int flags);
-
-        static native int setns(int fd, int nstype);
-
-        static native int close(int fd);
-    }
-
     private <T> T inNamespace(Callable<T> action) throws Exception {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        Thread.ofPlatform().start(() -> {
-            int fd = Namespaces.open("/var/run/netns/" + ns.name(), 0);
-            try {
-                if (fd < 0 || Namespaces.setns(fd, 0x40000000 /* CLONE_NEWNET */) != 0) {
-                    throw new IllegalStateException("cannot enter namespace " + ns.name() + ": errno " + Native.getLastError());
-                }
-                result.complete(action.call());
-            } catch (Throwable t) {
-                result.completeExceptionally(t);
-            } finally {
-                Namespaces.close(fd);
-            } // the thread ends here, and its namespace membership with it
-        });
-        try {
-            return result.get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        }
+        return InNamespace.call(ns, action);
     }
 
     private TunDevice open(String name, String address, int mtu) throws Exception {
@@ -119,12 +91,13 @@ class LinuxTunDeviceTest {
         ns.exec("ip", "addr", "add", "10.77.0.5/24", "dev", "lwtp0").orThrow();
         ns.exec("ip", "link", "set", "lwtp0", "mtu", "1400", "up").orThrow();
         TunDriver attach = new LinuxTunProvider().create(Config.builder("tun.linux", Config.Location.of("test"))
-                .put("configure", "false").build());
+                .put("configure", "false").put("offload", "false").build());
         IOException wrong = assertThrows(IOException.class,
                 () -> inNamespace(() -> attach.open(new TunOptions("lwtp0", IpPrefix.parse("10.77.0.1/24"), 1400))));
         assertEquals("lwtp0 has address 10.77.0.5, but this node's is 10.77.0.1", wrong.getMessage());
         try (TunDevice device = inNamespace(() -> attach.open(new TunOptions("lwtp0", IpPrefix.parse("10.77.0.5/24"), 1400)))) {
             assertEquals("lwtp0", device.name());
+            assertFalse(device.offloads());
         }
         assertTrue(ns.exec("ip", "link", "show", "dev", "lwtp0").ok(), "a persistent device outlives its user");
     }
@@ -140,6 +113,7 @@ class LinuxTunDeviceTest {
     @Test
     void pingIsReadFromTheDeviceAndAnsweredThroughIt() throws Exception {
         try (TunDevice device = open("lwtt0", "10.77.0.1/24", 1400)) {
+            assertFalse(device.offloads());
             Path log = Files.createTempFile("ping", ".log");
             Netns.Running ping = ns.start(List.of("ping", "-c", "1", "-W", "5", "10.77.0.2"), log);
             ByteBuffer[] batch = {ByteBuffer.allocateDirect(64 + 1400)};
@@ -179,6 +153,37 @@ class LinuxTunDeviceTest {
         ByteBuffer.wrap(reply).putShort(headerLength + 2,
                 TestPackets.checksum(reply, headerLength, reply.length - headerLength));
         return reply;
+    }
+
+    @Test
+    void aPacketLongerThanTheBufferIsDroppedWithAWarningNotCut() throws Exception {
+        List<LogCapture.Line> warnings = new CopyOnWriteArrayList<>();
+        try (TunDevice device = open("lwtt0", "10.77.0.1/24", 1400);
+                LogCapture capture = LogCapture.of(LinuxTunDevice.class.getName(), line -> {
+                    if (line.level().equals("WARNING")) {
+                        warnings.add(line);
+                    }
+                })) {
+            Path log = Files.createTempFile("ping", ".log");
+            ns.start(List.of("ping", "-c", "1", "-s", "1000", "10.77.0.2"), log);
+            ns.start(List.of("ping", "-c", "20", "-i", "0.05", "-s", "20", "10.77.0.2"), log);
+            ByteBuffer[] batch = {ByteBuffer.allocateDirect(200)};
+            ByteBuffer small = batch[0];
+            do { // small requests until the 1028-byte one has come (and gone) between them
+                do { // skip the kernel's IPv6 chatter
+                    batch[0].clear().position(64).limit(64 + 100);
+                    assertEquals(1, device.read(batch));
+                } while (small.get(small.position()) != 0x45 || small.get(small.position() + 9) != 1);
+                assertEquals(48, small.remaining(), "a small request, whole");
+            } while (warnings.isEmpty());
+            assertEquals(List.of("lwtt0", "1028", "100", "1"), warnings.getFirst().parameters());
+            do { // a buffer just as long as the packet is not taken for a cut one
+                batch[0].clear().position(64).limit(64 + 48);
+                assertEquals(1, device.read(batch));
+            } while (small.get(small.position()) != 0x45 || small.get(small.position() + 9) != 1);
+            assertEquals(48, small.remaining());
+            assertEquals(1, warnings.size(), warnings.toString());
+        }
     }
 
     @Test
@@ -279,7 +284,7 @@ class LinuxTunDeviceTest {
         ns.exec("ip", "addr", "add", "10.77.0.5/24", "dev", "lwtp0").orThrow();
         ns.exec("ip", "link", "set", "lwtp0", "mtu", "1400", "up").orThrow();
         TunDriver attach = new LinuxTunProvider().create(Config.builder("tun.linux", Config.Location.of("test"))
-                .put("configure", "false").build());
+                .put("configure", "false").put("offload", "false").build());
         TunOptions expected = new TunOptions("lwtp0", IpPrefix.parse("10.77.0.5/24"), IpPrefix.parse("fd00:77::5/64"), 1400,
                 List.of());
         IOException none = assertThrows(IOException.class, () -> inNamespace(() -> attach.open(expected)));

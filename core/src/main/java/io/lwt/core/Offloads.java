@@ -1,0 +1,30 @@
+package io.lwt.core;
+
+import io.lwt.api.tun.VirtioNetHeader;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/** Packets that carry a virtio-net header just before their position, for sinks that take only whole packets. */
+final class Offloads {
+
+    private Offloads() {}
+
+    /** Whether the packet is a super-segment or has a checksum still to complete: what a sink without offloads cannot take. */
+    static boolean needsCutting(ByteBuffer packet) {
+        int at = packet.position() - VirtioNetHeader.LENGTH;
+        return (packet.get(at) & VirtioNetHeader.NEEDS_CSUM) != 0
+                || (packet.get(at + 1) & ~VirtioNetHeader.GSO_ECN) != VirtioNetHeader.GSO_NONE;
+    }
+
+    /**
+     * Cuts the packet into whole packets in buffers from {@code packets} and hands each to {@code sink}, which then
+     * owns it; a packet that cannot be cut is dropped and counted.
+     */
+    static void cut(ByteBuffer packet, PacketBuffers packets, Counters counters, Segmenter.Sink sink) throws IOException {
+        VirtioNetHeader header = VirtioNetHeader.read(packet, packet.position() - VirtioNetHeader.LENGTH);
+        int segments = Segmenter.split(packet, header, packets::acquire, sink); // acquire(n): a buffer with room for n
+        if (segments < 0) {
+            counters.drop(Segmenter.Drop.of(segments).reason);
+        }
+    }
+}
