@@ -247,7 +247,8 @@ public final class ClientNode extends NodeLifecycle {
             assigned = addresses;
             s.tunnelAddress("hub", IpPrefix.text(welcome.address().address())
                     + (ipv6 == null ? "" : " " + IpPrefix.text(ipv6.address())));
-            s.settings(new SessionSettings(welcome.keepalive(), welcome.timeout(), spec.session().sendQueue()));
+            s.settings(new SessionSettings(welcome.keepalive(), welcome.timeout(), spec.session().sendQueue(),
+                    spec.session().sendQueueBytes()));
             s.establish(auth.identity(), welcome.takesSuperSegments());
             tunnelUp(s);
         }

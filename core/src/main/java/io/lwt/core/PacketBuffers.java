@@ -18,8 +18,10 @@ final class PacketBuffers {
     static final int MAX_PACKET = TunOptions.MAX_MTU;
     /** The most tailroom a codec may ask for, so that one codec cannot make every pooled buffer huge. */
     static final int MAX_TAILROOM = 64 * 1024;
-    /** Direct memory each of the two pools may hold, in-flight buffers included. */
-    static final long BUDGET_BYTES = 64L << 20;
+    /** Direct memory the pool of MTU-sized buffers may hold, in-flight buffers included. */
+    static final long BUDGET_BYTES = 128L << 20;
+    /** Direct memory the pool of large buffers may hold (with the other, the receive buffers and slack: 256 MiB). */
+    static final long LARGE_BUDGET_BYTES = 64L << 20;
 
     private final int mtu;
     private final BufferPool pool;
@@ -36,7 +38,7 @@ final class PacketBuffers {
         int size = HEADROOM + mtu + tailroom;
         int largeSize = HEADROOM + Math.max(mtu, MAX_PACKET) + tailroom;
         this.pool = new BufferPool(size, (int) Math.max(256, BUDGET_BYTES / size));
-        this.large = largeSize == size ? pool : new BufferPool(largeSize, (int) Math.max(64, BUDGET_BYTES / largeSize));
+        this.large = largeSize == size ? pool : new BufferPool(largeSize, (int) Math.max(64, LARGE_BUDGET_BYTES / largeSize));
     }
 
     /**

@@ -18,6 +18,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One connection to a peer, on two virtual threads: the reader decodes messages and hands packets to the
@@ -53,6 +54,9 @@ final class Session implements Peer {
     private final SessionContext context;
     private final int maxMessageLength;
     private final ArrayBlockingQueue<ByteBuffer> sendQueue;
+    /** Bytes of the messages in the send queue, bounded by the settings' sendQueueBytes. */
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final long maxQueuedBytes;
     private final InetSocketAddress remote;
     private final Route.ToPeer route = new Route.ToPeer(this);
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -107,6 +111,7 @@ final class Session implements Peer {
         this.maxMessageLength = context.superSegments() ? 1 + VirtioNetHeader.LENGTH + PacketBuffers.MAX_PACKET
                 : 1 + context.mtu();
         this.sendQueue = new ArrayBlockingQueue<>(context.settings().sendQueue());
+        this.maxQueuedBytes = context.settings().sendQueueBytes();
         this.remote = connection.remoteAddress();
         this.inbound = inbound;
         this.settings = context.settings();
@@ -351,8 +356,11 @@ final class Session implements Peer {
         enqueue(message, "keepalive-queue-full");
     }
 
+    /** Queues a message unless the queue is full by count or by bytes; a message that does not fit is dropped. */
     private void enqueue(ByteBuffer message, String dropReason) {
-        if (!sendQueue.offer(message)) {
+        int bytes = message.remaining();
+        if (queuedBytes.addAndGet(bytes) > maxQueuedBytes || !sendQueue.offer(message)) {
+            queuedBytes.addAndGet(-bytes);
             context.packets().release(message);
             context.counters().drop(dropReason);
             return;
@@ -547,6 +555,11 @@ final class Session implements Peer {
                     while (n < room && (batch[n] = sendQueue.poll()) != null) {
                         n++;
                     }
+                    long taken = 0;
+                    for (int i = 0; i < n; i++) {
+                        taken += batch[i].remaining(); // before framing changes it: what enqueue counted
+                    }
+                    queuedBytes.addAndGet(-taken);
                 }
                 if (chaff != null && chaff.isDue()) {
                     ByteBuffer cover = context.packets().acquire();

@@ -148,7 +148,7 @@ class HubFirstFramesFuzzTest {
     }
 
     /** Reads the CHALLENGE, answers as c1 with its key, and reads the WELCOME. */
-    private static void handshake(DataInputStream in, OutputStream out) throws IOException {
+    static void handshake(DataInputStream in, OutputStream out) throws IOException {
         ByteBuffer challenge = ByteBuffer.wrap(readFrame(in));
         assertEquals(Messages.CHALLENGE, challenge.get());
         byte[] serverNonce = Handshake.readChallenge(challenge);

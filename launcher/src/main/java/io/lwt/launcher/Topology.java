@@ -31,7 +31,7 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
     static final int DEFAULT_MTU = 1400;
 
     private static final Set<String> COMMON = Set.of("role", "address", "mtu", "device", "keepalive", "timeout",
-            "send-queue", "tun", "transport", "codec", "protocol", "routes", "metrics", "log-level");
+            "send-queue", "send-queue-bytes", "tun", "transport", "codec", "protocol", "routes", "metrics", "log-level");
     private static final Set<String> HUB_ONLY = Set.of("listen", "max-clients", "routing", "clients", "pool", "state",
             "handshake-timeout", "max-handshakes", "connection-rate", "insecure");
     private static final Set<String> CLIENT_ONLY = Set.of("connect", "key", "identity");
@@ -171,7 +171,9 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
         return checked(node, "timeout", () -> new SessionSettings(
                 node.duration("keepalive", SessionSettings.DEFAULT_KEEPALIVE),
                 node.duration("timeout", SessionSettings.DEFAULT_TIMEOUT),
-                node.integer("send-queue", SessionSettings.DEFAULT_SEND_QUEUE, 1, 1 << 20)));
+                node.integer("send-queue", SessionSettings.DEFAULT_SEND_QUEUE, 1, 1 << 20),
+                node.integer("send-queue-bytes", SessionSettings.DEFAULT_SEND_QUEUE_BYTES,
+                        SessionSettings.MIN_SEND_QUEUE_BYTES, SessionSettings.MAX_SEND_QUEUE_BYTES)));
     }
 
     private static NodeDefinition client(String name, Config node, Path baseDir, List<String> warnings) {
