@@ -30,7 +30,7 @@ final class LoadGenerator {
     /** Packets framed and sent with one gathering write. */
     private static final int BATCH = 16;
     private static final int HEADROOM = 64;
-    private static final Duration DRAIN = Duration.ofSeconds(5);
+    private static final Duration DRAIN = Duration.ofSeconds(10);
 
     /**
      * @param sessions simulated clients, at least 2
@@ -132,11 +132,13 @@ final class LoadGenerator {
             long[] sent = clients.stream().mapToLong(c -> c.sent).toArray();
             long deadline = System.nanoTime() + DRAIN.toNanos();
             long accounted = -1; // packets received or known lost: it stops growing once nothing is in flight
-            while (System.nanoTime() < deadline) {
+            int unchanged = 0; // samples without growth: several, since a starved machine can pause for one
+            while (System.nanoTime() < deadline && unchanged < 5) {
                 long now = clients.stream().mapToLong(c -> c.received + c.lost).sum();
-                if (now == accounted || now >= Arrays.stream(sent).sum()) {
+                if (now >= Arrays.stream(sent).sum()) {
                     break;
                 }
+                unchanged = now == accounted ? unchanged + 1 : 0;
                 accounted = now;
                 Thread.sleep(200);
             }
