@@ -59,7 +59,9 @@ class ChurnSoakTest {
             assertEquals(List.of(), warnings, "nothing went wrong enough to log a warning");
             assertEquals(0, hub.node.sessionCount());
             assertEquals(baseline.fileDescriptors(), after.fileDescriptors(), "open file descriptors");
-            assertEquals(baseline.tunnelThreads(), after.tunnelThreads(), "lwt-* threads");
+            // at most: the last warm-up client's threads may still have been ending when the baseline was taken
+            assertTrue(after.tunnelThreads() <= baseline.tunnelThreads(), "lwt-* threads: " + after.tunnelThreads()
+                    + " after, " + baseline.tunnelThreads() + " before");
             assertTrue(after.threads() <= baseline.threads() + SPARE_CARRIERS, "platform threads");
             assertTrue(after.heapBytes() <= baseline.heapBytes() + HEAP_TOLERANCE, "heap after GC");
             assertTrue(after.directBytes() <= baseline.directBytes() + DIRECT_TOLERANCE, "direct buffers");
