@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lwt.testsupport.Allocations;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +53,25 @@ class PacketBuffersTest {
         assertSame(b, again);
         assertEquals(PacketBuffers.HEADROOM, again.position(), "reset on acquire");
         assertEquals(1, pool.allocated());
+    }
+
+    @Test
+    void acquiringAndReleasingAllocatesNothingOnceWarm() throws Exception {
+        PacketBuffers pool = new PacketBuffers(1400, 0);
+        ByteBuffer[] held = new ByteBuffer[64];
+        Allocations.Work batches = () -> { // as the TUN reader and the writers use it: a batch out, then back
+            for (int round = 0; round < 1000; round++) {
+                for (int i = 0; i < held.length; i++) {
+                    held[i] = pool.acquire();
+                }
+                for (ByteBuffer b : held) {
+                    pool.release(b);
+                }
+            }
+        };
+        batches.run(); // the pool's buffers and its stack are made, the code compiled
+        long allocated = Allocations.of(batches);
+        assertTrue(allocated < 64 * 1024, allocated + " bytes for 64,000 acquire/release pairs");
     }
 
     @Test
