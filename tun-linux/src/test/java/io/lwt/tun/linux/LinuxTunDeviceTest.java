@@ -28,12 +28,17 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real TUN devices, each created inside a network namespace of the test's own (root only). Plain packets, offloads
  * off: {@link LinuxTunOffloadTest} covers the default, with offloads.
  */
 class LinuxTunDeviceTest {
+
+    /** Where the pings' output goes; removed after each test. */
+    @TempDir
+    Path logs;
 
     private static final TunDriver LINUX = new LinuxTunProvider().create(Config.builder("tun.linux", Config.Location.of("test"))
             .put("offload", "false").build());
@@ -114,7 +119,7 @@ class LinuxTunDeviceTest {
     void pingIsReadFromTheDeviceAndAnsweredThroughIt() throws Exception {
         try (TunDevice device = open("lwtt0", "10.77.0.1/24", 1400)) {
             assertFalse(device.offloads());
-            Path log = Files.createTempFile("ping", ".log");
+            Path log = Files.createTempFile(logs, "ping", ".log");
             Netns.Running ping = ns.start(List.of("ping", "-c", "1", "-W", "5", "10.77.0.2"), log);
             ByteBuffer[] batch = {ByteBuffer.allocateDirect(64 + 1400)};
             ByteBuffer request;
@@ -164,7 +169,7 @@ class LinuxTunDeviceTest {
                         warnings.add(line);
                     }
                 })) {
-            Path log = Files.createTempFile("ping", ".log");
+            Path log = Files.createTempFile(logs, "ping", ".log");
             ns.start(List.of("ping", "-c", "1", "-s", "1000", "10.77.0.2"), log);
             ns.start(List.of("ping", "-c", "20", "-i", "0.05", "-s", "20", "10.77.0.2"), log);
             ByteBuffer[] batch = {ByteBuffer.allocateDirect(200)};
@@ -239,7 +244,7 @@ class LinuxTunDeviceTest {
     @Test
     void ping6IsReadFromTheDeviceAndAnsweredThroughIt() throws Exception {
         try (TunDevice device = openDualStack("lwtt0", List.of())) {
-            Path log = Files.createTempFile("ping6", ".log");
+            Path log = Files.createTempFile(logs, "ping6", ".log");
             Netns.Running ping = ns.start(List.of("ping", "-6", "-c", "1", "-W", "5", "fd00:77::2"), log);
             ByteBuffer[] batch = {ByteBuffer.allocateDirect(64 + 1400)};
             ByteBuffer request;

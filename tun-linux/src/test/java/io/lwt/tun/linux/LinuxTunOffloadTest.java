@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * TUN offloads on real devices, each inside a network namespace of the test's own (root only): the virtio header
@@ -34,6 +35,10 @@ import org.junit.jupiter.api.Test;
  * refuses.
  */
 class LinuxTunOffloadTest {
+
+    /** Where the pings' output goes; removed after each test. */
+    @TempDir
+    Path logs;
 
     private static final TunDriver LINUX = new LinuxTunProvider().create(Config.empty("tun.linux", Config.Location.of("test")));
     private static final TunDriver PLAIN = driver("offload", "false");
@@ -194,7 +199,7 @@ class LinuxTunOffloadTest {
      * header that asks nothing (ICMP has no checksum offload), and the reply goes with {@link VirtioNetHeader#NONE}.
      */
     private void pingAnswered(TunDevice device) throws Exception {
-        Path log = Files.createTempFile("ping", ".log");
+        Path log = Files.createTempFile(logs, "ping", ".log");
         Netns.Running ping = ns.start(List.of("ping", "-c", "1", "-W", "5", "10.77.0.2"), log);
         ByteBuffer[] batch = {ByteBuffer.allocateDirect(HEADROOM + TunOptions.MAX_MTU)};
         ByteBuffer request;
