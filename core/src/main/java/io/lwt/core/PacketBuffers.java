@@ -1,6 +1,7 @@
 package io.lwt.core;
 
 import io.lwt.api.tun.TunOptions;
+import io.lwt.api.tun.VirtioNetHeader;
 import java.nio.ByteBuffer;
 
 /**
@@ -54,6 +55,21 @@ final class PacketBuffers {
     ByteBuffer acquire(int length) {
         ByteBuffer buffer = length <= mtu ? pool.acquire() : large.acquire();
         return buffer == null ? null : reset(buffer);
+    }
+
+    /**
+     * A copy of the packet at {@code position..limit} (a view owned by someone else) in a buffer of its size, with the
+     * {@link VirtioNetHeader} just before it when {@code withHeader}; null when the pool is exhausted.
+     */
+    ByteBuffer copyOf(ByteBuffer packet, boolean withHeader) {
+        int length = packet.remaining();
+        ByteBuffer copy = acquire(length);
+        if (copy != null) {
+            int at = copy.position();
+            int header = withHeader ? VirtioNetHeader.LENGTH : 0;
+            copy.put(at - header, packet, packet.position() - header, header + length).limit(at + length);
+        }
+        return copy;
     }
 
     /** Positions a buffer of this pool for a new packet, as {@link #acquire} hands it out. */

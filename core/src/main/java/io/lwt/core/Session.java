@@ -21,9 +21,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One connection to a peer, on two virtual threads: the reader decodes messages and hands packets to the
- * {@link Handler}; the writer drains a bounded send queue, framing each batch in place and sending it with one
- * gathering write. A full queue drops packets (counted), so a slow peer never stalls the sender.
+ * One connection to a peer, on two threads (virtual; a client's move to platform threads once established, see
+ * {@link #readLoop}): the reader decodes messages and hands packets to the {@link Handler}; the writer drains a
+ * bounded send queue, framing each batch in place and sending it with one gathering write. A full queue drops packets
+ * (counted), so a slow peer never stalls the sender.
  */
 final class Session implements Peer {
 
@@ -47,7 +48,6 @@ final class Session implements Peer {
     private static final System.Logger LOG = System.getLogger(Session.class.getName());
     /** The most packets framed and sent with one gathering write. */
     static final int BATCH = 64;
-    private static final int MIN_RECEIVE_BUFFER = 64 * 1024;
     private static final int PROBE_LENGTH = Long.BYTES;
 
     private final Connection connection;
@@ -287,15 +287,11 @@ final class Session implements Peer {
 
     /** Copies a packet (a view owned by someone else, with its header when {@code withHeader}) and queues it. */
     void sendCopy(ByteBuffer packet, boolean withHeader) {
-        int length = packet.remaining();
-        ByteBuffer copy = context.packets().acquire(length);
+        ByteBuffer copy = context.packets().copyOf(packet, withHeader);
         if (copy == null) {
             context.counters().drop("no-buffer");
             return;
         }
-        int at = copy.position();
-        int header = withHeader ? VirtioNetHeader.LENGTH : 0;
-        copy.put(at - header, packet, packet.position() - header, header + length).limit(at + length);
         send(copy, withHeader);
     }
 

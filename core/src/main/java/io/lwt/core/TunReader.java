@@ -1,7 +1,6 @@
 package io.lwt.core;
 
 import io.lwt.api.tun.TunDevice;
-import io.lwt.api.tun.VirtioNetHeader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
@@ -64,17 +63,7 @@ final class TunReader {
 
     /** A copy of a packet of at most the MTU, header included, in an ordinary buffer; null if larger or none is free. */
     private static ByteBuffer small(ByteBuffer packet, PacketBuffers buffers) {
-        int length = packet.remaining();
-        if (length > buffers.mtu()) {
-            return null;
-        }
-        ByteBuffer copy = buffers.acquire();
-        if (copy != null) {
-            int at = copy.position();
-            int header = VirtioNetHeader.LENGTH;
-            copy.put(at - header, packet, packet.position() - header, header + length).limit(at + length);
-        }
-        return copy;
+        return packet.remaining() > buffers.mtu() ? null : buffers.copyOf(packet, true);
     }
 
     /** Gives every slot a fresh buffer, positioned for a packet; returns how many leading slots are usable. */

@@ -53,16 +53,13 @@ final class TunWriter {
 
     /** A plain packet (from a peer of the original program) copied behind an empty header, for a device with offloads. */
     private void writeWithEmptyHeader(TunDevice d, ByteBuffer packet) throws IOException {
-        int length = packet.remaining();
-        ByteBuffer copy = packets.acquire(length);
+        ByteBuffer copy = packets.copyOf(packet, false);
         if (copy == null) {
             counters.drop("no-buffer");
             return;
         }
         try {
-            int at = copy.position();
-            copy.put(at, packet, packet.position(), length).limit(at + length);
-            VirtioNetHeader.writeNone(copy, at - VirtioNetHeader.LENGTH);
+            VirtioNetHeader.writeNone(copy, copy.position() - VirtioNetHeader.LENGTH);
             writeOne(d, copy);
         } finally {
             packets.release(copy);
