@@ -7,6 +7,7 @@ import io.lwt.api.codec.MessageSink;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.HexFormat;
 import java.util.function.Supplier;
 
 /**
@@ -119,5 +120,34 @@ public final class CodecFuzz {
         public String toString() {
             return messages + " messages (hash " + Integer.toHexString(hash) + ")";
         }
+    }
+
+    /**
+     * What {@code framer} makes of all of {@code input} at once, in the words of a corpus test: {@code "2 messages"}
+     * (with {@code ", N bytes waiting"} for a partial frame), {@code "rejected: "} and the protocol error, or
+     * {@code "closed: "} and the peer's close. The input is copied first: a framer may decode in place.
+     */
+    public static String decodeAll(Framer framer, byte[] input) throws IOException {
+        ByteBuffer inbound = ByteBuffer.wrap(input.clone());
+        int[] messages = {0};
+        try {
+            framer.decode(inbound, m -> messages[0]++);
+        } catch (ProtocolException e) {
+            return "rejected: " + e.getMessage();
+        } catch (EOFException e) {
+            return "closed: " + e.getMessage();
+        }
+        return messages[0] + (messages[0] == 1 ? " message" : " messages")
+                + (inbound.hasRemaining() ? ", " + inbound.remaining() + " bytes waiting" : "");
+    }
+
+    /** A corpus input written as hex with spaces between parts, where {@code hh*n} is the byte {@code hh} n times. */
+    public static byte[] corpusInput(String hex) {
+        StringBuilder all = new StringBuilder();
+        for (String part : hex.strip().split("\\s+")) {
+            int star = part.indexOf('*');
+            all.append(star < 0 ? part : part.substring(0, star).repeat(Integer.parseInt(part.substring(star + 1))));
+        }
+        return HexFormat.of().parseHex(all);
     }
 }

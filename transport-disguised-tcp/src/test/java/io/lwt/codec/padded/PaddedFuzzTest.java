@@ -10,12 +10,10 @@ import io.lwt.testsupport.Allocations;
 import io.lwt.testsupport.CodecFuzz;
 import io.lwt.testsupport.Fuzz;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -96,10 +94,10 @@ class PaddedFuzzTest {
         "00000002 0001 6162 00 00000001 0000 63 | 2 messages",
     })
     void corpus(String hex, String expected) throws Exception {
-        byte[] input = parse(hex);
+        byte[] input = CodecFuzz.corpusInput(hex);
         Fuzz.Target target = CodecFuzz.decoder(DEFAULT, () -> DEFAULT.open(null, null, MAX, null), MAX);
         assertEquals(expected.startsWith("rejected: ") ? expected : "accepted", Fuzz.outcome(target, input));
-        assertEquals(expected, decodeAll(DEFAULT.open(null, null, MAX, null), input));
+        assertEquals(expected, CodecFuzz.decodeAll(DEFAULT.open(null, null, MAX, null), input));
     }
 
     /** Valid streams to mutate: a few units each. */
@@ -141,28 +139,5 @@ class PaddedFuzzTest {
         random.nextBytes(padding);
         return ByteBuffer.allocate(PaddedCodec.HEADER + message.length + pad).putInt(message.length)
                 .putShort((short) pad).put(message).put(padding).array();
-    }
-
-    /** What {@code framer} makes of all of {@code input} in one buffer, in the words of the corpus. */
-    private static String decodeAll(Framer framer, byte[] input) throws IOException {
-        ByteBuffer inbound = ByteBuffer.wrap(input);
-        int[] messages = {0};
-        try {
-            framer.decode(inbound, m -> messages[0]++);
-        } catch (ProtocolException e) {
-            return "rejected: " + e.getMessage();
-        }
-        return messages[0] + (messages[0] == 1 ? " message" : " messages")
-                + (inbound.hasRemaining() ? ", " + inbound.remaining() + " bytes waiting" : "");
-    }
-
-    /** Hex with spaces between parts, where {@code hh*n} is the byte {@code hh} n times. */
-    private static byte[] parse(String hex) {
-        StringBuilder all = new StringBuilder();
-        for (String part : hex.strip().split("\\s+")) {
-            int star = part.indexOf('*');
-            all.append(star < 0 ? part : part.substring(0, star).repeat(Integer.parseInt(part.substring(star + 1))));
-        }
-        return HexFormat.of().parseHex(all);
     }
 }

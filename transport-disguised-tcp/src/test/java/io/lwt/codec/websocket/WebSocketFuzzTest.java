@@ -3,7 +3,6 @@ package io.lwt.codec.websocket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lwt.api.ProtocolException;
 import io.lwt.api.Side;
 import io.lwt.api.codec.Framer;
 import io.lwt.api.codec.MessageSink;
@@ -12,14 +11,11 @@ import io.lwt.testsupport.CodecFuzz;
 import io.lwt.testsupport.CodecTestKit;
 import io.lwt.testsupport.Fuzz;
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -161,10 +157,10 @@ class WebSocketFuzzTest {
         "CLIENT | 820161 880203e8              | closed: WebSocket closed by the peer: 1000 (normal closure)",
     })
     void corpus(Side side, String hex, String expected) throws Exception {
-        byte[] input = parse(hex);
+        byte[] input = CodecFuzz.corpusInput(hex);
         Fuzz.Target target = CodecFuzz.decoder(CODEC, () -> new WebSocketFramer(side, MAX), MAX);
         assertEquals(expected.startsWith("rejected: ") ? expected : "accepted", Fuzz.outcome(target, input));
-        assertEquals(expected, decodeAll(new WebSocketFramer(side, MAX), input));
+        assertEquals(expected, CodecFuzz.decodeAll(new WebSocketFramer(side, MAX), input));
     }
 
     /** Valid streams to mutate, as the peer of {@code side} sends them: a few units each. */
@@ -249,30 +245,5 @@ class WebSocketFuzzTest {
             frame.write(payload[i] ^ key[i & 3]);
         }
         return frame.toByteArray();
-    }
-
-    /** What {@code framer} makes of all of {@code input} in one buffer, in the words of the corpus. */
-    private static String decodeAll(Framer framer, byte[] input) throws IOException {
-        ByteBuffer inbound = ByteBuffer.wrap(input.clone());
-        int[] messages = {0};
-        try {
-            framer.decode(inbound, m -> messages[0]++);
-        } catch (ProtocolException e) {
-            return "rejected: " + e.getMessage();
-        } catch (EOFException e) {
-            return "closed: " + e.getMessage();
-        }
-        return messages[0] + (messages[0] == 1 ? " message" : " messages")
-                + (inbound.hasRemaining() ? ", " + inbound.remaining() + " bytes waiting" : "");
-    }
-
-    /** Hex with spaces between parts, where {@code hh*n} is the byte {@code hh} n times. */
-    private static byte[] parse(String hex) {
-        StringBuilder all = new StringBuilder();
-        for (String part : hex.strip().split("\\s+")) {
-            int star = part.indexOf('*');
-            all.append(star < 0 ? part : part.substring(0, star).repeat(Integer.parseInt(part.substring(star + 1))));
-        }
-        return HexFormat.of().parseHex(all);
     }
 }
