@@ -48,8 +48,7 @@ class TlsEndToEndTest {
                 "transport: {tls: {pin: PIN, alpn: [h2]}}");
         try (TunnelNetwork net = TunnelNetwork.create(options, "alice", "bob")) {
             Netns.Running hub = net.start("hub");
-            String line = hub.awaitLine(l -> l.contains("tls certificate sha256:"), WAIT, "the hub's fingerprint");
-            String pin = match("tls certificate (sha256:[0-9a-f]{64})", line);
+            String pin = TunnelNetwork.awaitPin(hub);
             assertFalse(hub.log().contains("does not encrypt"), "no plaintext warning for tls: " + hub.log());
             assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
                     Files.getPosixFilePermissions(net.directory().resolve("tls/tls.key"))));

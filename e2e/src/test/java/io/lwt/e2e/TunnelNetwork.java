@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A hub and clients, each in its own network namespace, each client on its own veth link to the hub
@@ -334,6 +336,14 @@ final class TunnelNetwork implements AutoCloseable {
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "lwt " + String.join(" ", args) + " finished");
         assertEquals(0, process.exitValue(), "lwt " + String.join(" ", args) + ": " + output);
         return output;
+    }
+
+    /** The fingerprint a hub with {@code certificate: auto} logs at start, as clients pin it ({@code sha256:HEX}). */
+    static String awaitPin(Netns.Running hub) throws InterruptedException {
+        String line = hub.awaitLine(l -> l.contains("tls certificate sha256:"), UP, "the hub's fingerprint");
+        Matcher pin = Pattern.compile("tls certificate (sha256:[0-9a-f]{64})").matcher(line);
+        assertTrue(pin.find(), line);
+        return pin.group(1);
     }
 
     /** The hub's Prometheus metrics (the topology serves them on 127.0.0.1:9100 in its namespace). */

@@ -10,8 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -79,11 +77,8 @@ class WebSocketEndToEndTest {
                 """);
         try (TunnelNetwork net = TunnelNetwork.create(options, "alice", "bob")) {
             Netns.Running hub = net.start("hub");
-            String line = hub.awaitLine(l -> l.contains("tls certificate sha256:"), TunnelNetwork.UP,
-                    "the hub's fingerprint");
-            Matcher fingerprint = Pattern.compile("tls certificate (sha256:[0-9a-f]{64})").matcher(line);
-            assertTrue(fingerprint.find(), line);
-            net.editTopology(yaml -> yaml.replace("PIN", fingerprint.group(1)));
+            String pin = TunnelNetwork.awaitPin(hub);
+            net.editTopology(yaml -> yaml.replace("PIN", pin));
             net.start("alice");
             net.start("bob");
             net.announceClients();
