@@ -51,6 +51,7 @@ public final class HubNode extends NodeLifecycle {
     private final AddressTable addresses = new AddressTable();
     private final Set<Session> live = ConcurrentHashMap.newKeySet();
     private final LongAdder accepted = new LongAdder();
+    private volatile Thread acceptor;
     private final LongAdder refused = new LongAdder();
     private final LongAdder handshakeFailures = new LongAdder();
     private final LongAdder replaced = new LongAdder();
@@ -108,7 +109,7 @@ public final class HubNode extends NodeLifecycle {
 
     private void run() {
         TunReader.start("lwt-tun-reader", device, buffers, this::fromTun, e -> fail("TUN device failed", e));
-        Thread.ofVirtual().name("lwt-accept").start(this::acceptLoop);
+        acceptor = Thread.ofVirtual().name("lwt-accept").start(this::acceptLoop);
         Thread.ofVirtual().name("lwt-ticker").start(() -> Nodes.tick(spec.session(), closed, this::tick));
         IpPrefix ipv6 = spec.tun().ipv6Address();
         LOG.log(Level.INFO, "tunnel up: hub {0} listening on {1}, device {2} {3} mtu {4}, max-clients {5}",
@@ -506,6 +507,24 @@ public final class HubNode extends NodeLifecycle {
         }
     }
 
+    /**
+     * Waits for the accept thread to leave: a connection it accepted just before the listener closed is then admitted
+     * (and so drained) or refused, and the port is free for a new hub once {@link #close} returns.
+     */
+    private void awaitAcceptor() {
+        Thread a = acceptor;
+        if (a == null || a == Thread.currentThread()) {
+            return;
+        }
+        try {
+            if (!a.join(Nodes.DRAIN)) {
+                LOG.log(Level.WARNING, "the accept thread did not stop within {0}", Nodes.text(Nodes.DRAIN));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void fail(String what, IOException e) {
         stop(what + ": " + Session.describe(e));
     }
@@ -517,6 +536,7 @@ public final class HubNode extends NodeLifecycle {
     @Override
     void release() {
         Nodes.closeQuietly(listener);
+        awaitAcceptor();
         Nodes.drain(List.copyOf(live), "hub shutting down");
         Nodes.closeQuietly(device);
     }
