@@ -51,7 +51,7 @@ public final class ClientNode extends NodeLifecycle {
                 HubAccess.Secure.DEFAULT_HANDSHAKE_TIMEOUT, buffers,
                 SessionContext.receiveBuffers(codec, spec.mtu(), superSegments, 2),
                 // one session reads at a time, and only established sessions, which come after the device, carry data
-                new TunWriter(() -> device, buffers, counters), counters, new Handler());
+                new TunWriter(() -> device, buffers, counters), counters, new Handler(), () -> true);
     }
 
     /**

@@ -35,6 +35,12 @@ import java.util.concurrent.atomic.LongAdder;
 public final class HubNode extends NodeLifecycle {
 
     private static final System.Logger LOG = System.getLogger(HubNode.class.getName());
+    /**
+     * Up to this many connections, established sessions run on platform threads, which wake faster at idle; beyond
+     * it, on virtual threads, which the JDK's scheduler shares fairly among many busy sessions (see Session's read
+     * loop).
+     */
+    static final int PLATFORM_THREAD_SESSIONS = 8;
 
     /** Replaced as a whole by {@link #reload}; read once per decision. */
     private volatile HubSpec spec;
@@ -75,7 +81,7 @@ public final class HubNode extends NodeLifecycle {
                 ? secure.handshakeTimeout() : HubAccess.Secure.DEFAULT_HANDSHAKE_TIMEOUT;
         this.sessions = new SessionContext(codec, Side.SERVER, spec.tun().mtu(), superSegments, spec.session(),
                 handshakeTimeout, buffers, receiveBuffers, new TunWriter(() -> device, buffers, counters), counters,
-                new Handler());
+                new Handler(), () -> live.size() <= PLATFORM_THREAD_SESSIONS);
     }
 
     /**

@@ -18,13 +18,16 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One connection to a peer, on two threads (virtual; a client's move to platform threads once established, see
- * {@link #readLoop}): the reader decodes messages and hands packets to the {@link Handler}; the writer drains a
+ * One connection to a peer, on two threads (virtual, or platform threads once established while the node has few
+ * sessions, see {@link #readLoop}): the reader decodes messages and hands packets to the {@link Handler}; the writer drains a
  * bounded send queue, framing each batch in place and sending it with one gathering write. A full queue drops packets
- * (counted), so a slow peer never stalls the sender.
+ * (counted), so a slow peer never stalls the sender. On a client, the TUN reader writes a packet itself when nothing
+ * is queued or being written (see {@link #writeNow}).
  */
 final class Session implements Peer {
 
@@ -49,6 +52,8 @@ final class Session implements Peer {
     /** The most packets framed and sent with one gathering write. */
     static final int BATCH = 64;
     private static final int PROBE_LENGTH = Long.BYTES;
+    /** How long a connection sends nothing before a client's packet skips the queue (see {@link #writeNow}). */
+    static final Duration IDLE = Duration.ofMillis(1);
 
     private final Connection connection;
     private final SessionContext context;
@@ -56,6 +61,11 @@ final class Session implements Peer {
     private final ArrayBlockingQueue<ByteBuffer> sendQueue;
     /** Bytes of the messages in the send queue, bounded by the settings' sendQueueBytes. */
     private final AtomicLong queuedBytes = new AtomicLong();
+    /** Messages queued or taken by the writer and not yet written: zero when the connection is idle. */
+    private final AtomicInteger unsent = new AtomicInteger();
+    /** Held while framing and writing: the framer and the connection take one writer at a time. */
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final ByteBuffer[] one = new ByteBuffer[1]; // guarded by writeLock
     private final long maxQueuedBytes;
     private final InetSocketAddress remote;
     private final Route.ToPeer route = new Route.ToPeer(this);
@@ -72,7 +82,8 @@ final class Session implements Peer {
     private volatile String tunnelAddress;
     private volatile String addressText;
     private final java.time.Instant since = java.time.Instant.now();
-    // Written by one thread each (reader: rx, writer: tx) and read, possibly a little stale, for status reports.
+    // Written by one thread each (reader: rx; whoever holds the write lock: tx) and read, possibly a little stale, for
+    // status reports.
     private long rxPackets;
     private long rxBytes;
     private long txPackets;
@@ -282,7 +293,37 @@ final class Session implements Peer {
         } else {
             packet.put(start - 1, Messages.DATA).position(start - 1);
         }
-        enqueue(packet, "queue-full");
+        if (context.side() != Side.CLIENT || !writeNow(packet)) {
+            enqueue(packet, "queue-full");
+        }
+    }
+
+    /**
+     * Frames and writes a message in the calling thread when the connection is idle (nothing queued or being written,
+     * nothing sent for {@link #IDLE}), and releases it; false when it must be queued instead. This saves an idle
+     * client's packet the hand-off to the writer thread (0.1 to 0.25 ms of ping RTT through a hub on two cores). A
+     * busy connection keeps the queue, where the writer gathers packets into one write per batch. Only a client does
+     * it: the caller may block until its own socket takes the frame, which on a client stalls only its own traffic,
+     * while on a hub it would let a peer that stops reading stall the reader of another.
+     */
+    private boolean writeNow(ByteBuffer message) {
+        if (unsent.get() != 0 || System.nanoTime() - lastSentNanos < IDLE.toNanos() || !writeLock.tryLock()) {
+            return false;
+        }
+        try {
+            if (unsent.get() != 0) {
+                return false; // the writer took a message after the first look; it goes first
+            }
+            one[0] = message;
+            write(one, 1);
+        } catch (IOException | RuntimeException e) {
+            close(closed.get() ? closeReason : "write failed: " + describe(e));
+        } finally {
+            one[0] = null;
+            writeLock.unlock();
+        }
+        context.packets().release(message);
+        return true;
     }
 
     /** Copies a packet (a view owned by someone else, with its header when {@code withHeader}) and queues it. */
@@ -355,8 +396,10 @@ final class Session implements Peer {
     /** Queues a message unless the queue is full by count or by bytes; a message that does not fit is dropped. */
     private void enqueue(ByteBuffer message, String dropReason) {
         int bytes = message.remaining();
+        unsent.incrementAndGet(); // before the writer can take it
         if (queuedBytes.addAndGet(bytes) > maxQueuedBytes || !sendQueue.offer(message)) {
             queuedBytes.addAndGet(-bytes);
+            unsent.decrementAndGet();
             context.packets().release(message);
             context.counters().drop(dropReason);
             return;
@@ -406,12 +449,14 @@ final class Session implements Peer {
     }
 
     /**
-     * Runs the codec's preamble, starts the writer and reads until the session ends. Once a client's session is
-     * established its reader (and its writer, likewise) goes on in a platform thread: a blocking read there wakes the
-     * thread itself, where a virtual thread waits for the poller thread to wake it first, and a client has one
-     * session. A hub keeps virtual threads: with many busy sessions on few cores the kernel's scheduler starved some
-     * sessions of platform threads (Jain's fairness index 0.19 to 0.67 against 0.91 in the load test), where the
-     * virtual-thread scheduler shares fairly; and connections that never authenticate cost no platform threads.
+     * Runs the codec's preamble, starts the writer and reads until the session ends. An established session's reader
+     * (and its writer, likewise) goes on in a platform thread while {@link SessionContext#platformThreads} says so,
+     * and back in a virtual thread when it no longer does: a blocking read in a platform thread wakes the thread
+     * itself, where a virtual thread waits for the poller thread to wake it first, which costs an idle hub about a
+     * tenth of a millisecond per packet. A client always has one session; a hub only while it has few: with many busy
+     * sessions on few cores the kernel's scheduler starved some sessions of platform threads (Jain's fairness index
+     * 0.19 to 0.67 against 0.91 in the load test), where the virtual-thread scheduler shares fairly; and
+     * connections that never authenticate cost no platform threads.
      */
     private void readLoop() {
         boolean handedOver = false;
@@ -426,8 +471,8 @@ final class Session implements Peer {
                 context.handler().opened(this);
             }
             while (!closed.get()) {
-                if (movesToPlatformThread()) {
-                    Thread.ofPlatform().daemon(true).name("lwt-session-reader-" + remote)
+                if (changesThreadKind()) {
+                    nextThreadKind().name("lwt-session-reader-" + remote)
                             .start(() -> LogContext.run(this::logLabel, this::readLoop));
                     handedOver = true; // the receive buffer goes with it
                     return;
@@ -456,9 +501,13 @@ final class Session implements Peer {
         }
     }
 
-    /** Whether the calling virtual thread of this established client session should go on in a platform thread. */
-    private boolean movesToPlatformThread() {
-        return established && context.side() == Side.CLIENT && Thread.currentThread().isVirtual();
+    /** Whether this established session's loop should go on in a thread of the other kind (see {@link #readLoop}). */
+    private boolean changesThreadKind() {
+        return established && context.platformThreads().getAsBoolean() == Thread.currentThread().isVirtual();
+    }
+
+    private static Thread.Builder nextThreadKind() {
+        return Thread.currentThread().isVirtual() ? Thread.ofPlatform().daemon(true) : Thread.ofVirtual();
     }
 
     private void onMessage(ByteBuffer message) throws IOException {
@@ -532,10 +581,9 @@ final class Session implements Peer {
         Chaff chaff = Chaff.of(context.codec().chaffRate());
         int room = chaff == null ? BATCH : BATCH - 1; // with chaff, one slot stays free for a cover frame
         try {
-            Framer f = framer;
             while (!closed.get()) {
-                if (movesToPlatformThread()) { // see readLoop
-                    Thread next = Thread.ofPlatform().daemon(true).name("lwt-session-writer-" + remote)
+                if (changesThreadKind()) { // see readLoop
+                    Thread next = nextThreadKind().name("lwt-session-writer-" + remote)
                             .start(() -> LogContext.run(this::logLabel, this::writeLoop));
                     writer = next;
                     if (closed.get()) {
@@ -546,41 +594,34 @@ final class Session implements Peer {
                 n = 0;
                 ByteBuffer first = chaff == null ? sendQueue.take()
                         : sendQueue.poll(chaff.due - System.nanoTime(), TimeUnit.NANOSECONDS);
-                if (first != null) {
-                    batch[n++] = first;
-                    while (n < room && (batch[n] = sendQueue.poll()) != null) {
-                        n++;
+                int taken = 0;
+                writeLock.lock();
+                try {
+                    if (first != null) {
+                        batch[n++] = first;
+                        while (n < room && (batch[n] = sendQueue.poll()) != null) {
+                            n++;
+                        }
+                        taken = n;
+                        long bytes = 0;
+                        for (int i = 0; i < n; i++) {
+                            bytes += batch[i].remaining(); // before framing changes it: what enqueue counted
+                        }
+                        queuedBytes.addAndGet(-bytes);
                     }
-                    long taken = 0;
-                    for (int i = 0; i < n; i++) {
-                        taken += batch[i].remaining(); // before framing changes it: what enqueue counted
+                    if (chaff != null && chaff.isDue()) {
+                        ByteBuffer cover = context.packets().acquire();
+                        if (cover != null) {
+                            batch[n++] = cover.limit(PacketBuffers.HEADROOM).position(PacketBuffers.HEADROOM);
+                        }
                     }
-                    queuedBytes.addAndGet(-taken);
-                }
-                if (chaff != null && chaff.isDue()) {
-                    ByteBuffer cover = context.packets().acquire();
-                    if (cover != null) {
-                        batch[n++] = cover.limit(PacketBuffers.HEADROOM).position(PacketBuffers.HEADROOM);
+                    if (n > 0) {
+                        write(batch, n);
                     }
+                } finally {
+                    writeLock.unlock();
+                    unsent.addAndGet(-taken);
                 }
-                if (n == 0) {
-                    continue;
-                }
-                long bytes = 0;
-                int packets = 0;
-                for (int i = 0; i < n; i++) {
-                    ByteBuffer message = batch[i];
-                    byte type = message.hasRemaining() ? message.get(message.position()) : 0;
-                    if (type == Messages.DATA || type == Messages.DATA_GSO) {
-                        packets++;
-                        bytes += message.remaining() - 1 - (type == Messages.DATA_GSO ? VirtioNetHeader.LENGTH : 0);
-                    }
-                    f.encode(message);
-                }
-                connection.write(batch, 0, n);
-                lastSentNanos = System.nanoTime();
-                txPackets += packets;
-                txBytes += bytes;
                 n = release(batch, n);
                 String reason = closeWhenSent;
                 if (reason != null && sendQueue.isEmpty()) {
@@ -594,6 +635,25 @@ final class Session implements Peer {
         } finally {
             release(batch, n);
         }
+    }
+
+    /** Frames the messages in place and sends them with one gathering write; the caller holds the write lock. */
+    private void write(ByteBuffer[] messages, int n) throws IOException {
+        long bytes = 0;
+        int packets = 0;
+        for (int i = 0; i < n; i++) {
+            ByteBuffer message = messages[i];
+            byte type = message.hasRemaining() ? message.get(message.position()) : 0;
+            if (type == Messages.DATA || type == Messages.DATA_GSO) {
+                packets++;
+                bytes += message.remaining() - 1 - (type == Messages.DATA_GSO ? VirtioNetHeader.LENGTH : 0);
+            }
+            framer.encode(message);
+        }
+        connection.write(messages, 0, n);
+        lastSentNanos = System.nanoTime();
+        txPackets += packets;
+        txBytes += bytes;
     }
 
     /** When the next frame of cover traffic is due: random intervals, exponentially distributed (a Poisson process). */

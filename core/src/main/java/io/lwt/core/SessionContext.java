@@ -4,12 +4,15 @@ import io.lwt.api.Side;
 import io.lwt.api.codec.Codec;
 import io.lwt.api.tun.VirtioNetHeader;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 
 /**
  * What all sessions of one node share.
  *
  * @param superSegments whether sessions offer to take {@link Messages#DATA_GSO} (authenticated ones; the original
  *     program's peers know only {@link Messages#DATA})
+ * @param platformThreads whether established sessions run on platform threads now, rather than virtual ones (see
+ *     {@link Session}'s read loop); asked once per read and per write
  */
 record SessionContext(
         Codec codec,
@@ -22,7 +25,8 @@ record SessionContext(
         BufferPool receiveBuffers,
         TunWriter tun,
         Counters counters,
-        Session.Handler handler) {
+        Session.Handler handler,
+        BooleanSupplier platformThreads) {
 
     /**
      * A pool of receive buffers for up to {@code sessions} sessions at once, each with room for two of the largest

@@ -111,7 +111,8 @@ class AddressTableTest {
     static Session session(int port) {
         SessionContext context = new SessionContext(new NoCodec(), Side.SERVER, 1400, true, SessionSettings.DEFAULTS,
                 Duration.ofSeconds(10),
-                new PacketBuffers(1400, 0), new BufferPool(16, 1), null, new Counters(System.getLogger("test")), null);
+                new PacketBuffers(1400, 0), new BufferPool(16, 1), null, new Counters(System.getLogger("test")), null,
+                () -> false);
         return new Session(new IdleConnection(port), context, ByteBuffer.allocate(16));
     }
 
