@@ -58,7 +58,12 @@ measure() { # from to address streams sender receiver
   [ -n "$sender" ] && s1=$(cpu_ticks ${NODE_PID[$sender]}); [ -n "$receiver" ] && r1=$(cpu_ticks ${NODE_PID[$receiver]})
   awk "BEGIN {printf \"%.0f %.1f %.1f %.1f\", $bits / 1e6, ($h1 - $h0) / $TICK / $gb, ($s1 - $s0) / $TICK / $gb, ($r1 - $r0) / $TICK / $gb}"
 }
-rtt() { ip netns exec $1 ping -c 20 -i 0.05 -q $2 | sed -n 's#.*= [0-9.]*/\([0-9.]*\)/.*#\1#p'; }
+# rtt NAMESPACE ADDRESS: the median ping RTT in ms of 100 pings 10 ms apart (the median, since a VM's scheduling
+# adds rare outliers of several ms that would dominate an average)
+rtt() {
+  ip netns exec $1 ping -c 100 -i 0.01 $2 | grep -o 'time=[0-9.]*' | cut -d= -f2 | sort -n \
+    | awk '{t[NR] = $1} END {printf "%.3f", NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2}'
+}
 
 ratio() { awk "BEGIN {printf \"%.3f\", $1 / $2}"; }
 
@@ -107,7 +112,7 @@ CONF
   echo
   echo "Codecs $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -r), iperf3 ${SECONDS_PER_RUN} s, 1 stream client to client through the hub, MTU 1400"
   echo
-  echo "| codec | Mbit/s | throughput ratio of length-prefix | ping RTT (avg ms) | RTT ratio of length-prefix |"
+  echo "| codec | Mbit/s | throughput ratio of length-prefix | ping RTT (median ms) | RTT ratio of length-prefix |"
   echo "|---|---|---|---|---|"
   for case in "${CASES[@]}"; do
     echo "| $case | ${MBITS[$case]} | $(ratio ${MBITS[$case]} ${MBITS[length-prefix]}) | ${RTT[$case]} | $(ratio ${RTT[$case]} ${RTT[length-prefix]}) |"
@@ -144,7 +149,7 @@ if [ $MODE = tls ]; then
   echo
   echo "TLS $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -r), iperf3 ${SECONDS_PER_RUN} s, client to client through the hub, MTU 1400"
   echo
-  echo "| transport | 1 stream Mbit/s | ratio of tcp | 4 streams Mbit/s | ratio of tcp | hub CPU s/GB (1 stream) | ping RTT ms |"
+  echo "| transport | 1 stream Mbit/s | ratio of tcp | 4 streams Mbit/s | ratio of tcp | hub CPU s/GB (1 stream) | ping RTT ms (median) |"
   echo "|---|---|---|---|---|---|---|"
   for transport in tcp tls; do
     set -- ${C2C1[$transport]}; one=$1 hubcpu=$2
@@ -173,7 +178,7 @@ if [ $MODE = offload ]; then
   echo
   echo "Offloads $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -r), iperf3 ${SECONDS_PER_RUN} s per run, MTU 1400"
   echo
-  echo "| path | 1 stream Mbit/s | ratio of raw | CPU s/GB, 3 nodes | 4 streams Mbit/s | ratio of raw | client to hub Mbit/s | ping RTT ms (added) |"
+  echo "| path | 1 stream Mbit/s | ratio of raw | CPU s/GB, 3 nodes | 4 streams Mbit/s | ratio of raw | client to hub Mbit/s | ping RTT ms, median (added) |"
   echo "|---|---|---|---|---|---|---|---|"
   echo "| raw veth, client to client via hub namespace | ${raw1%% *} | 1.000 | | ${raw4%% *} | 1.000 | | $rawrtt |"
   for offload in true false; do
@@ -215,5 +220,5 @@ row "tunnel, client to hub, 4 streams" "$c2h4" "${rawhub4%% *}"
 echo
 echo "| | raw veth | tunnel | ratio |"
 echo "|---|---|---|---|"
-echo "| ping RTT alice to bob (avg ms) | $rawrtt | $tunrtt | $(ratio $tunrtt $rawrtt) |"
+echo "| ping RTT alice to bob (median ms) | $rawrtt | $tunrtt | $(ratio $tunrtt $rawrtt) |"
 echo "| RSS after the runs (MB): hub, alice, bob | | $(rss_mb ${NODE_PID[hub]}), $(rss_mb ${NODE_PID[alice]}), $(rss_mb ${NODE_PID[bob]}) | |"
