@@ -209,6 +209,29 @@ class InMemoryTunnelTest {
         assertArrayEquals(fromHub, device(bob).awaitWritten(WAIT));
     }
 
+    /**
+     * An idle client writes a packet from its TUN reader itself and a busy one queues it for the writer: bursts after
+     * pauses mix both paths, and the packets must still leave in the order the TUN gave them.
+     */
+    @Test
+    void aClientsPacketsKeepTheirOrderWhetherWrittenAtOnceOrQueued() throws Exception {
+        HubNode hub = hub(hubRouting());
+        ClientNode alice = client("10.0.0.2", hub, 1400);
+        await("session", () -> alice.isConnected() && hub.sessionCount() == 1);
+        announce(alice, "10.0.0.2", hub);
+        int sent = 0;
+        for (int burst = 0; burst < 60; burst++) {
+            for (int i = 0; i <= burst % 10; i++) {
+                device(alice).inject(udp("10.0.0.2", "10.0.0.1", ("packet " + sent++).getBytes()));
+            }
+            Thread.sleep(Session.IDLE.toMillis() + 1); // not a wait for anything: a gap, so the next burst starts idle
+        }
+        for (int i = 0; i < sent; i++) {
+            assertArrayEquals(udp("10.0.0.2", "10.0.0.1", ("packet " + i).getBytes()), device(hub).awaitWritten(WAIT),
+                    "packet " + i + " of " + sent + " in order");
+        }
+    }
+
     @Test
     void subnetsBehindAClientAreRoutedToItAndPushedToOthers() throws Exception {
         HubNode hub = hub(hubRouting());
