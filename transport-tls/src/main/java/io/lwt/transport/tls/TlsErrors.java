@@ -1,6 +1,7 @@
 package io.lwt.transport.tls;
 
 import io.lwt.api.Side;
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import org.bouncycastle.tls.AlertDescription;
@@ -39,9 +40,17 @@ final class TlsErrors {
         if (at.handshaking() && at.peerEnded()) {
             return peer + " closed the connection during the TLS handshake";
         }
+        if (failure instanceof TlsFatalAlert && failure.getCause() instanceof EOFException) {
+            // BouncyCastle parses a message from a buffer: running out of it means a length field promised more
+            return (at.handshaking() ? "handshake failed: " : "protocol error: ") + message(failure)
+                    + ": a message shorter than its length field says";
+        }
         if (failure instanceof TlsFatalAlert && failure.getCause() != null) {
             return (at.handshaking() ? "handshake failed: " : "protocol error: ") + message(failure) + ": "
                     + message(failure.getCause());
+        }
+        if (find(failure, EOFException.class) != null) {
+            return peer + " ended the connection in the middle of a TLS record";
         }
         if (failure instanceof TlsFatalAlert) {
             return (at.handshaking() ? "handshake failed: " : "protocol error: ") + message(failure);
