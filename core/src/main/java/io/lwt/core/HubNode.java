@@ -40,7 +40,7 @@ public final class HubNode extends NodeLifecycle {
      * it, on virtual threads, which the JDK's scheduler shares fairly among many busy sessions (see Session's read
      * loop).
      */
-    static final int PLATFORM_THREAD_SESSIONS = 8;
+    private static final int PLATFORM_THREAD_SESSIONS = 8;
 
     /** Replaced as a whole by {@link #reload}; read once per decision. */
     private volatile HubSpec spec;

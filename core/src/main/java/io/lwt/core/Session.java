@@ -24,10 +24,10 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One connection to a peer, on two threads (virtual, or platform threads once established while the node has few
- * sessions, see {@link #readLoop}): the reader decodes messages and hands packets to the {@link Handler}; the writer drains a
- * bounded send queue, framing each batch in place and sending it with one gathering write. A full queue drops packets
- * (counted), so a slow peer never stalls the sender. On a client, the TUN reader writes a packet itself when nothing
- * is queued or being written (see {@link #writeNow}).
+ * sessions, see {@link #readLoop}): the reader decodes messages and hands packets to the {@link Handler}; the writer
+ * drains a bounded send queue, framing each batch in place and sending it with one gathering write. A full queue
+ * drops packets (counted), so a slow peer never stalls the sender. On a client, the TUN reader writes a packet itself
+ * when nothing is queued or being written (see {@link #writeNow}).
  */
 final class Session implements Peer {
 
@@ -639,6 +639,7 @@ final class Session implements Peer {
 
     /** Frames the messages in place and sends them with one gathering write; the caller holds the write lock. */
     private void write(ByteBuffer[] messages, int n) throws IOException {
+        Framer f = framer;
         long bytes = 0;
         int packets = 0;
         for (int i = 0; i < n; i++) {
@@ -648,7 +649,7 @@ final class Session implements Peer {
                 packets++;
                 bytes += message.remaining() - 1 - (type == Messages.DATA_GSO ? VirtioNetHeader.LENGTH : 0);
             }
-            framer.encode(message);
+            f.encode(message);
         }
         connection.write(messages, 0, n);
         lastSentNanos = System.nanoTime();
