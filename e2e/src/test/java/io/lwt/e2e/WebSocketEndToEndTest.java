@@ -41,13 +41,7 @@ class WebSocketEndToEndTest {
                     net.directory().resolve("nginx-error.log").toString(), "-c", config.toString()),
                     net.directory().resolve("nginx.out"));
             net.awaitListening("hub", NGINX_PORT);
-            net.start("alice");
-            net.start("bob");
-            net.announceClients();
-
-            assertTrue(net.ping("alice", "bob").ok(), net.logs());
-            assertTrue(net.ping("bob", "alice").ok(), net.logs());
-            net.assertTransfersIntact("alice", "bob", TRANSFER_BYTES);
+            clientsCarryTraffic(net);
             net.node("hub").awaitLines(l -> l.contains("(/127.0.0.1:") && l.contains("authenticated"), 2,
                     TunnelNetwork.UP, "both clients' sessions from nginx on 127.0.0.1\n" + nginx.log());
 
@@ -79,13 +73,7 @@ class WebSocketEndToEndTest {
             Netns.Running hub = net.start("hub");
             String pin = TunnelNetwork.awaitPin(hub);
             net.editTopology(yaml -> yaml.replace("PIN", pin));
-            net.start("alice");
-            net.start("bob");
-            net.announceClients();
-
-            assertTrue(net.ping("alice", "bob").ok(), net.logs());
-            assertTrue(net.ping("bob", "alice").ok(), net.logs());
-            net.assertTransfersIntact("alice", "bob", TRANSFER_BYTES);
+            clientsCarryTraffic(net);
 
             // curl neither knows nor checks the pin (-k); the status can only come from the hub's HTTP inside TLS
             assertEquals("404 HTTPS", curl(net, "-k", "-w", "%{http_code} %{scheme}", "https://10.99.1.1:9000/"),
@@ -153,5 +141,15 @@ class WebSocketEndToEndTest {
                 }
                 """.formatted(dir, NGINX_PORT));
         return config;
+    }
+
+    /** Starts both clients, then pings both ways and checks a transfer between them arrives intact. */
+    private static void clientsCarryTraffic(TunnelNetwork net) throws Exception {
+        net.start("alice");
+        net.start("bob");
+        net.announceClients();
+        assertTrue(net.ping("alice", "bob").ok(), net.logs());
+        assertTrue(net.ping("bob", "alice").ok(), net.logs());
+        net.assertTransfersIntact("alice", "bob", TRANSFER_BYTES);
     }
 }
