@@ -9,17 +9,19 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * Which session owns which tunnel address, IPv4 or IPv6, and which subnets lie behind which session. Lookups are
- * lock-free and allocation-free (per family, an open-addressing table of primitive keys, replaced whole on change);
- * changes are rare and synchronized.
+ * Which peer owns which tunnel address, IPv4 or IPv6, and which subnets lie behind which peer. Lookups are lock-free
+ * and allocation-free (per family, an open-addressing table of primitive keys, replaced whole on change); changes are
+ * rare and synchronized. Any thread may look up; the hub's handshakes and session ends change it.
+ *
+ * @param <P> the kind of peer: the hub's sessions, or a test's own peers
  */
-final class AddressTable implements PeerDirectory {
+final class AddressTable<P extends Peer> implements PeerDirectory {
 
     private final Owners ipv4 = new Owners();
     private final Owners ipv6 = new Owners();
 
     @Override
-    public Peer destinationOwner(ByteBuffer packet) {
+    public P destinationOwner(ByteBuffer packet) {
         return switch (IpPackets.version(packet)) {
             case 4 -> ipv4.ownerOf(0, Network.ipv4Key(IpPackets.ipv4Destination(packet)));
             case 6 -> ipv6.ownerOf(IpPackets.ipv6DestinationHigh(packet), IpPackets.ipv6DestinationLow(packet));
@@ -28,34 +30,34 @@ final class AddressTable implements PeerDirectory {
     }
 
     /** The owner of an IPv4 address (a big-endian int) or of the longest subnet holding it; null for none. */
-    Session ownerOf(int address) {
+    P ownerOf(int address) {
         return ipv4.ownerOf(0, Network.ipv4Key(address));
     }
 
     /** The owner of an address of either family or of the longest subnet holding it; null for none. */
-    Session ownerOf(InetAddress address) {
+    P ownerOf(InetAddress address) {
         Network key = Network.of(address);
         return owners(address).ownerOf(key.high(), key.low());
     }
 
     /** Registers {@code session} as the owner of an IPv4 address unless another session owns it; returns the owner. */
-    Session claim(int address, Session session) {
+    P claim(int address, P session) {
         return ipv4.claim(0, Network.ipv4Key(address), session);
     }
 
     /** Registers {@code session} as the owner of {@code address} unless another session owns it; returns the owner. */
-    Session claim(InetAddress address, Session session) {
+    P claim(InetAddress address, P session) {
         Network key = Network.of(address);
         return owners(address).claim(key.high(), key.low(), session);
     }
 
     /** Routes a subnet of either family to {@code session} unless another session holds it; returns the holder. */
-    Session claimSubnet(IpPrefix subnet, Session session) {
+    P claimSubnet(IpPrefix subnet, P session) {
         return owners(subnet.address()).claimSubnet(Network.of(subnet), session);
     }
 
     /** Removes every address and subnet that {@code session} owns. */
-    void release(Session session) {
+    void release(P session) {
         ipv4.release(session);
         ipv6.release(session);
     }
@@ -65,46 +67,46 @@ final class AddressTable implements PeerDirectory {
     }
 
     /** One family's owners: addresses as 128-bit keys (IPv4 in the low half), subnets scanned longest first. */
-    private static final class Owners {
+    private final class Owners {
 
-        private record Table(long[] highs, long[] lows, Session[] owners, int size) {}
+        private record Table(long[] highs, long[] lows, Peer[] owners, int size) {}
 
         /** Subnets behind clients, longest prefix first; few, so a scan after an exact miss is cheap. */
-        private record Subnets(Network[] networks, Session[] owners) {}
+        private record Subnets(Network[] networks, Peer[] owners) {}
 
-        private volatile Table table = new Table(new long[16], new long[16], new Session[16], 0);
-        private volatile Subnets subnets = new Subnets(new Network[0], new Session[0]);
+        private volatile Table table = new Table(new long[16], new long[16], new Peer[16], 0);
+        private volatile Subnets subnets = new Subnets(new Network[0], new Peer[0]);
 
-        Session ownerOf(long high, long low) {
-            Session owner = exactOwnerOf(high, low);
+        P ownerOf(long high, long low) {
+            P owner = exactOwnerOf(high, low);
             if (owner != null) {
                 return owner;
             }
             Subnets s = subnets;
             for (int i = 0; i < s.networks.length; i++) {
                 if (s.networks[i].contains(high, low)) {
-                    return s.owners[i];
+                    return owner(s.owners[i]);
                 }
             }
             return null;
         }
 
-        private Session exactOwnerOf(long high, long low) {
+        private P exactOwnerOf(long high, long low) {
             Table t = table;
             int mask = t.owners.length - 1;
             for (int i = mix(high, low) & mask; ; i = (i + 1) & mask) {
-                Session owner = t.owners[i];
+                Peer owner = t.owners[i];
                 if (owner == null) {
                     return null;
                 }
                 if (t.highs[i] == high && t.lows[i] == low) {
-                    return owner;
+                    return owner(owner);
                 }
             }
         }
 
-        synchronized Session claim(long high, long low, Session session) {
-            Session current = exactOwnerOf(high, low);
+        synchronized P claim(long high, long low, P session) {
+            P current = exactOwnerOf(high, low);
             if (current != null) {
                 return current;
             }
@@ -119,11 +121,11 @@ final class AddressTable implements PeerDirectory {
             return session;
         }
 
-        synchronized Session claimSubnet(Network subnet, Session session) {
+        synchronized P claimSubnet(Network subnet, P session) {
             Subnets s = subnets;
             for (int i = 0; i < s.networks.length; i++) {
                 if (s.networks[i].equals(subnet)) {
-                    return s.owners[i];
+                    return owner(s.owners[i]);
                 }
             }
             int n = s.networks.length;
@@ -132,7 +134,7 @@ final class AddressTable implements PeerDirectory {
                 at++; // keep longest prefixes first
             }
             Network[] networks = new Network[n + 1];
-            Session[] owners = new Session[n + 1];
+            Peer[] owners = new Peer[n + 1];
             System.arraycopy(s.networks, 0, networks, 0, at);
             System.arraycopy(s.owners, 0, owners, 0, at);
             networks[at] = subnet;
@@ -143,7 +145,7 @@ final class AddressTable implements PeerDirectory {
             return session;
         }
 
-        synchronized void release(Session session) {
+        synchronized void release(P session) {
             Table t = table;
             if (Arrays.asList(t.owners).contains(session)) {
                 table = copyWithout(t, t.owners.length, session);
@@ -152,7 +154,7 @@ final class AddressTable implements PeerDirectory {
             if (Arrays.asList(s.owners).contains(session)) {
                 int kept = 0;
                 Network[] networks = new Network[s.networks.length];
-                Session[] owners = new Session[s.networks.length];
+                Peer[] owners = new Peer[s.networks.length];
                 for (int i = 0; i < s.networks.length; i++) {
                     if (s.owners[i] != session) {
                         networks[kept] = s.networks[i];
@@ -163,8 +165,8 @@ final class AddressTable implements PeerDirectory {
             }
         }
 
-        private static Table copyWithout(Table from, int capacity, Session excluded) {
-            Table to = new Table(new long[capacity], new long[capacity], new Session[capacity], 0);
+        private Table copyWithout(Table from, int capacity, P excluded) {
+            Table to = new Table(new long[capacity], new long[capacity], new Peer[capacity], 0);
             int size = 0;
             for (int i = 0; i < from.owners.length; i++) {
                 if (from.owners[i] != null && from.owners[i] != excluded) {
@@ -175,7 +177,7 @@ final class AddressTable implements PeerDirectory {
             return new Table(to.highs, to.lows, to.owners, size);
         }
 
-        private static void insert(Table t, long high, long low, Session owner) {
+        private void insert(Table t, long high, long low, Peer owner) {
             int mask = t.owners.length - 1;
             int i = mix(high, low) & mask;
             while (t.owners[i] != null) {
@@ -184,6 +186,11 @@ final class AddressTable implements PeerDirectory {
             t.highs[i] = high;
             t.lows[i] = low;
             t.owners[i] = owner;
+        }
+
+        @SuppressWarnings("unchecked") // only claims put owners in, and they are P
+        private P owner(Peer owner) {
+            return (P) owner;
         }
 
         private static int mix(long high, long low) {

@@ -1,6 +1,8 @@
 package io.lwt.core;
 
 import io.lwt.api.IpPrefix;
+import io.lwt.core.handshake.Hello;
+import io.lwt.core.handshake.Proofs;
 import java.util.Objects;
 
 /** How a client joins its hub. */
@@ -15,10 +17,10 @@ public sealed interface ClientAuth {
     record Secure(String identity, byte[] key) implements ClientAuth {
         public Secure {
             Objects.requireNonNull(identity, "identity");
-            if (identity.isEmpty() || identity.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > Handshake.MAX_NAME) {
-                throw new IllegalArgumentException("identity must be 1.." + Handshake.MAX_NAME + " bytes");
+            if (identity.isEmpty() || identity.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > Hello.MAX_NAME) {
+                throw new IllegalArgumentException("identity must be 1.." + Hello.MAX_NAME + " bytes");
             }
-            key = Handshake.checkedKey(key, identity);
+            key = Proofs.checkedKey(key, identity);
         }
 
         @Override

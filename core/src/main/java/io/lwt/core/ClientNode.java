@@ -1,19 +1,26 @@
 package io.lwt.core;
 
 import io.lwt.api.IpPrefix;
-import io.lwt.api.ProtocolException;
 import io.lwt.api.Side;
 import io.lwt.api.codec.Codec;
 import io.lwt.api.transport.Transport;
 import io.lwt.api.tun.TunDevice;
 import io.lwt.api.tun.TunDriver;
 import io.lwt.api.tun.TunOptions;
+import io.lwt.core.handshake.Challenge;
+import io.lwt.core.handshake.ClientHandshake;
+import io.lwt.core.handshake.Grant;
+import io.lwt.core.handshake.HandshakeMessage;
+import io.lwt.core.handshake.Hello;
+import io.lwt.core.handshake.Reject;
+import io.lwt.core.handshake.Welcome;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A client: one session to the hub, carrying everything its TUN device produces. With {@link ClientAuth.Secure}
@@ -36,7 +43,7 @@ public final class ClientNode extends NodeLifecycle {
     private final SessionContext sessions;
     private volatile TunDevice device;
     private volatile Session session;
-    private final java.util.concurrent.atomic.AtomicLong sessionsStarted = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong sessionsStarted = new AtomicLong();
     private volatile Thread connector;
 
     private ClientNode(ClientSpec spec, TunDriver tun, Transport transport, Codec codec) {
@@ -51,7 +58,7 @@ public final class ClientNode extends NodeLifecycle {
                 HubAccess.Secure.DEFAULT_HANDSHAKE_TIMEOUT, buffers,
                 SessionContext.receiveBuffers(codec, spec.mtu(), superSegments, 2),
                 // one session reads at a time, and only established sessions, which come after the device, carry data
-                new TunWriter(() -> device, buffers, counters), counters, new Handler(), () -> true);
+                new TunWriter(() -> device, buffers, counters), counters, new Handler(), () -> true, System::nanoTime);
     }
 
     /**
@@ -66,15 +73,15 @@ public final class ClientNode extends NodeLifecycle {
         if (spec.auth() instanceof ClientAuth.Legacy(var address)) {
             client.openDevice(new TunOptions(spec.device(), address, spec.mtu()));
         }
-        client.connector = Thread.ofVirtual().name("lwt-connect").start(client::connectLoop);
-        Thread.ofVirtual().name("lwt-ticker").start(() -> Nodes.tick(spec.session(), client.closed, client::tick));
+        client.connector = Threads.virtual("lwt-connect").start(client::connectLoop);
+        Threads.virtual("lwt-ticker").start(() -> Nodes.tick(spec.session(), client.closed, client::tick));
         return client;
     }
 
     private void openDevice(TunOptions options) throws IOException {
         TunDevice opened = tun.open(options);
         device = opened;
-        TunReader.start("lwt-tun-reader", opened, buffers, this::fromTun, e -> stop("TUN device failed: " + Session.describe(e)));
+        TunReader.start("lwt-tun-reader", opened, buffers, this::fromTun, e -> stop("TUN device failed: " + Nodes.describe(e)));
     }
 
     /** Whether a session to the hub is established now. */
@@ -110,7 +117,7 @@ public final class ClientNode extends NodeLifecycle {
                 } catch (IOException | RuntimeException e) {
                     Duration wait = jitter(retry);
                     LOG.log(Level.WARNING, "cannot reach hub {0}: {1}; retrying in {2}", spec.hub(),
-                            Session.describe(e), Nodes.text(wait));
+                            Nodes.describe(e), Nodes.text(wait));
                     Thread.sleep(wait);
                     retry = min(retry.multipliedBy(2), MAX_RETRY);
                     continue;
@@ -182,74 +189,76 @@ public final class ClientNode extends NodeLifecycle {
                 d.name(), String.valueOf(d.mtu()));
     }
 
-    private final class Handler implements Session.Handler {
-        private byte[] clientNonce;
+    /** The client's part in its session: the handshake that opens it, its packets to the TUN device, its end. */
+    private final class Handler implements SessionHandler {
         /** The addresses of the first WELCOME, as text; a hub that later assigns others stops this client. */
-        private String assigned;
+        private volatile String assigned;
 
         @Override
-        public void opened(Session s) {
-            if (spec.auth() instanceof ClientAuth.Legacy) {
-                s.establishLegacy(spec.name());
-                tunnelUp(s);
-            }
+        public Opening opened(Session s) {
+            return switch (spec.auth()) {
+                case ClientAuth.Legacy _ -> {
+                    s.establish(Established.legacy(spec.name()));
+                    tunnelUp(s);
+                    yield null;
+                }
+                case ClientAuth.Secure auth -> joining(s, auth);
+            };
         }
 
-        @Override
-        public void handshake(Session s, byte type, ByteBuffer body) throws IOException {
-            if (!(spec.auth() instanceof ClientAuth.Secure auth)) {
-                throw new ProtocolException(String.format("handshake message 0x%02x on a legacy session", type));
-            }
-            switch (type) {
-                case Messages.CHALLENGE -> {
-                    byte[] serverNonce = Handshake.readChallenge(body);
-                    clientNonce = Handshake.nonce();
-                    s.serverNonce(serverNonce);
-                    Handshake.Hello hello = new Handshake.Hello(clientNonce,
-                            Handshake.clientProof(auth.key(), serverNonce, clientNonce, auth.identity()), auth.identity(),
-                            true);
-                    s.sendHandshake(Messages.HELLO, out -> Handshake.writeHello(out, hello));
+        /** Answers the hub's CHALLENGE, then takes its WELCOME or REJECT. */
+        private Opening joining(Session s, ClientAuth.Secure auth) {
+            ClientHandshake handshake = new ClientHandshake(auth.identity(), auth.key());
+            return new Opening() {
+                @Override
+                public boolean takes(byte type) {
+                    return type != Hello.TYPE;
                 }
-                case Messages.WELCOME -> welcomed(s, auth, Handshake.readWelcome(body));
-                case Messages.REJECT -> {
-                    Handshake.Reject reject = Handshake.readReject(body);
-                    if (reject.reason().permanent) {
-                        stop("the hub refused this client: " + reject.text());
-                    } else {
-                        LOG.log(Level.WARNING, "the hub refused this client for now: {0}", reject.text());
+
+                @Override
+                public void message(HandshakeMessage message) throws IOException {
+                    switch (message) {
+                        case Challenge challenge -> s.sendHandshake(handshake.answer(challenge, true));
+                        case Welcome welcome -> {
+                            if (!handshake.proves(welcome)) {
+                                stop("the hub at " + s.remoteAddress() + " could not prove it knows this client's key");
+                            } else {
+                                welcomed(s, auth, welcome.grant());
+                            }
+                        }
+                        case Reject reject -> {
+                            if (reject.reason().permanent()) {
+                                stop("the hub refused this client: " + reject.text());
+                            } else {
+                                LOG.log(Level.WARNING, "the hub refused this client for now: {0}", reject.text());
+                            }
+                            s.close("rejected: " + reject.text());
+                        }
+                        case Hello _ -> throw new AssertionError("a client takes no HELLO");
                     }
-                    s.close("rejected: " + reject.text());
                 }
-                default -> throw new ProtocolException(String.format("unexpected handshake message 0x%02x", type));
-            }
+            };
         }
 
-        private void welcomed(Session s, ClientAuth.Secure auth, Handshake.Welcome welcome) throws IOException {
-            // without a key the transport authenticated the hub (a verified certificate), so there is no proof to check
-            if (clientNonce == null || auth.key() != null && !Handshake.matches(
-                    Handshake.hubProof(auth.key(), s.serverNonce(), clientNonce), welcome.proof())) {
-                stop("the hub at " + s.remoteAddress() + " could not prove it knows this client's key");
+        private void welcomed(Session s, ClientAuth.Secure auth, Grant grant) throws IOException {
+            if (grant.mtu() != spec.mtu()) {
+                stop("the hub's mtu is " + grant.mtu() + " but this client's is " + spec.mtu() + ": set mtu: " + grant.mtu());
                 return;
             }
-            if (welcome.mtu() != spec.mtu()) {
-                stop("the hub's mtu is " + welcome.mtu() + " but this client's is " + spec.mtu() + ": set mtu: " + welcome.mtu());
-                return;
-            }
-            IpPrefix ipv6 = welcome.ipv6Address();
-            String addresses = welcome.address() + (ipv6 == null ? "" : " " + ipv6);
+            IpPrefix ipv6 = grant.ipv6Address();
             TunDevice d = device;
             if (d == null) {
-                openDevice(new TunOptions(spec.device(), welcome.address(), ipv6, welcome.mtu(), welcome.routes()));
-            } else if (!addresses.equals(assigned)) {
-                stop("the hub now assigns " + addresses + " instead of " + assigned + "; restart this client");
+                openDevice(new TunOptions(spec.device(), grant.address(), ipv6, grant.mtu(), grant.routes()));
+            } else if (!grant.addresses().equals(assigned)) {
+                stop("the hub now assigns " + grant.addresses() + " instead of " + assigned + "; restart this client");
                 return;
             }
-            assigned = addresses;
-            s.tunnelAddress("hub", IpPrefix.text(welcome.address().address())
+            assigned = grant.addresses();
+            s.tunnelAddress("hub", IpPrefix.text(grant.address().address())
                     + (ipv6 == null ? "" : " " + IpPrefix.text(ipv6.address())));
-            s.settings(new SessionSettings(welcome.keepalive(), welcome.timeout(), spec.session().sendQueue(),
+            s.settings(new SessionSettings(grant.keepalive(), grant.timeout(), spec.session().sendQueue(),
                     spec.session().sendQueueBytes()));
-            s.establish(auth.identity(), welcome.takesSuperSegments());
+            s.establish(Established.secure(auth.identity(), Sources.NONE, grant.takesSuperSegments()));
             tunnelUp(s);
         }
 
@@ -264,10 +273,10 @@ public final class ClientNode extends NodeLifecycle {
         }
     }
 
-    private void tick(long now) {
+    private void tick() {
         Session s = session;
         if (s != null) {
-            s.tick(now);
+            s.tick();
         }
     }
 

@@ -1,6 +1,8 @@
 package io.lwt.core;
 
 import io.lwt.api.IpPrefix;
+import io.lwt.core.handshake.Credential;
+import io.lwt.core.handshake.Proofs;
 import java.math.BigInteger;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -82,12 +84,17 @@ public sealed interface HubAccess {
             if (ipv6Address != null && !(ipv6Address instanceof Inet6Address)) {
                 throw new IllegalArgumentException(name + ": " + IpPrefix.text(ipv6Address) + " is not an IPv6 address");
             }
-            key = Handshake.checkedKey(key, name);
+            key = Proofs.checkedKey(key, name);
         }
 
         @Override
         public byte[] key() {
             return key == null ? null : key.clone();
+        }
+
+        /** What the handshake checks the client's proof against. */
+        Credential credential() {
+            return new Credential(name, key);
         }
     }
 

@@ -2,7 +2,8 @@ package io.lwt.core;
 
 /**
  * Message types of the tunnel protocol. A message is one type byte followed by its body; the codec frames it.
- * The values match the original Go lightweight-tunnel, so its peers interoperate.
+ * The values match the original Go lightweight-tunnel, so its peers interoperate. Handshake messages (0x10 to 0x13)
+ * are the handshake package's ({@link io.lwt.core.handshake.HandshakeMessage}).
  */
 final class Messages {
 
@@ -21,14 +22,5 @@ final class Messages {
      * handshake that it takes them; such a peer gets every packet in this form.
      */
     static final byte DATA_GSO = 0x04;
-    /** Handshake, hub to client: version and a fresh nonce (see {@link Handshake}). */
-    static final byte CHALLENGE = 0x10;
-    /** Handshake, client to hub: name, nonce and proof of key. */
-    static final byte HELLO = 0x11;
-    /** Handshake, hub to client: address, MTU, timers, routes and the hub's proof. */
-    static final byte WELCOME = 0x12;
-    /** Handshake, hub to client: why it is refused. */
-    static final byte REJECT = 0x13;
-
     private Messages() {}
 }

@@ -8,7 +8,6 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.LongConsumer;
 
 /** What hubs and clients share beyond sessions: checks at start, the periodic tick, quiet closing. */
 final class Nodes {
@@ -36,12 +35,12 @@ final class Nodes {
      * Calls {@code tick} with the current nano time a few times per keepalive interval until {@code stopped}, so
      * keepalives and timeouts fire within a quarter interval of when they are due.
      */
-    static void tick(SessionSettings settings, AtomicBoolean stopped, LongConsumer tick) {
+    static void tick(SessionSettings settings, AtomicBoolean stopped, Runnable tick) {
         long period = Math.clamp(settings.keepalive().toMillis() / 4, 50, 1000);
         try {
             while (!stopped.get()) {
                 Thread.sleep(period);
-                tick.accept(System.nanoTime());
+                tick.run();
             }
         } catch (InterruptedException e) {
             // stopping
@@ -73,6 +72,18 @@ final class Nodes {
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "closing {0}: {1}", closeable, e.getMessage());
         }
+    }
+
+    /**
+     * A failure as a log line names it: an I/O error by its message; anything else, a bug somewhere (a plugin's,
+     * perhaps), by its class too.
+     */
+    static String describe(Throwable e) {
+        String message = e.getMessage();
+        if (message == null) {
+            return e.getClass().getSimpleName();
+        }
+        return e instanceof IOException ? message : e.getClass().getSimpleName() + ": " + message;
     }
 
     /** A duration as users write it: 500ms, 30s, 2m. */

@@ -30,6 +30,22 @@ final class PoolState {
     private final Map<String, InetAddress> ipv4ByName = new HashMap<>();
     private final Map<String, InetAddress> ipv6ByName = new HashMap<>();
 
+    /**
+     * The pool of a secure hub with its remembered addresses, or null when it has no pool.
+     *
+     * @throws IOException naming the state file, when it cannot be read
+     */
+    static PoolState open(HubAccess.Secure access) throws IOException {
+        if (access.pool() == null) {
+            return null;
+        }
+        try {
+            return new PoolState(access.pool(), access.stateFile());
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("cannot read the pool state " + access.stateFile() + ": " + Nodes.describe(e), e);
+        }
+    }
+
     PoolState(HubAccess.AddressPool pool, Path file) throws IOException {
         this.pool = pool;
         this.file = file;

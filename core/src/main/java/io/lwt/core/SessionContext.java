@@ -5,6 +5,7 @@ import io.lwt.api.codec.Codec;
 import io.lwt.api.tun.VirtioNetHeader;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * What all sessions of one node share.
@@ -12,7 +13,8 @@ import java.util.function.BooleanSupplier;
  * @param superSegments whether sessions offer to take {@link Messages#DATA_GSO} (authenticated ones; the original
  *     program's peers know only {@link Messages#DATA})
  * @param platformThreads whether established sessions run on platform threads now, rather than virtual ones (see
- *     {@link Session}'s read loop); asked once per read and per write
+ *     {@link Link}); asked once per read and per write
+ * @param clock the nanosecond clock of keepalives and timeouts ({@code System::nanoTime}; tests may give their own)
  */
 record SessionContext(
         Codec codec,
@@ -25,8 +27,9 @@ record SessionContext(
         BufferPool receiveBuffers,
         TunWriter tun,
         Counters counters,
-        Session.Handler handler,
-        BooleanSupplier platformThreads) {
+        SessionHandler handler,
+        BooleanSupplier platformThreads,
+        LongSupplier clock) {
 
     /**
      * A pool of receive buffers for up to {@code sessions} sessions at once, each with room for two of the largest

@@ -25,13 +25,14 @@ final class TunReader {
     private TunReader() {}
 
     /**
-     * Starts the reader thread. It ends when the device is closed; any other failure goes to {@code onFailure}.
+     * Starts the reader thread. It ends when the device is closed; any other failure, the driver's exceptions
+     * included, goes to {@code onFailure}. The consumer must not throw: it counts what it cannot forward.
      */
     static Thread start(String name, TunDevice device, PacketBuffers buffers, Consumer consumer,
             java.util.function.Consumer<IOException> onFailure) {
-        Thread thread = Thread.ofPlatform().name(name).daemon(true).unstarted(() -> {
+        Thread thread = Threads.platform(name).unstarted(() -> {
             boolean offloads = device.offloads();
-            ByteBuffer[] batch = new ByteBuffer[offloads ? OFFLOAD_BATCH : Session.BATCH];
+            ByteBuffer[] batch = new ByteBuffer[offloads ? OFFLOAD_BATCH : Link.BATCH];
             try {
                 while (true) {
                     int filled = fill(batch, buffers, offloads);
@@ -55,6 +56,8 @@ final class TunReader {
                 // device closed: the node is stopping
             } catch (IOException e) {
                 onFailure.accept(e);
+            } catch (RuntimeException e) {
+                onFailure.accept(new IOException(Nodes.describe(e), e)); // the driver's bug: the device is as good as failed
             }
         });
         thread.start();

@@ -4,12 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.lwt.api.IpPrefix;
-import io.lwt.api.Side;
-import io.lwt.api.codec.Codec;
-import io.lwt.api.codec.Framer;
-import io.lwt.api.transport.Connection;
-import java.net.InetSocketAddress;
-import java.time.Duration;
+import io.lwt.api.routing.Peer;
+import io.lwt.api.routing.Route;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,12 +13,12 @@ import org.junit.jupiter.api.Test;
 
 class AddressTableTest {
 
-    private final AddressTable table = new AddressTable();
+    private final AddressTable<TestPeer> table = new AddressTable<>();
 
     @Test
     void firstClaimantKeepsTheAddressUntilReleased() {
-        Session alice = session(1);
-        Session mallory = session(2);
+        TestPeer alice = peer(1);
+        TestPeer mallory = peer(2);
         assertSame(alice, table.claim(0x0a000002, alice));
         assertSame(alice, table.claim(0x0a000002, mallory), "a second claimant must not take the address");
         table.release(alice);
@@ -32,9 +28,9 @@ class AddressTableTest {
 
     @Test
     void findsEveryOwnerAfterGrowingAndReleasing() {
-        List<Session> sessions = new ArrayList<>();
+        List<TestPeer> sessions = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
-            Session s = session(i);
+            TestPeer s = peer(i);
             sessions.add(s);
             table.claim(0x0a000000 + i * 7, s);
         }
@@ -42,14 +38,14 @@ class AddressTableTest {
             table.release(sessions.get(i));
         }
         for (int i = 0; i < 1000; i++) {
-            Session expected = i % 2 == 0 ? null : sessions.get(i);
+            TestPeer expected = i % 2 == 0 ? null : sessions.get(i);
             assertSame(expected, table.ownerOf(0x0a000000 + i * 7), "address #" + i);
         }
     }
 
     @Test
     void destinationOwnerReadsTheIpv4Destination() {
-        Session bob = session(3);
+        TestPeer bob = peer(3);
         table.claim(0x0a000003, bob);
         ByteBuffer packet = ByteBuffer.wrap(io.lwt.testsupport.TestPackets.udp("10.0.0.2", "10.0.0.3", new byte[4]));
         assertSame(bob, table.destinationOwner(packet));
@@ -64,8 +60,8 @@ class AddressTableTest {
 
     @Test
     void ipv6AddressesAreOwnedLikeIpv4Ones() {
-        Session alice = session(1);
-        Session mallory = session(2);
+        TestPeer alice = peer(1);
+        TestPeer mallory = peer(2);
         assertSame(alice, table.claim(IpPrefix.literal("fd00::2"), alice));
         assertSame(alice, table.claim(IpPrefix.literal("fd00::2"), mallory), "a second claimant must not take it");
         assertSame(alice, table.destinationOwner(to("fd00::2")));
@@ -77,7 +73,7 @@ class AddressTableTest {
 
     @Test
     void theFamiliesNeverMeet() {
-        Session alice = session(1);
+        TestPeer alice = peer(1);
         table.claim(IpPrefix.literal("10.0.0.2"), alice);
         assertSame(alice, table.destinationOwner(to("10.0.0.2")));
         assertNull(table.destinationOwner(to("::a00:2")), "an IPv6 address with the same low 32 bits");
@@ -88,9 +84,9 @@ class AddressTableTest {
 
     @Test
     void subnetsOfBothFamiliesMatchTheLongestPrefix() {
-        Session wide = session(1);
-        Session narrow = session(2);
-        Session exact = session(3);
+        TestPeer wide = peer(1);
+        TestPeer narrow = peer(2);
+        TestPeer exact = peer(3);
         assertSame(wide, table.claimSubnet(IpPrefix.parse("fd00:50::/32"), wide));
         assertSame(narrow, table.claimSubnet(IpPrefix.parse("fd00:50:0:7::/64"), narrow));
         assertSame(wide, table.claimSubnet(IpPrefix.parse("fd00:50::/32"), narrow), "held by the first");
@@ -108,51 +104,20 @@ class AddressTableTest {
         assertSame(wide, table.destinationOwner(to("192.168.50.9")));
     }
 
-    static Session session(int port) {
-        SessionContext context = new SessionContext(new NoCodec(), Side.SERVER, 1400, true, SessionSettings.DEFAULTS,
-                Duration.ofSeconds(10),
-                new PacketBuffers(1400, 0), new BufferPool(16, 1), null, new Counters(System.getLogger("test")), null,
-                () -> false);
-        return new Session(new IdleConnection(port), context, ByteBuffer.allocate(16));
+    /** A peer as a third-party routing policy might see one: the table needs nothing of a session. */
+    private record TestPeer(int id) implements Peer {
+        @Override
+        public String name() {
+            return "peer " + id;
+        }
+
+        @Override
+        public Route.ToPeer route() {
+            return new Route.ToPeer(this);
+        }
     }
 
-    private record IdleConnection(int port) implements Connection {
-        @Override
-        public int read(ByteBuffer dst) {
-            return -1;
-        }
-
-        @Override
-        public void write(ByteBuffer[] srcs, int offset, int length) {}
-
-        @Override
-        public InetSocketAddress remoteAddress() {
-            return new InetSocketAddress("127.0.0.1", port);
-        }
-
-        @Override
-        public InetSocketAddress localAddress() {
-            return new InetSocketAddress("127.0.0.1", 9000);
-        }
-
-        @Override
-        public void close() {}
-    }
-
-    private static final class NoCodec implements Codec {
-        @Override
-        public int headroom() {
-            return 0;
-        }
-
-        @Override
-        public int tailroom() {
-            return 0;
-        }
-
-        @Override
-        public Framer open(Connection connection, Side side, int maxMessageLength, ByteBuffer inbound) {
-            throw new UnsupportedOperationException();
-        }
+    private static TestPeer peer(int id) {
+        return new TestPeer(id);
     }
 }

@@ -3,6 +3,11 @@ package io.lwt.core;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.lwt.api.IpPackets;
 import io.lwt.api.ProtocolException;
+import io.lwt.core.handshake.Challenge;
+import io.lwt.core.handshake.Grant;
+import io.lwt.core.handshake.Hello;
+import io.lwt.core.handshake.Reject;
+import io.lwt.core.handshake.Welcome;
 import java.nio.ByteBuffer;
 
 /**
@@ -22,7 +27,7 @@ class HandshakeJazzer {
     @FuzzTest(maxDuration = "60s")
     void challenge(byte[] input) throws Exception {
         try {
-            Handshake.readChallenge(ByteBuffer.wrap(input));
+            Challenge.read(ByteBuffer.wrap(input));
         } catch (ProtocolException expected) {
             // malformed
         }
@@ -31,7 +36,7 @@ class HandshakeJazzer {
     @FuzzTest(maxDuration = "60s")
     void hello(byte[] input) throws Exception {
         try {
-            Handshake.readHello(ByteBuffer.wrap(input));
+            Hello.read(ByteBuffer.wrap(input));
         } catch (ProtocolException expected) {
             // malformed
         }
@@ -40,8 +45,8 @@ class HandshakeJazzer {
     @FuzzTest(maxDuration = "60s")
     void welcome(byte[] input) throws Exception {
         try {
-            Handshake.Welcome welcome = Handshake.readWelcome(ByteBuffer.wrap(input));
-            new SessionSettings(welcome.keepalive(), welcome.timeout(), 1);
+            Grant grant = Welcome.read(ByteBuffer.wrap(input)).grant();
+            new SessionSettings(grant.keepalive(), grant.timeout(), 1);
         } catch (ProtocolException expected) {
             // malformed
         }
@@ -50,7 +55,7 @@ class HandshakeJazzer {
     @FuzzTest(maxDuration = "60s")
     void reject(byte[] input) throws Exception {
         try {
-            Handshake.readReject(ByteBuffer.wrap(input));
+            Reject.read(ByteBuffer.wrap(input));
         } catch (ProtocolException expected) {
             // malformed
         }

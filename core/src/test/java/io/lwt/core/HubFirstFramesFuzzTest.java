@@ -6,6 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lwt.api.IpPackets;
 import io.lwt.api.ProtocolException;
+import io.lwt.core.handshake.Challenge;
+import io.lwt.core.handshake.ClientHandshake;
+import io.lwt.core.handshake.HandshakeMessage;
+import io.lwt.core.handshake.Proofs;
+import io.lwt.core.handshake.Hello;
+import io.lwt.core.handshake.Reject;
+import io.lwt.core.handshake.Welcome;
 import io.lwt.testsupport.Fuzz;
 import io.lwt.testsupport.TestPackets;
 import java.io.ByteArrayOutputStream;
@@ -150,16 +157,13 @@ class HubFirstFramesFuzzTest {
     /** Reads the CHALLENGE, answers as c1 with its key, and reads the WELCOME. */
     static void handshake(DataInputStream in, OutputStream out) throws IOException {
         ByteBuffer challenge = ByteBuffer.wrap(readFrame(in));
-        assertEquals(Messages.CHALLENGE, challenge.get());
-        byte[] serverNonce = Handshake.readChallenge(challenge);
-        byte[] clientNonce = Handshake.nonce();
-        Handshake.Hello hello = new Handshake.Hello(clientNonce,
-                Handshake.clientProof(TestHub.key(1), serverNonce, clientNonce, TestHub.name(1)), TestHub.name(1), true);
-        ByteBuffer message = ByteBuffer.allocate(256).put(Messages.HELLO);
-        Handshake.writeHello(message, hello);
+        assertEquals(Challenge.TYPE, challenge.get());
+        Hello hello = new ClientHandshake(TestHub.name(1), TestHub.key(1)).answer(Challenge.read(challenge), true);
+        ByteBuffer message = ByteBuffer.allocate(256).put(Hello.TYPE);
+        hello.write(message);
         out.write(frame(message.flip()));
         ByteBuffer welcome = ByteBuffer.wrap(readFrame(in));
-        assertEquals(Messages.WELCOME, welcome.get(), "c1 is welcome");
+        assertEquals(Welcome.TYPE, welcome.get(), "c1 is welcome");
     }
 
     private static byte[] readFrame(DataInputStream in) throws IOException {
@@ -200,18 +204,18 @@ class HubFirstFramesFuzzTest {
         byte[] toHub = TestPackets.udp("10.1.0.2", "10.1.0.1", new byte[16]);
         byte[] spoofed = TestPackets.udp("10.1.0.3", "10.1.0.1", new byte[16]);
         byte[] toOther = TestPackets.udp("10.1.0.2", "10.1.0.3", new byte[16]);
-        byte[] hello = new byte[1 + Handshake.NONCE + Handshake.PROOF + 1 + 2];
+        byte[] hello = new byte[1 + Proofs.NONCE + Proofs.PROOF + 1 + 2];
         random.nextBytes(hello);
-        hello[0] = Handshake.VERSION;
-        hello[1 + Handshake.NONCE + Handshake.PROOF] = 2;
+        hello[0] = HandshakeMessage.VERSION;
+        hello[1 + Proofs.NONCE + Proofs.PROOF] = 2;
         byte keepalive = Messages.KEEPALIVE;
         List<byte[]> seeds = new ArrayList<>();
-        seeds.add(stream(0, frame(keepalive, new byte[0]), frame(Messages.HELLO, hello)));
+        seeds.add(stream(0, frame(keepalive, new byte[0]), frame(Hello.TYPE, hello)));
         seeds.add(stream(0, frame(Messages.DATA, toHub)));
-        seeds.add(stream(0, frame(Messages.WELCOME, new byte[40]), frame(Messages.REJECT, new byte[] {2, 0})));
+        seeds.add(stream(0, frame(Welcome.TYPE, new byte[40]), frame(Reject.TYPE, new byte[] {2, 0})));
         seeds.add(stream(1, frame(Messages.DATA, toHub), frame(keepalive, new byte[0]), frame(Messages.DATA, toOther)));
         seeds.add(stream(1, frame(Messages.DATA, spoofed), frame(Messages.DATA, toHub)));
-        seeds.add(stream(1, frame(Messages.HELLO, hello)));
+        seeds.add(stream(1, frame(Hello.TYPE, hello)));
         seeds.add(stream(1, frame(Messages.DATA, new byte[] {0x60, 0, 0, 0})));
         return seeds;
     }

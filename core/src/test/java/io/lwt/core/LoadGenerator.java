@@ -6,6 +6,10 @@ import io.lwt.api.codec.Codec;
 import io.lwt.api.codec.Framer;
 import io.lwt.api.transport.Connection;
 import io.lwt.api.transport.Transport;
+import io.lwt.core.handshake.Challenge;
+import io.lwt.core.handshake.ClientHandshake;
+import io.lwt.core.handshake.Hello;
+import io.lwt.core.handshake.Welcome;
 import io.lwt.testsupport.TestPackets;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -200,19 +204,14 @@ final class LoadGenerator {
 
         /** CHALLENGE, HELLO, WELCOME, with this client's name and key; fails unless welcomed by a hub that knows it. */
         void handshake() throws IOException {
-            ByteBuffer challenge = nextHandshakeMessage(Messages.CHALLENGE);
-            byte[] serverNonce = Handshake.readChallenge(challenge);
-            byte[] clientNonce = Handshake.nonce();
-            byte[] key = TestHub.key(id);
-            Handshake.Hello hello = new Handshake.Hello(clientNonce,
-                    Handshake.clientProof(key, serverNonce, clientNonce, TestHub.name(id)), TestHub.name(id), false);
+            ClientHandshake handshake = new ClientHandshake(TestHub.name(id), TestHub.key(id));
+            Hello hello = handshake.answer(Challenge.read(nextHandshakeMessage(Challenge.TYPE)), false);
             ByteBuffer message = ByteBuffer.allocateDirect(HEADROOM + 256).position(HEADROOM);
-            message.put(Messages.HELLO);
-            Handshake.writeHello(message, hello);
+            message.put(Hello.TYPE);
+            hello.write(message);
             send(message.flip().position(HEADROOM));
-            Handshake.Welcome welcome = Handshake.readWelcome(nextHandshakeMessage(Messages.WELCOME));
-            if (!Handshake.matches(Handshake.hubProof(key, serverNonce, clientNonce), welcome.proof())
-                    || welcome.address().ipv4() != TestHub.address(id)) {
+            Welcome welcome = Welcome.read(nextHandshakeMessage(Welcome.TYPE));
+            if (!handshake.proves(welcome) || welcome.grant().address().ipv4() != TestHub.address(id)) {
                 throw new IOException(TestHub.name(id) + ": the hub's WELCOME is not for this client");
             }
         }

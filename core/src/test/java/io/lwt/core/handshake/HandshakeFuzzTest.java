@@ -1,4 +1,4 @@
-package io.lwt.core;
+package io.lwt.core.handshake;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,7 +45,7 @@ class HandshakeFuzzTest {
     void challenge() {
         Bodies bodies = new Bodies();
         run("handshake challenge", seeds(HandshakeFuzzTest::challenges), input -> {
-            assertEquals(Handshake.NONCE, Handshake.readChallenge(bodies.of(input)).length);
+            assertEquals(Proofs.NONCE, Challenge.read(bodies.of(input)).serverNonce().length);
         });
     }
 
@@ -53,10 +53,10 @@ class HandshakeFuzzTest {
     void hello() {
         Bodies bodies = new Bodies();
         run("handshake hello", seeds(HandshakeFuzzTest::hellos), input -> {
-            Handshake.Hello hello = Handshake.readHello(bodies.of(input));
-            assertEquals(Handshake.NONCE, hello.clientNonce().length);
-            assertEquals(Handshake.PROOF, hello.proof().length);
-            assertTrue(!hello.name().isEmpty() && hello.name().length() <= Handshake.MAX_NAME, hello.name());
+            Hello hello = Hello.read(bodies.of(input));
+            assertEquals(Proofs.NONCE, hello.clientNonce().length);
+            assertEquals(Proofs.PROOF, hello.proof().length);
+            assertTrue(!hello.name().isEmpty() && hello.name().length() <= Hello.MAX_NAME, hello.name());
         });
     }
 
@@ -64,10 +64,10 @@ class HandshakeFuzzTest {
     void welcome() {
         Bodies bodies = new Bodies();
         run("handshake welcome", seeds(HandshakeFuzzTest::welcomes), input -> {
-            Handshake.Welcome welcome = Handshake.readWelcome(bodies.of(input));
-            assertEquals(Handshake.PROOF, welcome.proof().length);
-            assertTrue(welcome.address().isIpv4() && welcome.routes().size() <= Handshake.MAX_ROUTES);
-            new SessionSettings(welcome.keepalive(), welcome.timeout(), 1); // the client applies the hub's timers
+            Welcome welcome = Welcome.read(bodies.of(input));
+            assertEquals(Proofs.PROOF, welcome.proof().length);
+            assertTrue(welcome.grant().address().isIpv4() && welcome.grant().routes().size() <= Welcome.MAX_ROUTES);
+            new io.lwt.core.SessionSettings(welcome.grant().keepalive(), welcome.grant().timeout(), 1); // the client applies the hub's timers
         });
     }
 
@@ -75,7 +75,7 @@ class HandshakeFuzzTest {
     void reject() {
         Bodies bodies = new Bodies();
         run("handshake reject", seeds(HandshakeFuzzTest::rejects), input -> {
-            assertTrue(Handshake.readReject(bodies.of(input)).text().length() <= 255);
+            assertTrue(Reject.read(bodies.of(input)).text().length() <= 255);
         });
     }
 
@@ -85,25 +85,24 @@ class HandshakeFuzzTest {
         Random random = new Random(1);
         ByteBuffer b = ByteBuffer.allocate(1024);
         for (int i = 0; i < 2_000; i++) {
-            Handshake.Hello hello = hello(random);
-            Handshake.writeHello(b.clear(), hello);
-            Handshake.Hello h = Handshake.readHello(b.flip());
+            Hello hello = hello(random);
+            hello.write(b.clear());
+            Hello h = Hello.read(b.flip());
             assertArrayEquals(hello.clientNonce(), h.clientNonce());
             assertArrayEquals(hello.proof(), h.proof());
             assertEquals(hello.name(), h.name());
             assertEquals(0, b.remaining());
 
-            Handshake.Welcome welcome = welcome(random);
-            Handshake.writeWelcome(b.clear(), welcome);
-            Handshake.Welcome w = Handshake.readWelcome(b.flip());
+            Welcome welcome = welcome(random);
+            welcome.write(b.clear());
+            Welcome w = Welcome.read(b.flip());
             assertArrayEquals(welcome.proof(), w.proof());
-            assertEquals(List.of(welcome.address(), welcome.mtu(), welcome.keepalive(), welcome.timeout(), welcome.routes()),
-                    List.of(w.address(), w.mtu(), w.keepalive(), w.timeout(), w.routes()));
+            assertEquals(welcome.grant(), w.grant());
             assertEquals(0, b.remaining());
 
-            Handshake.Reject reject = reject(random);
-            Handshake.writeReject(b.clear(), reject);
-            Handshake.Reject r = Handshake.readReject(b.flip());
+            Reject reject = reject(random);
+            reject.write(b.clear());
+            Reject r = Reject.read(b.flip());
             assertEquals(reject, r);
             assertEquals(0, b.remaining());
         }
@@ -132,10 +131,10 @@ class HandshakeFuzzTest {
     void corpus(String reader, String hex, String expected) throws Exception {
         Bodies bodies = new Bodies();
         Fuzz.Target target = switch (reader) {
-            case "challenge" -> input -> Handshake.readChallenge(bodies.of(input));
-            case "hello" -> input -> Handshake.readHello(bodies.of(input));
-            case "welcome" -> input -> Handshake.readWelcome(bodies.of(input));
-            case "reject" -> input -> Handshake.readReject(bodies.of(input));
+            case "challenge" -> input -> Challenge.read(bodies.of(input));
+            case "hello" -> input -> Hello.read(bodies.of(input));
+            case "welcome" -> input -> Welcome.read(bodies.of(input));
+            case "reject" -> input -> Reject.read(bodies.of(input));
             default -> throw new IllegalArgumentException(reader);
         };
         assertEquals(expected, Fuzz.outcome(target, HexFormat.of().parseHex(hex == null ? "" : hex.strip())));
@@ -163,49 +162,49 @@ class HandshakeFuzzTest {
     }
 
     private static void challenges(ByteBuffer out, Random random) {
-        Handshake.writeChallenge(out, bytes(random, Handshake.NONCE));
+        new Challenge(bytes(random, Proofs.NONCE)).write(out);
     }
 
     private static void hellos(ByteBuffer out, Random random) {
-        Handshake.writeHello(out, hello(random));
+        (hello(random)).write(out);
     }
 
     private static void welcomes(ByteBuffer out, Random random) {
-        Handshake.writeWelcome(out, welcome(random));
+        (welcome(random)).write(out);
     }
 
     private static void rejects(ByteBuffer out, Random random) {
-        Handshake.writeReject(out, reject(random));
+        (reject(random)).write(out);
     }
 
-    private static Handshake.Hello hello(Random random) {
-        return new Handshake.Hello(bytes(random, Handshake.NONCE), bytes(random, Handshake.PROOF), name(random), random.nextBoolean());
+    private static Hello hello(Random random) {
+        return new Hello(bytes(random, Proofs.NONCE), bytes(random, Proofs.PROOF), name(random), random.nextBoolean());
     }
 
     /** 1 to 64 bytes of UTF-8, some of it outside ASCII. */
     private static String name(Random random) {
         StringBuilder name = new StringBuilder();
-        int length = 1 + random.nextInt(Handshake.MAX_NAME);
+        int length = 1 + random.nextInt(Hello.MAX_NAME);
         while (name.toString().getBytes(StandardCharsets.UTF_8).length < length) {
             name.append(random.nextInt(8) == 0 ? 'ü' : (char) ('a' + random.nextInt(26)));
         }
         String s = name.toString();
-        return s.getBytes(StandardCharsets.UTF_8).length <= Handshake.MAX_NAME ? s : s.substring(0, s.length() - 1);
+        return s.getBytes(StandardCharsets.UTF_8).length <= Hello.MAX_NAME ? s : s.substring(0, s.length() - 1);
     }
 
-    private static Handshake.Welcome welcome(Random random) {
+    private static Welcome welcome(Random random) {
         List<IpPrefix> routes = new ArrayList<>();
-        for (int i = random.nextInt(4) == 0 ? Handshake.MAX_ROUTES : random.nextInt(4); i > 0; i--) {
+        for (int i = random.nextInt(4) == 0 ? Welcome.MAX_ROUTES : random.nextInt(4); i > 0; i--) {
             routes.add(prefix(random));
         }
         Duration keepalive = Duration.ofMillis(1 + random.nextInt(60_000));
-        return new Handshake.Welcome(bytes(random, Handshake.PROOF), prefix(random), null, 576 + random.nextInt(65_535 - 576 + 1),
-                keepalive, keepalive.plusMillis(1 + random.nextInt(600_000)), routes, random.nextBoolean());
+        return new Welcome(bytes(random, Proofs.PROOF), new Grant(prefix(random), null, 576 + random.nextInt(65_535 - 576 + 1),
+                keepalive, keepalive.plusMillis(1 + random.nextInt(600_000)), routes, random.nextBoolean()));
     }
 
-    private static Handshake.Reject reject(Random random) {
-        Handshake.RejectReason[] reasons = Handshake.RejectReason.values();
-        return new Handshake.Reject(reasons[random.nextInt(reasons.length)], name(random));
+    private static Reject reject(Random random) {
+        Reject.Reason[] reasons = Reject.Reason.values();
+        return new Reject(reasons[random.nextInt(reasons.length)], name(random));
     }
 
     private static IpPrefix prefix(Random random) {
