@@ -65,7 +65,7 @@ final class Session implements Peer, Link.Receiver {
     @Override
     public String logLabel() {
         String id = identity();
-        return id != null ? id : remote.getAddress().getHostAddress() + ":" + remote.getPort();
+        return id != null ? id : remote.getHostString() + ":" + remote.getPort();
     }
 
     @Override

@@ -12,8 +12,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lwt.api.Config;
+import io.lwt.api.IpPackets;
 import io.lwt.api.IpPrefix;
 import io.lwt.api.codec.Codec;
+import io.lwt.api.routing.Peer;
+import io.lwt.api.routing.PeerDirectory;
+import io.lwt.api.routing.Route;
 import io.lwt.api.routing.RoutingPolicy;
 import io.lwt.api.transport.Transport;
 import io.lwt.api.tun.TunOptions;
@@ -35,6 +39,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -71,34 +76,6 @@ class InMemoryTunnelTest {
         }
     }
 
-    private HubNode hub(RoutingPolicy routing, int maxClients, int mtu, int port) throws Exception {
-        return hub(routing, maxClients, mtu, port, secure(null));
-    }
-
-    private HubNode hub(RoutingPolicy routing, int maxClients, int mtu, int port, HubAccess access) throws Exception {
-        return hub(routing, maxClients, mtu, port, access, tcp);
-    }
-
-    private HubNode hub(RoutingPolicy routing, int maxClients, int mtu, int port, HubAccess access, Transport transport)
-            throws Exception {
-        return hub(routing, maxClients, port, access, transport, options("10.0.0.1/24", mtu));
-    }
-
-    /** A hub with the tunnel addresses 10.0.0.1/24 and fd00::1/64. */
-    private HubNode dualStackHub(RoutingPolicy routing, int mtu, HubAccess access) throws Exception {
-        return hub(routing, 10, 0, access, tcp, new TunOptions("t" + DEVICES.incrementAndGet(),
-                IpPrefix.parse("10.0.0.1/24"), IpPrefix.parse("fd00::1/64"), mtu, List.of()));
-    }
-
-    private HubNode hub(RoutingPolicy routing, int maxClients, int port, HubAccess access, Transport transport,
-            TunOptions tunOptions) throws Exception {
-        HubSpec spec = new HubSpec("hub", tunOptions,
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), port), maxClients, FAST, access);
-        HubNode hub = HubNode.start(spec, tun, transport, codec, routing);
-        running.add(hub);
-        return hub;
-    }
-
     /**
      * Clients c2..c9 with fixed addresses 10.0.0.2..9 and fd00::2..9 (used by a hub with an IPv6 address) and their
      * keys, c2 with the subnets 192.168.50.0/24 and fd00:50::/64 behind it; plus pool-only clients p1..p3.
@@ -128,25 +105,110 @@ class InMemoryTunnelTest {
         return key;
     }
 
-    private HubNode hub(RoutingPolicy routing) throws Exception {
-        return hub(routing, 10, 1400, 0);
+    /** A hub to start: by default hub routing, max-clients 10, mtu 1400, any port, {@code secure(null)}, tcp. */
+    private HubBuilder hub() {
+        return new HubBuilder();
+    }
+
+    private final class HubBuilder {
+        private RoutingPolicy routing = hubRouting();
+        private int maxClients = 10;
+        private int mtu = 1400;
+        private int port;
+        private HubAccess access = secure(null);
+        private Transport transport = tcp;
+        private boolean dualStack;
+
+        HubBuilder routing(RoutingPolicy routing) {
+            this.routing = routing;
+            return this;
+        }
+
+        HubBuilder maxClients(int maxClients) {
+            this.maxClients = maxClients;
+            return this;
+        }
+
+        HubBuilder mtu(int mtu) {
+            this.mtu = mtu;
+            return this;
+        }
+
+        HubBuilder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        HubBuilder access(HubAccess access) {
+            this.access = access;
+            return this;
+        }
+
+        HubBuilder transport(Transport transport) {
+            this.transport = transport;
+            return this;
+        }
+
+        /** The tunnel addresses 10.0.0.1/24 and fd00::1/64, instead of 10.0.0.1/24 alone. */
+        HubBuilder dualStack() {
+            this.dualStack = true;
+            return this;
+        }
+
+        HubNode start() throws Exception {
+            TunOptions options = dualStack ? new TunOptions("t" + DEVICES.incrementAndGet(), IpPrefix.parse("10.0.0.1/24"),
+                    IpPrefix.parse("fd00::1/64"), mtu, List.of()) : options("10.0.0.1/24", mtu);
+            HubSpec spec = new HubSpec("hub", options, new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+                    maxClients, FAST, access);
+            HubNode hub = HubNode.start(spec, tun, transport, codec, routing);
+            running.add(hub);
+            return hub;
+        }
     }
 
     /** The client with the fixed address {@code address} (10.0.0.N is client cN), with its right key. */
-    private ClientNode client(String address, HubNode hub, int mtu) throws Exception {
+    private ClientBuilder client(String address) {
         String name = "c" + address.substring(address.lastIndexOf('.') + 1);
-        return client(new ClientAuth.Secure(name, key(name)), hub, mtu);
+        return client(new ClientAuth.Secure(name, key(name)));
     }
 
-    private ClientNode client(ClientAuth auth, HubNode hub, int mtu) throws Exception {
-        return client(auth, hub, mtu, tun);
+    /** A client to start: mtu 1400, the shared in-memory TUN driver, tcp. */
+    private ClientBuilder client(ClientAuth auth) {
+        return new ClientBuilder(auth);
     }
 
-    private ClientNode client(ClientAuth auth, HubNode hub, int mtu, MemoryTun driver) throws Exception {
-        ClientSpec spec = new ClientSpec("client", "t" + DEVICES.incrementAndGet(), mtu, hub.listenAddress(), FAST, auth);
-        ClientNode client = ClientNode.start(spec, driver, tcp, codec);
-        running.add(client);
-        return client;
+    private final class ClientBuilder {
+        private final ClientAuth auth;
+        private HubNode hub;
+        private int mtu = 1400;
+        private MemoryTun driver = tun;
+
+        private ClientBuilder(ClientAuth auth) {
+            this.auth = auth;
+        }
+
+        ClientBuilder to(HubNode hub) {
+            this.hub = hub;
+            return this;
+        }
+
+        ClientBuilder mtu(int mtu) {
+            this.mtu = mtu;
+            return this;
+        }
+
+        ClientBuilder tun(MemoryTun driver) {
+            this.driver = driver;
+            return this;
+        }
+
+        ClientNode start() throws Exception {
+            ClientSpec spec = new ClientSpec("client", "t" + DEVICES.incrementAndGet(), mtu, hub.listenAddress(), FAST,
+                    auth);
+            ClientNode client = ClientNode.start(spec, driver, tcp, codec);
+            running.add(client);
+            return client;
+        }
     }
 
     private static TunOptions options(String address, int mtu) {
@@ -163,6 +225,10 @@ class InMemoryTunnelTest {
 
     private static RoutingPolicy hubRouting() {
         return new HubRoutingProvider().create(Config.empty("routing.hub", HERE));
+    }
+
+    private static RoutingPolicy isolatedRouting() {
+        return new IsolatedRoutingProvider().create(Config.empty("routing.isolated", HERE));
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
@@ -191,9 +257,9 @@ class InMemoryTunnelTest {
 
     @Test
     void clientsReachEachOtherAndTheHub() throws Exception {
-        HubNode hub = hub(hubRouting());
-        ClientNode alice = client("10.0.0.2", hub, 1400);
-        ClientNode bob = client("10.0.0.3", hub, 1400);
+        HubNode hub = hub().start();
+        ClientNode alice = client("10.0.0.2").to(hub).start();
+        ClientNode bob = client("10.0.0.3").to(hub).start();
         await("two sessions", () -> hub.sessionCount() == 2 && alice.isConnected() && bob.isConnected());
         announce(alice, "10.0.0.2", hub);
         announce(bob, "10.0.0.3", hub);
@@ -210,13 +276,68 @@ class InMemoryTunnelTest {
     }
 
     /**
+     * A third-party routing policy that answers with a peer of its own for 10.0.0.3, and throws for 10.0.0.4: the engine
+     * looks routes up rather than casting them, so each such packet is dropped and counted, and forwarding goes on for
+     * every other packet, from the TUN reader and from sessions alike.
+     */
+    @Test
+    void aForeignPeerOrAFailingPolicyCostsItsPacketsOnly() throws Exception {
+        Peer foreign = new Peer() {
+            @Override
+            public String name() {
+                return "not a session";
+            }
+
+            @Override
+            public Route.ToPeer route() {
+                return new Route.ToPeer(this);
+            }
+        };
+        RoutingPolicy hubRouting = hubRouting();
+        RoutingPolicy buggy = new RoutingPolicy() {
+            private Route decide(ByteBuffer packet, Supplier<Route> otherwise) {
+                return switch (IpPackets.ipv4Destination(packet)) {
+                    case 0x0a000003 -> foreign.route();
+                    case 0x0a000004 -> throw new IllegalStateException("a bug in the policy");
+                    default -> otherwise.get();
+                };
+            }
+
+            @Override
+            public Route fromPeer(Peer source, ByteBuffer packet, PeerDirectory peers) {
+                return decide(packet, () -> hubRouting.fromPeer(source, packet, peers));
+            }
+
+            @Override
+            public Route fromTun(ByteBuffer packet, PeerDirectory peers) {
+                return decide(packet, () -> hubRouting.fromTun(packet, peers));
+            }
+        };
+        HubNode hub = hub().routing(buggy).start();
+        ClientNode alice = client("10.0.0.2").to(hub).start();
+        await("alice", alice::isConnected);
+
+        device(hub).inject(udp("10.0.0.1", "10.0.0.3", "to a foreign peer".getBytes()));
+        device(hub).inject(udp("10.0.0.1", "10.0.0.4", "to a failing policy".getBytes()));
+        byte[] fromHub = udp("10.0.0.1", "10.0.0.2", "still forwarded".getBytes());
+        device(hub).inject(fromHub);
+        assertArrayEquals(fromHub, device(alice).awaitWritten(WAIT), "the TUN reader goes on");
+        device(alice).inject(udp("10.0.0.2", "10.0.0.3", "to a foreign peer".getBytes()));
+        device(alice).inject(udp("10.0.0.2", "10.0.0.4", "to a failing policy".getBytes()));
+        announce(alice, "10.0.0.2", hub); // alice's reader goes on too
+        assertEquals(2L, hub.counters().drops().get("unknown-peer"));
+        assertEquals(2L, hub.counters().drops().get("routing-error"));
+        assertTrue(alice.isConnected(), "no session ends for the policy's faults");
+    }
+
+    /**
      * An idle client writes a packet from its TUN reader itself and a busy one queues it for the writer: bursts after
      * pauses mix both paths, and the packets must still leave in the order the TUN gave them.
      */
     @Test
     void aClientsPacketsKeepTheirOrderWhetherWrittenAtOnceOrQueued() throws Exception {
-        HubNode hub = hub(hubRouting());
-        ClientNode alice = client("10.0.0.2", hub, 1400);
+        HubNode hub = hub().start();
+        ClientNode alice = client("10.0.0.2").to(hub).start();
         await("session", () -> alice.isConnected() && hub.sessionCount() == 1);
         announce(alice, "10.0.0.2", hub);
         int sent = 0;
@@ -234,9 +355,9 @@ class InMemoryTunnelTest {
 
     @Test
     void subnetsBehindAClientAreRoutedToItAndPushedToOthers() throws Exception {
-        HubNode hub = hub(hubRouting());
-        ClientNode gateway = client("10.0.0.2", hub, 1400); // c2 declares 192.168.50.0/24
-        ClientNode bob = client("10.0.0.3", hub, 1400);
+        HubNode hub = hub().start();
+        ClientNode gateway = client("10.0.0.2").to(hub).start(); // c2 declares 192.168.50.0/24
+        ClientNode bob = client("10.0.0.3").to(hub).start();
         await("two sessions", () -> gateway.isConnected() && bob.isConnected());
         assertEquals(List.of(IpPrefix.parse("172.20.0.0/16"), IpPrefix.parse("192.168.50.0/24")),
                 device(bob).options().routes(), "the hub's routes and c2's subnet, pushed to bob");
@@ -254,8 +375,8 @@ class InMemoryTunnelTest {
 
     @Test
     void idleSessionsSurviveOnKeepalivesAlone() throws Exception {
-        HubNode hub = hub(hubRouting());
-        ClientNode alice = client("10.0.0.2", hub, 1400);
+        HubNode hub = hub().start();
+        ClientNode alice = client("10.0.0.2").to(hub).start();
         await("session", alice::isConnected);
         Thread.sleep(FAST.timeout().multipliedBy(4)); // idle time is the subject here: nothing to await
         assertTrue(alice.isConnected());
@@ -265,16 +386,16 @@ class InMemoryTunnelTest {
 
     @Test
     void keepaliveProbesMeasureTheRoundTripTimeOnBothEnds() throws Exception {
-        HubNode hub = hub(hubRouting());
-        ClientNode alice = client("10.0.0.2", hub, 1400);
+        HubNode hub = hub().start();
+        ClientNode alice = client("10.0.0.2").to(hub).start();
         await("round-trip times on both ends", () -> rtt(hub) != null && rtt(alice) != null);
         assertTrue(rtt(hub).compareTo(Duration.ofSeconds(1)) < 0, "a loopback round trip: " + rtt(hub));
     }
 
     @Test
     void legacySessionsSendNoProbes() throws Exception {
-        HubNode hub = hub(hubRouting(), 10, 1400, 0, new HubAccess.Legacy());
-        ClientNode alice = client(new ClientAuth.Legacy(IpPrefix.parse("10.0.0.2/24")), hub, 1400);
+        HubNode hub = hub().access(new HubAccess.Legacy()).start();
+        ClientNode alice = client(new ClientAuth.Legacy(IpPrefix.parse("10.0.0.2/24"))).to(hub).start();
         await("session", () -> alice.isConnected() && hub.sessionCount() == 1);
         announce(alice, "10.0.0.2", hub);
         Thread.sleep(FAST.keepalive().multipliedBy(3)); // several keepalive intervals pass: nothing to await
@@ -326,8 +447,8 @@ class InMemoryTunnelTest {
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10, FAST, secure(null));
         HubNode hub = HubNode.start(spec, offloading, tcp, codec, hubRouting());
         running.add(hub);
-        ClientNode alice = client(new ClientAuth.Secure("c2", key("c2")), hub, 1400, offloading);
-        ClientNode bob = client("10.0.0.3", hub, 1400); // no offloads
+        ClientNode alice = client(new ClientAuth.Secure("c2", key("c2"))).to(hub).tun(offloading).start();
+        ClientNode bob = client("10.0.0.3").to(hub).start(); // no offloads
         await("two sessions", () -> alice.isConnected() && bob.isConnected());
         byte[] payload = new byte[10_000];
         new java.util.Random(7).nextBytes(payload);
@@ -379,9 +500,9 @@ class InMemoryTunnelTest {
     @Test
     void fullSizePacketsCrossAtEveryMtu() throws Exception {
         for (int mtu : new int[] {576, 1500, 9000, 65535}) {
-            HubNode hub = hub(hubRouting(), 10, mtu, 0);
-            ClientNode alice = client("10.0.0.2", hub, mtu);
-            ClientNode bob = client("10.0.0.3", hub, mtu);
+            HubNode hub = hub().mtu(mtu).start();
+            ClientNode alice = client("10.0.0.2").to(hub).mtu(mtu).start();
+            ClientNode bob = client("10.0.0.3").to(hub).mtu(mtu).start();
             await("sessions at mtu " + mtu, () -> alice.isConnected() && bob.isConnected() && hub.sessionCount() == 2);
             announce(bob, "10.0.0.3", hub);
             for (int i = 0; i < 20; i++) {
@@ -396,9 +517,9 @@ class InMemoryTunnelTest {
 
     @Test
     void isolatedHubDropsClientToClientButServesTheHub() throws Exception {
-        HubNode hub = hub(new IsolatedRoutingProvider().create(Config.empty("routing.isolated", HERE)));
-        ClientNode alice = client("10.0.0.2", hub, 1400);
-        ClientNode bob = client("10.0.0.3", hub, 1400);
+        HubNode hub = hub().routing(isolatedRouting()).start();
+        ClientNode alice = client("10.0.0.2").to(hub).start();
+        ClientNode bob = client("10.0.0.3").to(hub).start();
         await("two sessions", () -> alice.isConnected() && bob.isConnected() && hub.sessionCount() == 2);
         announce(bob, "10.0.0.3", hub);
         announce(alice, "10.0.0.2", hub);
@@ -413,11 +534,11 @@ class InMemoryTunnelTest {
 
     @Test
     void extraClientIsRefusedWhileOthersKeepWorking() throws Exception {
-        HubNode hub = hub(hubRouting(), 2, 1400, 0);
-        ClientNode alice = client("10.0.0.2", hub, 1400);
-        ClientNode bob = client("10.0.0.3", hub, 1400);
+        HubNode hub = hub().maxClients(2).start();
+        ClientNode alice = client("10.0.0.2").to(hub).start();
+        ClientNode bob = client("10.0.0.3").to(hub).start();
         await("two sessions", () -> alice.isConnected() && bob.isConnected() && hub.sessionCount() == 2);
-        client("10.0.0.4", hub, 1400);
+        client("10.0.0.4").to(hub).start();
         await("a refusal", () -> hub.refusedConnections() > 0);
         Thread.sleep(2000); // a refused client retries with growing delays, not in a tight loop
         assertTrue(hub.refusedConnections() <= 5, hub.refusedConnections() + " refusals in 2 s");
@@ -430,9 +551,9 @@ class InMemoryTunnelTest {
 
     @Test
     void spoofedSourcesAreDroppedAndCounted() throws Exception {
-        HubNode hub = hub(hubRouting());
-        ClientNode alice = client("10.0.0.2", hub, 1400);
-        ClientNode mallory = client("10.0.0.6", hub, 1400);
+        HubNode hub = hub().start();
+        ClientNode alice = client("10.0.0.2").to(hub).start();
+        ClientNode mallory = client("10.0.0.6").to(hub).start();
         await("two sessions", () -> alice.isConnected() && mallory.isConnected());
         device(mallory).inject(udp("10.0.0.2", "10.0.0.1", new byte[4])); // forged: alice's address
         announce(mallory, "10.0.0.6", hub); // same session, in order: the forged packet was handled before
@@ -445,9 +566,9 @@ class InMemoryTunnelTest {
 
     @Test
     void legacyHubLearnsAddressesAndKeepsTheFirstClaimant() throws Exception {
-        HubNode hub = hub(hubRouting(), 10, 1400, 0, new HubAccess.Legacy());
-        ClientNode alice = client(new ClientAuth.Legacy(IpPrefix.parse("10.0.0.2/24")), hub, 1400);
-        ClientNode mallory = client(new ClientAuth.Legacy(IpPrefix.parse("10.0.0.66/24")), hub, 1400);
+        HubNode hub = hub().access(new HubAccess.Legacy()).start();
+        ClientNode alice = client(new ClientAuth.Legacy(IpPrefix.parse("10.0.0.2/24"))).to(hub).start();
+        ClientNode mallory = client(new ClientAuth.Legacy(IpPrefix.parse("10.0.0.66/24"))).to(hub).start();
         await("two sessions", () -> alice.isConnected() && mallory.isConnected() && hub.sessionCount() == 2);
         announce(alice, "10.0.0.2", hub);
         device(mallory).inject(udp("10.0.0.2", "10.0.0.1", new byte[4]));
@@ -460,9 +581,9 @@ class InMemoryTunnelTest {
 
     @Test
     void wrongKeyIsRefusedAndTheClientStopsTrying() throws Exception {
-        HubNode hub = hub(hubRouting());
-        ClientNode alice = client("10.0.0.2", hub, 1400);
-        ClientNode impostor = client(new ClientAuth.Secure("c3", key("someone else")), hub, 1400);
+        HubNode hub = hub().start();
+        ClientNode alice = client("10.0.0.2").to(hub).start();
+        ClientNode impostor = client(new ClientAuth.Secure("c3", key("someone else"))).to(hub).start();
         impostor.awaitTermination();
         assertEquals("the hub refused this client: unknown client or wrong key", impostor.failure().orElseThrow());
         assertEquals(1, hub.handshakeFailures());
@@ -473,13 +594,13 @@ class InMemoryTunnelTest {
 
     /** A hub whose transport certifies every client it accepts as {@code identity}, as TLS with client-ca does. */
     private HubNode hubCertifying(String identity) throws Exception {
-        return hub(hubRouting(), 10, 1400, 0, secure(null), new CertifyingTransport(tcp, identity));
+        return hub().transport(new CertifyingTransport(tcp, identity)).start();
     }
 
     @Test
     void aClientWithoutAKeyJoinsOnItsCertificateIdentity() throws Exception {
         HubNode hub = hubCertifying("m20");
-        ClientNode m20 = client(new ClientAuth.Secure("m20", null), hub, 1400);
+        ClientNode m20 = client(new ClientAuth.Secure("m20", null)).to(hub).start();
         await("m20", m20::isConnected);
         announce(m20, "10.0.0.20", hub);
         assertEquals(0, hub.handshakeFailures());
@@ -488,7 +609,7 @@ class InMemoryTunnelTest {
     @Test
     void aCertificateForAnotherNameIsRefused() throws Exception {
         HubNode hub = hubCertifying("m21");
-        ClientNode m20 = client(new ClientAuth.Secure("m20", null), hub, 1400);
+        ClientNode m20 = client(new ClientAuth.Secure("m20", null)).to(hub).start();
         m20.awaitTermination();
         assertEquals("the hub refused this client: the client certificate is for 'm21', not 'm20'",
                 m20.failure().orElseThrow());
@@ -497,15 +618,15 @@ class InMemoryTunnelTest {
     @Test
     void aCertifiedButUnknownIdentityIsRefusedWithItsName() throws Exception {
         HubNode hub = hubCertifying("zed");
-        ClientNode zed = client(new ClientAuth.Secure("zed", null), hub, 1400);
+        ClientNode zed = client(new ClientAuth.Secure("zed", null)).to(hub).start();
         zed.awaitTermination();
         assertEquals("the hub refused this client: 'zed' is not a client of this hub", zed.failure().orElseThrow());
     }
 
     @Test
     void aClientWithoutAKeyNeedsACertificate() throws Exception {
-        HubNode hub = hub(hubRouting());
-        ClientNode m20 = client(new ClientAuth.Secure("m20", null), hub, 1400);
+        HubNode hub = hub().start();
+        ClientNode m20 = client(new ClientAuth.Secure("m20", null)).to(hub).start();
         m20.awaitTermination();
         assertEquals("the hub refused this client: this client must present a client certificate (transport tls)",
                 m20.failure().orElseThrow());
@@ -514,20 +635,20 @@ class InMemoryTunnelTest {
     @Test
     void aCertificateDoesNotReplaceTheKeyOfAClientThatHasOne() throws Exception {
         HubNode hub = hubCertifying("c3");
-        ClientNode c3 = client(new ClientAuth.Secure("c3", key("someone else")), hub, 1400);
+        ClientNode c3 = client(new ClientAuth.Secure("c3", key("someone else"))).to(hub).start();
         c3.awaitTermination();
         assertEquals("the hub refused this client: unknown client or wrong key", c3.failure().orElseThrow());
-        ClientNode right = client("10.0.0.3", hub, 1400);
+        ClientNode right = client("10.0.0.3").to(hub).start();
         await("c3 with its key", right::isConnected);
     }
 
     @Test
     void aReloadDisconnectsOnlyRemovedAndChangedClients() throws Exception {
         HubAccess.Secure before = secure(null);
-        HubNode hub = hub(hubRouting(), 10, 1400, 0, before);
-        ClientNode c2 = client("10.0.0.2", hub, 1400);
-        ClientNode c3 = client("10.0.0.3", hub, 1400);
-        ClientNode c4 = client("10.0.0.4", hub, 1400);
+        HubNode hub = hub().access(before).start();
+        ClientNode c2 = client("10.0.0.2").to(hub).start();
+        ClientNode c3 = client("10.0.0.3").to(hub).start();
+        ClientNode c4 = client("10.0.0.4").to(hub).start();
         for (ClientNode c : List.of(c2, c3, c4)) {
             await("connected", c::isConnected);
         }
@@ -548,7 +669,7 @@ class InMemoryTunnelTest {
         c3.awaitTermination(); // it reconnects and is refused: it is no client any more
         assertEquals("the hub refused this client: unknown client or wrong key", c3.failure().orElseThrow());
         c4.awaitTermination(); // its old key is refused too
-        ClientNode n1 = client(new ClientAuth.Secure("n1", key("n1")), hub, 1400);
+        ClientNode n1 = client(new ClientAuth.Secure("n1", key("n1"))).to(hub).start();
         await("the added client", n1::isConnected);
         announce(c2, "10.0.0.2", hub);
         assertTrue(c2.isConnected());
@@ -558,33 +679,33 @@ class InMemoryTunnelTest {
     @Test
     void poolAddressesAreStableAcrossHubRestartsAndRunOut() throws Exception {
         HubAccess.Secure access = secure(HubAccess.AddressPool.parse("10.0.0.100-10.0.0.101"));
-        HubNode first = hub(hubRouting(), 10, 1400, 0, access);
+        HubNode first = hub().access(access).start();
         int port = first.listenAddress().getPort();
-        ClientNode p2 = client(new ClientAuth.Secure("p2", key("p2")), first, 1400);
+        ClientNode p2 = client(new ClientAuth.Secure("p2", key("p2"))).to(first).start();
         await("p2", p2::isConnected);
-        ClientNode p1 = client(new ClientAuth.Secure("p1", key("p1")), first, 1400);
+        ClientNode p1 = client(new ClientAuth.Secure("p1", key("p1"))).to(first).start();
         await("p1", p1::isConnected);
         assertEquals("10.0.0.100/24", device(p2).options().address().toString(), "first come, first served");
         assertEquals("10.0.0.101/24", device(p1).options().address().toString());
-        ClientNode p3 = client(new ClientAuth.Secure("p3", key("p3")), first, 1400);
+        ClientNode p3 = client(new ClientAuth.Secure("p3", key("p3"))).to(first).start();
         await("p3 refused", () -> first.counters().drops().getOrDefault("handshake-pool-exhausted", 0L) > 0);
         assertNull(p3.deviceName());
         for (AutoCloseable c : running) {
             c.close();
         }
         running.clear();
-        HubNode second = hub(hubRouting(), 10, 1400, port, access);
-        ClientNode p1Again = client(new ClientAuth.Secure("p1", key("p1")), second, 1400);
+        HubNode second = hub().port(port).access(access).start();
+        ClientNode p1Again = client(new ClientAuth.Secure("p1", key("p1"))).to(second).start();
         await("p1 again", p1Again::isConnected);
         assertEquals("10.0.0.101/24", device(p1Again).options().address().toString(), "kept across the restart");
     }
 
     @Test
     void dataBeforeTheHandshakeClosesTheSession() throws Exception {
-        HubNode hub = hub(hubRouting());
+        HubNode hub = hub().start();
         try (Socket early = new Socket(hub.listenAddress().getAddress(), hub.listenAddress().getPort())) {
             byte[] packet = udp("10.0.0.2", "10.0.0.1", new byte[4]);
-            java.nio.ByteBuffer frame = java.nio.ByteBuffer.allocate(5 + packet.length).putInt(1 + packet.length)
+            ByteBuffer frame = ByteBuffer.allocate(5 + packet.length).putInt(1 + packet.length)
                     .put((byte) 1).put(packet);
             early.getOutputStream().write(frame.array());
             InputStream in = early.getInputStream();
@@ -598,7 +719,7 @@ class InMemoryTunnelTest {
 
     @Test
     void silentPeerIsClosedWithinTimeout() throws Exception {
-        HubNode hub = hub(hubRouting());
+        HubNode hub = hub().start();
         try (Socket silent = new Socket(hub.listenAddress().getAddress(), hub.listenAddress().getPort())) {
             await("the session", () -> hub.sessionCount() == 1);
             long start = System.nanoTime();
@@ -615,8 +736,8 @@ class InMemoryTunnelTest {
 
     @Test
     void malformedFrameClosesOnlyThatSession() throws Exception {
-        HubNode hub = hub(hubRouting());
-        ClientNode alice = client("10.0.0.2", hub, 1400);
+        HubNode hub = hub().start();
+        ClientNode alice = client("10.0.0.2").to(hub).start();
         await("session", () -> alice.isConnected() && hub.sessionCount() == 1);
         try (Socket evil = new Socket(hub.listenAddress().getAddress(), hub.listenAddress().getPort())) {
             await("second session", () -> hub.sessionCount() == 2);
@@ -633,15 +754,15 @@ class InMemoryTunnelTest {
 
     @Test
     void clientReconnectsToARestartedHubWithItsDeviceUp() throws Exception {
-        HubNode first = hub(hubRouting());
+        HubNode first = hub().start();
         int port = first.listenAddress().getPort();
-        ClientNode alice = client("10.0.0.2", first, 1400);
+        ClientNode alice = client("10.0.0.2").to(first).start();
         await("session", alice::isConnected);
         MemoryTun.Device aliceDevice = device(alice);
         running.remove(first);
         first.close();
         await("disconnect noticed", () -> !alice.isConnected());
-        HubNode second = hub(hubRouting(), 10, 1400, port);
+        HubNode second = hub().port(port).start();
         await("reconnected", alice::isConnected);
         assertFalse(aliceDevice.isClosed(), "the TUN device stayed up");
         announce(alice, "10.0.0.2", second);
@@ -649,8 +770,8 @@ class InMemoryTunnelTest {
 
     @Test
     void closingRemovesTheDevices() throws Exception {
-        HubNode hub = hub(hubRouting());
-        ClientNode alice = client("10.0.0.2", hub, 1400);
+        HubNode hub = hub().start();
+        ClientNode alice = client("10.0.0.2").to(hub).start();
         await("session", alice::isConnected);
         MemoryTun.Device hubDevice = device(hub);
         MemoryTun.Device aliceDevice = device(alice);
@@ -663,9 +784,9 @@ class InMemoryTunnelTest {
 
     @Test
     void ipv6CrossesBetweenClientsAndTheHub() throws Exception {
-        HubNode hub = dualStackHub(hubRouting(), 1400, secure(null));
-        ClientNode alice = client("10.0.0.2", hub, 1400);
-        ClientNode bob = client("10.0.0.3", hub, 1400);
+        HubNode hub = hub().dualStack().start();
+        ClientNode alice = client("10.0.0.2").to(hub).start();
+        ClientNode bob = client("10.0.0.3").to(hub).start();
         await("two sessions", () -> alice.isConnected() && bob.isConnected());
         assertEquals("fd00::2/64", device(alice).options().ipv6Address().toString(), "from the WELCOME");
         assertEquals("10.0.0.2/24", device(alice).options().address().toString());
@@ -686,9 +807,9 @@ class InMemoryTunnelTest {
     @Test
     void fullSizeIpv6PacketsCross() throws Exception {
         for (int mtu : new int[] {1280, 9000}) {
-            HubNode hub = dualStackHub(hubRouting(), mtu, secure(null));
-            ClientNode alice = client("10.0.0.2", hub, mtu);
-            ClientNode bob = client("10.0.0.3", hub, mtu);
+            HubNode hub = hub().dualStack().mtu(mtu).start();
+            ClientNode alice = client("10.0.0.2").to(hub).mtu(mtu).start();
+            ClientNode bob = client("10.0.0.3").to(hub).mtu(mtu).start();
             await("sessions at mtu " + mtu, () -> alice.isConnected() && bob.isConnected());
             byte[] full = udp6OfSize("fd00::2", "fd00::3", mtu);
             device(alice).inject(full);
@@ -700,10 +821,9 @@ class InMemoryTunnelTest {
 
     @Test
     void isolatedHubDropsIpv6ClientToClientButServesTheHub() throws Exception {
-        HubNode hub = dualStackHub(new IsolatedRoutingProvider().create(Config.empty("routing.isolated", HERE)), 1400,
-                secure(null));
-        ClientNode alice = client("10.0.0.2", hub, 1400);
-        ClientNode bob = client("10.0.0.3", hub, 1400);
+        HubNode hub = hub().dualStack().routing(isolatedRouting()).start();
+        ClientNode alice = client("10.0.0.2").to(hub).start();
+        ClientNode bob = client("10.0.0.3").to(hub).start();
         await("two sessions", () -> alice.isConnected() && bob.isConnected());
         device(alice).inject(udp6("fd00::2", "fd00::3", new byte[10]));
         announce6(alice, "fd00::2", hub); // same session, in order: the packet before it has been routed
@@ -716,9 +836,9 @@ class InMemoryTunnelTest {
 
     @Test
     void spoofedIpv6SourcesAreDroppedAndCounted() throws Exception {
-        HubNode hub = dualStackHub(hubRouting(), 1400, secure(null));
-        ClientNode alice = client("10.0.0.2", hub, 1400);
-        ClientNode mallory = client("10.0.0.6", hub, 1400);
+        HubNode hub = hub().dualStack().start();
+        ClientNode alice = client("10.0.0.2").to(hub).start();
+        ClientNode mallory = client("10.0.0.6").to(hub).start();
         await("two sessions", () -> alice.isConnected() && mallory.isConnected());
         device(mallory).inject(udp6("fd00::2", "fd00::1", new byte[4])); // alice's address
         device(mallory).inject(udp6("fd00::66", "fd00::1", new byte[4])); // nobody's
@@ -733,9 +853,9 @@ class InMemoryTunnelTest {
 
     @Test
     void anIpv6SubnetBehindAClientIsRoutedToItAndPushedToOthers() throws Exception {
-        HubNode hub = dualStackHub(hubRouting(), 1400, secure(null));
-        ClientNode gateway = client("10.0.0.2", hub, 1400); // c2 declares fd00:50::/64
-        ClientNode bob = client("10.0.0.3", hub, 1400);
+        HubNode hub = hub().dualStack().start();
+        ClientNode gateway = client("10.0.0.2").to(hub).start(); // c2 declares fd00:50::/64
+        ClientNode bob = client("10.0.0.3").to(hub).start();
         await("two sessions", () -> gateway.isConnected() && bob.isConnected());
         assertEquals(List.of(IpPrefix.parse("172.20.0.0/16"), IpPrefix.parse("192.168.50.0/24"),
                 IpPrefix.parse("fd00:50::/64")), device(bob).options().routes(), "both families, pushed to bob");
@@ -752,8 +872,8 @@ class InMemoryTunnelTest {
 
     @Test
     void linkLocalAndMulticastPacketsAreDroppedWhereTheyEnterWithTheirOwnReasons() throws Exception {
-        HubNode hub = dualStackHub(hubRouting(), 1400, secure(null));
-        ClientNode alice = client("10.0.0.2", hub, 1400);
+        HubNode hub = hub().dualStack().start();
+        ClientNode alice = client("10.0.0.2").to(hub).start();
         await("session", alice::isConnected);
         device(alice).inject(udp6("fe80::2", "ff02::2", new byte[8])); // a router solicitation's addresses
         device(alice).inject(udp6("::", "ff02::16", new byte[8])); // an MLD report's
@@ -771,11 +891,11 @@ class InMemoryTunnelTest {
 
     @Test
     void aHubDropsLinkLocalAndMulticastPacketsThatAClientSendsAnyway() throws Exception {
-        HubNode hub = hub(hubRouting(), 10, 1400, 0, new HubAccess.Legacy()); // no handshake: raw frames are data
+        HubNode hub = hub().access(new HubAccess.Legacy()).start(); // no handshake: raw frames are data
         try (Socket raw = new Socket(hub.listenAddress().getAddress(), hub.listenAddress().getPort())) {
             OutputStream out = raw.getOutputStream();
             for (byte[] packet : List.of(udp6("fe80::2", "ff02::2", new byte[8]), udp6("fe80::2", "fe80::1", new byte[8]))) {
-                out.write(java.nio.ByteBuffer.allocate(5 + packet.length).putInt(1 + packet.length).put((byte) 1)
+                out.write(ByteBuffer.allocate(5 + packet.length).putInt(1 + packet.length).put((byte) 1)
                         .put(packet).array());
             }
             out.flush();
@@ -788,12 +908,12 @@ class InMemoryTunnelTest {
     @Test
     void ipv6AddressesComeFromThePoolAndAClientWithoutOneStaysIpv4() throws Exception {
         HubAccess.Secure access = secure(HubAccess.AddressPool.parse("10.0.0.100-10.0.0.101", "fd00::100-fd00::100"));
-        HubNode hub = dualStackHub(hubRouting(), 1400, access);
-        ClientNode p1 = client(new ClientAuth.Secure("p1", key("p1")), hub, 1400);
+        HubNode hub = hub().dualStack().access(access).start();
+        ClientNode p1 = client(new ClientAuth.Secure("p1", key("p1"))).to(hub).start();
         await("p1", p1::isConnected);
         assertEquals("10.0.0.100/24", device(p1).options().address().toString());
         assertEquals("fd00::100/64", device(p1).options().ipv6Address().toString());
-        ClientNode p2 = client(new ClientAuth.Secure("p2", key("p2")), hub, 1400);
+        ClientNode p2 = client(new ClientAuth.Secure("p2", key("p2"))).to(hub).start();
         await("p2 refused", () -> hub.counters().drops().getOrDefault("handshake-pool-exhausted", 0L) > 0);
         assertNull(p2.deviceName(), "the IPv6 range is exhausted");
         String state = java.nio.file.Files.readString(stateFile);
@@ -802,9 +922,9 @@ class InMemoryTunnelTest {
         stopAll();
         running.clear();
         stateFile = temporary.resolve("ipv4-only-pool.state");
-        HubNode ipv6WithoutPool = dualStackHub(hubRouting(), 1400, secure(HubAccess.AddressPool.parse("10.0.0.100-10.0.0.101")));
-        ClientNode p3 = client(new ClientAuth.Secure("p3", key("p3")), ipv6WithoutPool, 1400);
-        ClientNode c3 = client("10.0.0.3", ipv6WithoutPool, 1400);
+        HubNode ipv6WithoutPool = hub().dualStack().access(secure(HubAccess.AddressPool.parse("10.0.0.100-10.0.0.101"))).start();
+        ClientNode p3 = client(new ClientAuth.Secure("p3", key("p3"))).to(ipv6WithoutPool).start();
+        ClientNode c3 = client("10.0.0.3").to(ipv6WithoutPool).start();
         await("p3 and c3", () -> p3.isConnected() && c3.isConnected());
         assertNull(device(p3).options().ipv6Address(), "no fixed IPv6 address and no IPv6 range: IPv4 only");
         assertEquals(List.of(IpPrefix.parse("172.20.0.0/16"), IpPrefix.parse("192.168.50.0/24")),
@@ -845,7 +965,7 @@ class InMemoryTunnelTest {
 
     private record Certified(io.lwt.api.transport.Connection tcp, String identity) implements io.lwt.api.transport.Connection {
         @Override
-        public int read(java.nio.ByteBuffer dst) throws java.io.IOException {
+        public int read(ByteBuffer dst) throws java.io.IOException {
             return tcp.read(dst);
         }
 

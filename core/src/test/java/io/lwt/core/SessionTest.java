@@ -1,0 +1,232 @@
+package io.lwt.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lwt.api.Config;
+import io.lwt.api.Side;
+import io.lwt.api.codec.Codec;
+import io.lwt.api.tun.VirtioNetHeader;
+import io.lwt.codec.lengthprefix.LengthPrefixCodecProvider;
+import io.lwt.core.handshake.HandshakeMessage;
+import io.lwt.core.handshake.Hello;
+import io.lwt.testsupport.MemoryConnection;
+import io.lwt.testsupport.TestPackets;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * One session over the in-memory connection pair with the length-prefix codec, driven as Netty's EmbeddedChannel
+ * tests drive a handler: frames written in at the peer's end, messages read out there, on a clock the test moves.
+ */
+@Timeout(10)
+class SessionTest {
+
+    private static final int MTU = 1400;
+    private static final SessionSettings SETTINGS = new SessionSettings(Duration.ofSeconds(10), Duration.ofSeconds(30), 16);
+    private static final byte[] PACKET = TestPackets.udp("10.0.0.2", "10.0.0.1", "hello".getBytes());
+
+    private final Codec codec = new LengthPrefixCodecProvider().create(Config.empty("codec", Config.Location.of("test")));
+    private final MemoryConnection.Pair pair = MemoryConnection.pair();
+    private final ByteBuffer peerInbound = ByteBuffer.allocate(1 << 17).flip();
+    private final BlockingQueue<byte[]> delivered = new LinkedBlockingQueue<>();
+    private final BlockingQueue<HandshakeMessage> handshakes = new LinkedBlockingQueue<>();
+    private final BlockingQueue<String> closed = new LinkedBlockingQueue<>();
+    private long now = 1_000_000_000L;
+
+    @AfterEach
+    void close() {
+        pair.close();
+    }
+
+    /** A hub-side session whose handler answers its opening with {@code opening} (null: established at once). */
+    private Session session(Function<Session, Opening> opening) {
+        SessionHandler handler = new SessionHandler() {
+            @Override
+            public Opening opened(Session session) {
+                return opening.apply(session);
+            }
+
+            @Override
+            public void packet(Session from, ByteBuffer packet, boolean withHeader) {
+                byte[] bytes = new byte[packet.remaining()];
+                packet.duplicate().get(bytes);
+                delivered.add(bytes);
+            }
+
+            @Override
+            public void closed(Session session, String reason) {
+                closed.add(reason);
+            }
+        };
+        PacketBuffers packets = new PacketBuffers(MTU, codec.tailroom());
+        SessionContext context = new SessionContext(codec, Side.SERVER, MTU, true, SETTINGS, Duration.ofSeconds(5),
+                packets, SessionContext.receiveBuffers(codec, MTU, true, 1), null, new Counters(System.getLogger("test")),
+                handler, () -> false, () -> now);
+        Session session = new Session(pair.server(), context, context.receiveBuffers().acquire());
+        session.start();
+        return session;
+    }
+
+    /** A session established as soon as its reader opened it; returns once it is. */
+    private Session established(boolean peerTakesSuperSegments) throws InterruptedException {
+        CountDownLatch opened = new CountDownLatch(1);
+        Session session = session(s -> {
+            s.establish(Established.secure("peer", Sources.NONE, peerTakesSuperSegments));
+            opened.countDown();
+            return null;
+        });
+        opened.await();
+        return session;
+    }
+
+    /** Writes one frame as the peer: a 4-byte length, the type, the body. */
+    private void send(byte type, byte[] body) throws IOException {
+        pair.client().writeRaw(ByteBuffer.allocate(4 + 1 + body.length).putInt(1 + body.length).put(type).put(body).array());
+    }
+
+    /** Reads the next message the session sent, type byte first. */
+    private byte[] next() throws IOException {
+        while (peerInbound.remaining() < 4 || peerInbound.remaining() < 4 + peerInbound.getInt(peerInbound.position())) {
+            peerInbound.compact();
+            if (pair.client().read(peerInbound) < 0) {
+                throw new EOFException("the session closed the connection");
+            }
+            peerInbound.flip();
+        }
+        byte[] message = new byte[peerInbound.getInt()];
+        peerInbound.get(message);
+        return message;
+    }
+
+    private static byte[] message(byte type, byte[] body) {
+        return ByteBuffer.allocate(1 + body.length).put(type).put(body).array();
+    }
+
+    private static ByteBuffer pooled(PacketBuffers packets, byte[] packet) {
+        ByteBuffer b = packets.acquire();
+        b.put(packet).limit(b.position()).position(PacketBuffers.HEADROOM);
+        return b;
+    }
+
+    @Test
+    void aPacketComesOutAsItWentInAndGoesBackFramedAsData() throws Exception {
+        Session session = established(false);
+        send(Messages.DATA, PACKET);
+        assertArrayEquals(PACKET, delivered.poll(5, TimeUnit.SECONDS));
+        PacketBuffers packets = new PacketBuffers(MTU, 0);
+        session.send(pooled(packets, PACKET), false);
+        assertArrayEquals(message(Messages.DATA, PACKET), next());
+    }
+
+    @Test
+    void aPeerThatTakesSuperSegmentsGetsEveryPacketBehindAHeader() throws Exception {
+        Session session = established(true);
+        session.send(pooled(new PacketBuffers(MTU, 0), PACKET), false);
+        byte[] expected = ByteBuffer.allocate(1 + VirtioNetHeader.LENGTH + PACKET.length).put(Messages.DATA_GSO)
+                .put(new byte[VirtioNetHeader.LENGTH]).put(PACKET).array();
+        assertArrayEquals(expected, next(), "DATA_GSO with an empty virtio-net header");
+    }
+
+    @Test
+    void aProbeIsEchoedAtOnce() throws Exception {
+        established(false);
+        byte[] probe = ByteBuffer.allocate(8).putLong(0x0102030405060708L).array();
+        send(Messages.KEEPALIVE, probe);
+        assertArrayEquals(message(Messages.KEEPALIVE_ECHO, probe), next());
+    }
+
+    @Test
+    void theTickSendsAProbeThenKeepalivesAndClosesASilentSession() throws Exception {
+        Session session = established(false);
+        session.tick();
+        byte[] probe = next();
+        assertEquals(Messages.KEEPALIVE, probe[0]);
+        assertEquals(now, ByteBuffer.wrap(probe, 1, 8).getLong(), "a probe carries the sender's clock");
+        now += Duration.ofSeconds(10).toNanos();
+        session.tick();
+        assertEquals(Messages.KEEPALIVE, next()[0], "the next interval's probe");
+        now += Duration.ofSeconds(20).toNanos() + 1;
+        session.tick();
+        assertEquals("timeout: nothing received for 30s", closed.poll(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void handshakeMessagesGoToTheOpeningUntilTheSessionIsEstablished() throws Exception {
+        Session session = session(s -> new Opening() {
+            @Override
+            public boolean takes(byte type) {
+                return type == Hello.TYPE;
+            }
+
+            @Override
+            public void message(HandshakeMessage message) {
+                handshakes.add(message);
+                s.establish(Established.secure("peer", Sources.NONE, false));
+            }
+        });
+        ByteBuffer hello = ByteBuffer.allocate(256);
+        new Hello(new byte[32], new byte[32], "alice", false).write(hello);
+        byte[] body = Arrays.copyOf(hello.array(), hello.position());
+        send(Hello.TYPE, body);
+        assertEquals("alice", assertInstanceOf(Hello.class, handshakes.poll(5, TimeUnit.SECONDS)).name());
+        send(Hello.TYPE, body);
+        assertEquals("protocol error: handshake message 0x11 after the handshake", closed.poll(5, TimeUnit.SECONDS));
+        assertTrue(session.isClosed());
+    }
+
+    @Test
+    void dataBeforeTheHandshakeOrAnUnknownTypeEndsTheSessionWithItsCause() throws Exception {
+        session(s -> new Opening() {
+            @Override
+            public boolean takes(byte type) {
+                return false;
+            }
+
+            @Override
+            public void message(HandshakeMessage message) {
+                throw new AssertionError("takes nothing");
+            }
+        });
+        send(Messages.DATA, PACKET);
+        assertEquals("protocol error: data before the handshake finished", closed.poll(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void anUnknownMessageTypeIsAProtocolError() throws Exception {
+        established(false);
+        send((byte) 0x7f, new byte[0]);
+        assertEquals("protocol error: unknown message type 0x7f", closed.poll(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aHandshakeMessageThisSideDoesNotTakeIsRefusedUnread() throws Exception {
+        session(s -> new Opening() {
+            @Override
+            public boolean takes(byte type) {
+                return type == Hello.TYPE;
+            }
+
+            @Override
+            public void message(HandshakeMessage message) {
+                handshakes.add(message);
+            }
+        });
+        send((byte) 0x10, new byte[0]); // a CHALLENGE to a hub, with no body to read
+        assertEquals("protocol error: unexpected handshake message 0x10", closed.poll(5, TimeUnit.SECONDS));
+        assertEquals(0, handshakes.size());
+    }
+}
