@@ -4,7 +4,7 @@
  */
 module io.lwt.launcher {
     requires io.lwt.core;
-    requires io.lwt.transport.tls; // lwt cert and lwt init make its certificates; the transport itself is a plugin
+    requires io.lwt.cert; // lwt cert and lwt init make certificates; the tls transport is a plugin like the others
     requires info.picocli;
     requires org.yaml.snakeyaml;
     requires jdk.httpserver;

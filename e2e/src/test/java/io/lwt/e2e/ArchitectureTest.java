@@ -1,5 +1,8 @@
 package io.lwt.e2e;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
@@ -11,7 +14,10 @@ import org.junit.jupiter.api.Test;
 /** The module rules of the design, checked on the compiled main classes of every module. */
 class ArchitectureTest {
 
-    /** Plugin packages: each may use the api (and its own third-party library), nothing else of this project. */
+    /**
+     * Plugin packages: each may use the api and the certificate API (and its own third-party library), nothing else
+     * of this project.
+     */
     private static final String[] PLUGINS = {"io.lwt.tun..", "io.lwt.transport..", "io.lwt.codec..", "io.lwt.routing.."};
 
     private static JavaClasses classes;
@@ -37,19 +43,28 @@ class ArchitectureTest {
     }
 
     @Test
-    void pluginsDependOnTheApiOnly() {
+    void certificatesDependOnNoOtherModule() {
+        noClasses().that().resideInAPackage("io.lwt.cert..")
+                .should().dependOnClassesThat(resideInAPackage("io.lwt..").and(not(resideInAPackage("io.lwt.cert.."))))
+                .check(classes);
+    }
+
+    @Test
+    void pluginsDependOnTheApiAndTheCertificateApiOnly() {
         for (String plugin : PLUGINS) {
             noClasses().that().resideInAPackage(plugin)
-                    .should().dependOnClassesThat().resideInAnyPackage("io.lwt.core..", "io.lwt.launcher..")
+                    .should().dependOnClassesThat(resideInAPackage("io.lwt..")
+                            .and(not(resideInAnyPackage(plugin, "io.lwt.api..", "io.lwt.cert.."))))
                     .check(classes);
-            for (String other : PLUGINS) {
-                if (!other.equals(plugin)) {
-                    noClasses().that().resideInAPackage(plugin)
-                            .should().dependOnClassesThat().resideInAPackage(other)
-                            .check(classes);
-                }
-            }
         }
+    }
+
+    /** The launcher finds plugins with ServiceLoader: a plugin class it named would put that plugin in every image. */
+    @Test
+    void theLauncherDependsOnNoPlugin() {
+        noClasses().that().resideInAPackage("io.lwt.launcher..")
+                .should().dependOnClassesThat().resideInAnyPackage(PLUGINS)
+                .check(classes);
     }
 
     @Test

@@ -13,8 +13,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every built-in provider is declared with {@code provides} in its named module, and the launcher {@code uses}
- * every SPI: a forgotten line fails here, not for a user.
+ * Every built-in provider is declared with {@code provides} in its named module, the launcher {@code uses} every
+ * SPI, and no module {@code requires} a plugin: a forgotten or stray line fails here, not for a user.
  */
 class ModuleDescriptorsTest {
 
@@ -51,6 +51,23 @@ class ModuleDescriptorsTest {
     @Test
     void launcherUsesEverySpi() {
         assertEquals(SPIS, descriptor("io.lwt.launcher").uses().stream().filter(SPIS::contains).collect(Collectors.toSet()));
+    }
+
+    /** Plugins are found with ServiceLoader: a module that required one could not be linked without it. */
+    @Test
+    void noModuleRequiresAPlugin() {
+        for (ModuleReference module : finder.findAll()) {
+            Set<String> plugins = module.descriptor().requires().stream().map(ModuleDescriptor.Requires::name)
+                    .filter(PROVIDED_BY::containsKey).collect(Collectors.toSet());
+            assertEquals(Set.of(), plugins, module.descriptor().name() + " requires plugin modules");
+        }
+    }
+
+    @Test
+    void certificatesRequireNoModuleOfThisProject() {
+        Set<String> own = descriptor("io.lwt.cert").requires().stream().map(ModuleDescriptor.Requires::name)
+                .filter(name -> name.startsWith("io.lwt.")).collect(Collectors.toSet());
+        assertEquals(Set.of(), own, "io.lwt.cert requires");
     }
 
     @Test

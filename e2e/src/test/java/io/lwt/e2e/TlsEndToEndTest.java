@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lwt.cert.Certificates;
+import io.lwt.cert.Credentials;
+import io.lwt.cert.KeyType;
 import io.lwt.testsupport.E2e;
 import io.lwt.testsupport.Netns;
-import io.lwt.transport.tls.cert.Certificates;
-import io.lwt.transport.tls.cert.Credentials;
-import io.lwt.transport.tls.cert.KeyType;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package io.lwt.launcher;
 
-import io.lwt.transport.tls.cert.Certificates;
-import io.lwt.transport.tls.cert.Credentials;
-import io.lwt.transport.tls.cert.KeyType;
+import io.lwt.cert.Certificates;
+import io.lwt.cert.Credentials;
+import io.lwt.cert.KeyType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

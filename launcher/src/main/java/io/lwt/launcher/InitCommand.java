@@ -1,7 +1,7 @@
 package io.lwt.launcher;
 
+import io.lwt.cert.Certificates;
 import java.io.IOException;
-import io.lwt.transport.tls.cert.Certificates;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;

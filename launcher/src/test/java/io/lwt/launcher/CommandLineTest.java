@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lwt.cert.Certificates;
 import io.lwt.core.ClientSpec;
 import io.lwt.core.HubSpec;
 import java.io.PrintWriter;
@@ -48,8 +49,7 @@ class CommandLineTest {
         assertEquals(0, check.exit(), check.err());
         assertEquals(file + ": ok (3 nodes: hub, alice, bob)", check.out().strip());
         assertEquals("", check.err(), "keys in files, TLS with a pinned certificate: no warning");
-        String pin = io.lwt.transport.tls.cert.Certificates.fingerprint(io.lwt.transport.tls.cert.Certificates
-                .readCertificates(dir.resolve("tls/tls.crt")).getFirst());
+        String pin = Certificates.fingerprint(Certificates.readCertificates(dir.resolve("tls/tls.crt")).getFirst());
         assertEquals(2, Files.readString(file).split("pin: " + java.util.regex.Pattern.quote(pin), -1).length - 1,
                 "both clients pin the hub's certificate");
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(

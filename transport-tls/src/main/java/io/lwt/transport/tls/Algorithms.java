@@ -1,7 +1,7 @@
 package io.lwt.transport.tls;
 
-import io.lwt.transport.tls.cert.Credentials;
-import io.lwt.transport.tls.cert.KeyType;
+import io.lwt.cert.Credentials;
+import io.lwt.cert.KeyType;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.security.PrivateKey;

@@ -1,6 +1,6 @@
 package io.lwt.transport.tls;
 
-import io.lwt.transport.tls.cert.Certificates;
+import io.lwt.cert.Certificates;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.lwt.transport.tls;
 
 import io.lwt.api.transport.Connection;
 import io.lwt.api.transport.Listener;
-import io.lwt.transport.tls.cert.Credentials;
+import io.lwt.cert.Credentials;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

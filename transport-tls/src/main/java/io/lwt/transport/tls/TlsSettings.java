@@ -1,6 +1,6 @@
 package io.lwt.transport.tls;
 
-import io.lwt.transport.tls.cert.Credentials;
+import io.lwt.cert.Credentials;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.StandardSocketOptions;

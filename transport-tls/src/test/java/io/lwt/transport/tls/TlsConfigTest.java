@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lwt.api.ConfigException;
 import io.lwt.api.transport.Transport;
-import io.lwt.transport.tls.cert.Certificates;
-import io.lwt.transport.tls.cert.KeyType;
+import io.lwt.cert.Certificates;
+import io.lwt.cert.KeyType;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

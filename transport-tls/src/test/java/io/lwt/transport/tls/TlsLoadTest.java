@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.lwt.api.transport.Connection;
 import io.lwt.api.transport.Listener;
 import io.lwt.api.transport.Transport;
-import io.lwt.transport.tls.cert.Certificates;
+import io.lwt.cert.Certificates;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

@@ -2,7 +2,7 @@ package io.lwt.transport.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.lwt.transport.tls.cert.Certificates;
+import io.lwt.cert.Certificates;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

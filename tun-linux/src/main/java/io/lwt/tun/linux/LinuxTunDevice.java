@@ -2,69 +2,42 @@ package io.lwt.tun.linux;
 
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
-import io.lwt.api.IpPrefix;
 import io.lwt.api.tun.TunDevice;
 import io.lwt.api.tun.TunOptions;
 import io.lwt.api.tun.VirtioNetHeader;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.ClosedChannelException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * A Linux TUN device ({@code IFF_TUN | IFF_NO_PI}) on a non-blocking file descriptor. A read drains every packet
- * that is ready, up to the batch size, and blocks in {@code poll} only when none is; an eventfd in the same poll
- * lets {@link #close()} wake a blocked reader, since closing a file descriptor does not.
+ * A Linux TUN device's packet I/O: batched reads and writes on a non-blocking descriptor. One thread reads at a time,
+ * the node's TUN reader, a platform thread (reads block in native code and would pin a virtual thread's carrier), and
+ * one thread writes at a time (the engine serialises its writers); {@link #close()} may come from any thread, also
+ * while they are blocked. {@link #open} runs on the thread that opens the device, in whose network namespace the
+ * device is made: it attaches the descriptor ({@link TunAttachment}) and configures the interface
+ * ({@link InterfaceConfiguration}) first.
+ *
+ * <p>A read drains every packet that is ready, up to the batch size, and blocks in {@code poll} only when none is;
+ * an eventfd in the same poll lets {@link #close()} wake a blocked reader or writer, since closing a file descriptor
+ * does not, and close then waits for both to leave before it closes the descriptors. The reader and the writer each
+ * have their own poll set and buffer-address cache; what they share (the closed flag, the warnings' rate limit) is
+ * volatile or atomic.
  *
  * <p>With offloads ({@code IFF_VNET_HDR} and {@code TUNSETOFFLOAD} checksum and TSO), every packet read or written
  * has a {@link VirtioNetHeader} in the {@value VirtioNetHeader#LENGTH} bytes before its buffer's position, and the
  * kernel hands over TCP super-segments of up to 64 KiB instead of MTU-sized segments. If the kernel refuses them,
  * the device is opened again without the header ({@link #offloads()} false): "offloads" then always means the kernel
  * accepted them, and a node without them pays nothing for the header.
- *
- * <p>Reads block in native code and so belong on a platform thread: they would pin a virtual thread's carrier.
  */
 final class LinuxTunDevice implements TunDevice {
 
     private static final System.Logger LOG = System.getLogger(LinuxTunDevice.class.getName());
 
-    private static final long TUNSETIFF = 0x400454caL;
-    /** _IOW('T', 208, unsigned int): the argument is the flags themselves, not a pointer. */
-    private static final long TUNSETOFFLOAD = 0x400454d0L;
-    /** _IOW('T', 216, int): the argument points at the size. */
-    private static final long TUNSETVNETHDRSZ = 0x400454d8L;
-    private static final int TUN_F_CSUM = 0x01;
-    private static final int TUN_F_TSO4 = 0x02;
-    private static final int TUN_F_TSO6 = 0x04;
-    private static final int TUN_F_TSO_ECN = 0x08;
-    /** What an offloading device asks for: checksum offload and TCP segmentation for IPv4 and IPv6, ECN included. */
-    static final int OFFLOADS = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN;
-    private static final long SIOCGIFFLAGS = 0x8913;
-    private static final long SIOCSIFFLAGS = 0x8914;
-    private static final long SIOCSIFADDR = 0x8916;
-    private static final long SIOCSIFNETMASK = 0x891c;
-    private static final long SIOCSIFMTU = 0x8922;
-    private static final long SIOCGIFADDR = 0x8915;
-    private static final long SIOCGIFMTU = 0x8921;
-    private static final long SIOCADDRT = 0x890b;
-    private static final long SIOCGIFINDEX = 0x8933;
-    private static final int RTENTRY_SIZE = 120;
-    private static final short RTF_UP = 0x1;
-    private static final short IFF_TUN = 0x0001;
-    private static final short IFF_NO_PI = 0x1000;
-    private static final short IFF_VNET_HDR = 0x4000;
-    private static final short IFF_UP = 0x1;
-    private static final short IFF_RUNNING = 0x40;
     private static final long LOG_INTERVAL_NANOS = 1_000_000_000L;
 
     private final int fd;
@@ -103,7 +76,7 @@ final class LinuxTunDevice implements TunDevice {
      * @param offload whether to ask for offloads; the device has them only if the kernel accepts them
      */
     static LinuxTunDevice open(TunOptions options, boolean configure, boolean offload) throws IOException {
-        return open(options, configure, offload ? OFFLOADS : 0);
+        return open(options, configure, offload ? TunAttachment.OFFLOADS : 0);
     }
 
     /** {@code offloadFlags}: the TUN_F_ flags to ask for, 0 for none (a test asks for some the kernel refuses). */
@@ -112,15 +85,15 @@ final class LinuxTunDevice implements TunDevice {
             throw new IOException("configure: false needs the device name of the pre-created persistent TUN device");
         }
         String requested = options.name() != null ? options.name() : "lwt%d";
-        Attached tun = attach(requested, offloadFlags);
+        TunAttachment tun = TunAttachment.attach(requested, offloadFlags);
         int fd = tun.fd();
         int wakeup = -1;
         try {
             String name = tun.name();
             if (configure) {
-                configure(name, options);
+                InterfaceConfiguration.apply(name, options);
             } else {
-                checkConfigured(name, options);
+                InterfaceConfiguration.check(name, options);
             }
             if (LibC.fcntl(fd, LibC.F_SETFL, LibC.fcntl(fd, LibC.F_GETFL, 0) | LibC.O_NONBLOCK) < 0) {
                 throw new IOException("cannot make " + name + " non-blocking: " + LibC.strerror(Native.getLastError()));
@@ -140,260 +113,6 @@ final class LinuxTunDevice implements TunDevice {
             }
             throw e;
         }
-    }
-
-    /** A descriptor attached to the device, whose name the kernel reports, and whether it moves virtio headers. */
-    private record Attached(int fd, String name, boolean offloads) {}
-
-    /**
-     * Opens /dev/net/tun and attaches the descriptor to the device, creating it unless it is a persistent one. With
-     * offload flags, first with {@code IFF_VNET_HDR} and the flags; if the kernel refuses any step, the descriptor is
-     * closed (which removes a device this call created: nothing is configured yet) and the device is opened again
-     * without the header. Re-issuing TUNSETIFF on the same descriptor is not an option: the kernel refuses a second one.
-     */
-    private static Attached attach(String requested, int offloadFlags) throws IOException {
-        String refused = null;
-        if (offloadFlags != 0) {
-            int fd = openTun();
-            Ifreq request = new Ifreq(requested).flags((short) (IFF_TUN | IFF_NO_PI | IFF_VNET_HDR));
-            if (LibC.ioctl(fd, TUNSETIFF, request.array()) < 0) {
-                int errno = Native.getLastError();
-                if (errno != LibC.EINVAL) { // EINVAL may be the header flag: try without it, which names the cause
-                    LibC.close(fd);
-                    throw setIffFailed(requested, errno);
-                }
-                refused = "TUNSETIFF with IFF_VNET_HDR: " + errnoText(errno);
-            } else {
-                refused = enableOffloads(fd, offloadFlags);
-                if (refused == null) {
-                    return new Attached(fd, request.name(), true);
-                }
-                requested = request.name(); // the same device again, also when the kernel chose the name
-            }
-            LibC.close(fd);
-        }
-        int fd = openTun();
-        Ifreq request = new Ifreq(requested).flags((short) (IFF_TUN | IFF_NO_PI));
-        if (LibC.ioctl(fd, TUNSETIFF, request.array()) < 0) {
-            int errno = Native.getLastError();
-            LibC.close(fd);
-            throw setIffFailed(requested, errno);
-        }
-        // A persistent device keeps the offloads a previous user turned on; left on, the kernel would hand this
-        // descriptor super-segments with no header to say so. A kernel without the ioctl has no offloads to clear.
-        if (LibC.ioctl(fd, TUNSETOFFLOAD, 0L) < 0) {
-            LOG.log(Level.DEBUG, "TUN device {0}: clearing offloads: {1}", request.name(), errnoText(Native.getLastError()));
-        }
-        if (refused != null) { // only now: an EINVAL above may have been a name in use, which the retry reports
-            LOG.log(Level.WARNING, "TUN device {0}: the kernel refused offloads ({1}); using plain packets",
-                    request.name(), refused);
-        }
-        return new Attached(fd, request.name(), false);
-    }
-
-    /**
-     * Sets the header size (a persistent device keeps whatever size its last user set) and the offloads.
-     *
-     * @return null, or why the kernel refused
-     */
-    private static String enableOffloads(int fd, int offloadFlags) {
-        byte[] size = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(0, VirtioNetHeader.LENGTH).array();
-        if (LibC.ioctl(fd, TUNSETVNETHDRSZ, size) < 0) {
-            return "TUNSETVNETHDRSZ " + VirtioNetHeader.LENGTH + ": " + errnoText(Native.getLastError());
-        }
-        if (LibC.ioctl(fd, TUNSETOFFLOAD, Integer.toUnsignedLong(offloadFlags)) < 0) {
-            return "TUNSETOFFLOAD 0x" + Integer.toHexString(offloadFlags) + ": " + errnoText(Native.getLastError());
-        }
-        return null;
-    }
-
-    private static int openTun() throws IOException {
-        int fd = LibC.open("/dev/net/tun", LibC.O_RDWR | LibC.O_CLOEXEC);
-        if (fd < 0) {
-            int errno = Native.getLastError();
-            throw new IOException(switch (errno) {
-                case LibC.ENOENT, LibC.ENODEV -> "/dev/net/tun is missing: load the tun kernel module (modprobe tun)";
-                case LibC.EACCES, LibC.EPERM -> "cannot open /dev/net/tun: permission denied (run as root or with CAP_NET_ADMIN)";
-                default -> "cannot open /dev/net/tun: " + LibC.strerror(errno);
-            });
-        }
-        return fd;
-    }
-
-    private static IOException setIffFailed(String requested, int errno) {
-        return new IOException("cannot create TUN device " + requested + ": " + switch (errno) {
-            case LibC.EPERM, LibC.EACCES -> "operation not permitted (run as root or with CAP_NET_ADMIN)";
-            case LibC.EBUSY -> "the name is in use";
-            case LibC.EINVAL -> "the name is in use by a device that is not a TUN device";
-            default -> LibC.strerror(errno);
-        });
-    }
-
-    private static String errnoText(int errno) {
-        return LibC.strerror(errno) + " (errno " + errno + ")";
-    }
-
-    /**
-     * Address, netmask, MTU and link up, then the IPv6 address and the routes, through ioctls on datagram sockets (what
-     * ifconfig and route do). IPv6 comes after the link is up: the kernel refuses IPv6 routes into a device that is down.
-     */
-    private static void configure(String name, TunOptions options) throws IOException {
-        int socket = LibC.socket(LibC.AF_INET, LibC.SOCK_DGRAM, 0);
-        if (socket < 0) {
-            throw new IOException("cannot configure " + name + ": socket: " + LibC.strerror(Native.getLastError()));
-        }
-        int socket6 = -1;
-        try {
-            byte[] address = options.address().address().getAddress();
-            int prefix = options.address().prefixLength();
-            int mask = prefix == 0 ? 0 : -1 << (32 - prefix);
-            byte[] netmask = ByteBuffer.allocate(4).order(ByteOrder.BIG_ENDIAN).putInt(mask).array();
-            ioctl(socket, SIOCSIFADDR, new Ifreq(name).ipv4(address), name, "invalid address " + options.address());
-            ioctl(socket, SIOCSIFNETMASK, new Ifreq(name).ipv4(netmask), name, "invalid prefix " + options.address());
-            ioctl(socket, SIOCSIFMTU, new Ifreq(name).mtu(options.mtu()), name, "invalid mtu " + options.mtu());
-            Ifreq flags = new Ifreq(name);
-            ioctl(socket, SIOCGIFFLAGS, flags, name, "cannot read flags");
-            ioctl(socket, SIOCSIFFLAGS, flags.flags((short) (flags.flags() | IFF_UP | IFF_RUNNING)), name,
-                    "cannot set the link up");
-            int index = 0;
-            if (options.ipv6Address() != null || options.routes().stream().anyMatch(r -> !r.isIpv4())) {
-                socket6 = ipv6Socket(name);
-                Ifreq ifindex = new Ifreq(name);
-                ioctl(socket, SIOCGIFINDEX, ifindex, name, "cannot read its index");
-                index = ifindex.index();
-            }
-            if (options.ipv6Address() != null) {
-                addIpv6Address(socket6, name, options.ipv6Address(), index);
-            }
-            for (IpPrefix route : options.routes()) {
-                if (route.isIpv4()) {
-                    addRoute(socket, name, route);
-                } else {
-                    addIpv6Route(socket6, name, route, index);
-                }
-            }
-        } finally {
-            LibC.close(socket);
-            if (socket6 >= 0) {
-                LibC.close(socket6);
-            }
-        }
-    }
-
-    private static int ipv6Socket(String name) throws IOException {
-        int socket = LibC.socket(LibC.AF_INET6, LibC.SOCK_DGRAM, 0);
-        if (socket < 0) {
-            int errno = Native.getLastError();
-            throw new IOException("cannot configure IPv6 on " + name + ": " + (errno == LibC.EAFNOSUPPORT
-                    ? "this kernel has no IPv6" : "socket: " + LibC.strerror(errno)));
-        }
-        return socket;
-    }
-
-    private static void addIpv6Address(int socket6, String name, IpPrefix address, int index) throws IOException {
-        if (LibC.ioctl(socket6, SIOCSIFADDR, In6Structs.ifreq(address, index)) < 0) {
-            int errno = Native.getLastError();
-            throw new IOException("cannot configure " + name + ": IPv6 address " + address + ": " + (errno == LibC.EACCES
-                    ? "IPv6 is disabled on it (sysctl net.ipv6.conf." + name + ".disable_ipv6)" : reason(errno)));
-        }
-    }
-
-    private static void addIpv6Route(int socket6, String name, IpPrefix route, int index) throws IOException {
-        if (LibC.ioctl(socket6, SIOCADDRT, In6Structs.rtmsg(route, index)) < 0) {
-            int errno = Native.getLastError();
-            if (errno != LibC.EEXIST) {
-                throw new IOException("cannot route " + route + " into " + name + ": " + reason(errno));
-            }
-        }
-    }
-
-    /** Reading a device's address, MTU and flags needs no capability. */
-    private static void checkConfigured(String name, TunOptions options) throws IOException {
-        int socket = LibC.socket(LibC.AF_INET, LibC.SOCK_DGRAM, 0);
-        if (socket < 0) {
-            throw new IOException("cannot inspect " + name + ": socket: " + LibC.strerror(Native.getLastError()));
-        }
-        try {
-            Ifreq address = new Ifreq(name);
-            ioctl(socket, SIOCGIFADDR, address, name, "it has no IPv4 address");
-            if (!java.util.Arrays.equals(address.ipv4(), options.address().address().getAddress())) {
-                throw new IOException(name + " has address " + java.net.InetAddress.getByAddress(address.ipv4()).getHostAddress()
-                        + ", but this node's is " + options.address().address().getHostAddress());
-            }
-            if (options.ipv6Address() != null) {
-                checkIpv6Address(name, options.ipv6Address());
-            }
-            Ifreq mtu = new Ifreq(name);
-            ioctl(socket, SIOCGIFMTU, mtu, name, "cannot read its mtu");
-            if (mtu.mtu() != options.mtu()) {
-                throw new IOException(name + " has mtu " + mtu.mtu() + ", but this node's is " + options.mtu());
-            }
-            Ifreq flags = new Ifreq(name);
-            ioctl(socket, SIOCGIFFLAGS, flags, name, "cannot read its flags");
-            if ((flags.flags() & IFF_UP) == 0) {
-                throw new IOException(name + " is down: set it up (ip link set " + name + " up)");
-            }
-        } finally {
-            LibC.close(socket);
-        }
-    }
-
-    /**
-     * Whether the device has the IPv6 address with its prefix length, from the kernel's list of IPv6 addresses (no
-     * ioctl reads them). That list is per network namespace, as the calling thread sees it.
-     */
-    private static void checkIpv6Address(String name, IpPrefix expected) throws IOException {
-        Path list = Path.of("/proc/thread-self/net/if_inet6");
-        if (!Files.exists(list)) {
-            throw new IOException(name + " has no IPv6 address " + expected + ": this kernel has no IPv6");
-        }
-        // one line per address: hex address, interface index, prefix length, scope, flags, name (all but the name hex)
-        List<String> found = new ArrayList<>();
-        for (String line : Files.readAllLines(list)) {
-            String[] fields = line.trim().split("\\s+");
-            if (fields.length == 6 && fields[5].equals(name)) {
-                IpPrefix address = new IpPrefix(InetAddress.getByAddress(HexFormat.of().parseHex(fields[0])),
-                        Integer.parseInt(fields[2], 16));
-                if (address.equals(expected)) {
-                    return;
-                }
-                found.add(address.toString());
-            }
-        }
-        throw new IOException(name + " has no IPv6 address " + expected + (found.isEmpty() ? ""
-                : " (it has " + String.join(", ", found) + ")") + ": add it (ip addr add " + expected + " dev " + name + ")");
-    }
-
-    /**
-     * Routes a network into the device (what {@code route add -net} does): a struct rtentry whose rt_dev points at
-     * the device name in native memory. Layout for LP64 Linux: dst at 8, genmask at 40, flags at 56, dev at 88.
-     */
-    private static void addRoute(int socket, String name, IpPrefix route) throws IOException {
-        int mask = route.prefixLength() == 0 ? 0 : -1 << (32 - route.prefixLength());
-        ByteBuffer deviceName = ByteBuffer.allocateDirect(16).put(name.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        ByteBuffer rtentry = ByteBuffer.allocate(RTENTRY_SIZE).order(ByteOrder.nativeOrder());
-        // sockaddr_in: family in host order, then port and address in network order
-        rtentry.putShort(8, (short) LibC.AF_INET).putShort(40, (short) LibC.AF_INET).putShort(56, RTF_UP);
-        rtentry.order(ByteOrder.BIG_ENDIAN).putInt(8 + 4, route.ipv4() & mask).putInt(40 + 4, mask);
-        rtentry.order(ByteOrder.nativeOrder());
-        rtentry.putLong(88, Pointer.nativeValue(Native.getDirectBufferPointer(deviceName)));
-        if (LibC.ioctl(socket, SIOCADDRT, rtentry.array()) < 0) {
-            int errno = Native.getLastError();
-            if (errno != LibC.EEXIST) {
-                throw new IOException("cannot route " + route + " into " + name + ": " + LibC.strerror(errno));
-            }
-        }
-        java.lang.ref.Reference.reachabilityFence(deviceName); // rt_dev points into it during the call
-    }
-
-    private static void ioctl(int socket, long request, Ifreq ifreq, String name, String what) throws IOException {
-        if (LibC.ioctl(socket, request, ifreq.array()) < 0) {
-            throw new IOException("cannot configure " + name + ": " + what + ": " + reason(Native.getLastError()));
-        }
-    }
-
-    private static String reason(int errno) {
-        return errno == LibC.EPERM ? "operation not permitted (run as root or with CAP_NET_ADMIN)" : LibC.strerror(errno);
     }
 
     @Override

@@ -269,7 +269,7 @@ class LinuxTunOffloadTest {
     @Test
     void aNameInUseIsTheSameClearErrorWithOffloads() throws Exception {
         List<LogCapture.Line> warnings = new CopyOnWriteArrayList<>();
-        try (LogCapture capture = LogCapture.of(LinuxTunDevice.class.getName(), line -> {
+        try (LogCapture capture = LogCapture.of(TunAttachment.class.getName(), line -> {
                     if (line.level().equals("WARNING")) {
                         warnings.add(line);
                     }
@@ -291,13 +291,13 @@ class LinuxTunOffloadTest {
         List<LogCapture.Line> warnings = new CopyOnWriteArrayList<>();
         TunOptions options = new TunOptions(null, IpPrefix.parse("10.77.0.1/24"), MTU); // the kernel names it
         int unknownFlag = 1 << 30; // set_offload refuses flags it does not know with EINVAL
-        try (LogCapture capture = LogCapture.of(LinuxTunDevice.class.getName(), line -> {
+        try (LogCapture capture = LogCapture.of(TunAttachment.class.getName(), line -> {
                     if (line.level().equals("WARNING")) {
                         warnings.add(line);
                     }
                 });
                 TunDevice device = InNamespace.call(ns,
-                        () -> LinuxTunDevice.open(options, true, LinuxTunDevice.OFFLOADS | unknownFlag));
+                        () -> LinuxTunDevice.open(options, true, TunAttachment.OFFLOADS | unknownFlag));
                 AutoCloseable timeout = watchdog(device)) {
             assertFalse(device.offloads());
             assertEquals(0, tunFlags(device.name()) & IFF_VNET_HDR);

@@ -1,4 +1,4 @@
-package io.lwt.transport.tls.cert;
+package io.lwt.cert;
 
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;

@@ -1,4 +1,4 @@
-package io.lwt.transport.tls.cert;
+package io.lwt.cert;
 
 /**
  * The result of {@link Certificates#loadOrCreate}.

@@ -1,4 +1,4 @@
-package io.lwt.transport.tls.cert;
+package io.lwt.cert;
 
 import java.io.IOException;
 import java.io.Reader;

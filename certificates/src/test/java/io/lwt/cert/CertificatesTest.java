@@ -1,4 +1,4 @@
-package io.lwt.transport.tls.cert;
+package io.lwt.cert;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

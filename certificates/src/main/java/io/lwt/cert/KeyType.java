@@ -1,4 +1,4 @@
-package io.lwt.transport.tls.cert;
+package io.lwt.cert;
 
 /** The key pairs {@link Certificates#generateKeyPair} makes. */
 public enum KeyType {
