@@ -143,7 +143,7 @@ final class Link {
             one[0] = message;
             write(one, 1);
         } catch (IOException | RuntimeException e) {
-            close(closed.get() ? closeReason : "write failed: " + Nodes.describe(e));
+            close(closed.get() ? closeReason : "write failed: " + failure(e));
         } finally {
             one[0] = null;
             writeLock.unlock();
@@ -232,7 +232,7 @@ final class Link {
         } catch (ProtocolException e) {
             close("protocol error: " + e.getMessage());
         } catch (IOException | RuntimeException e) {
-            close(closed.get() ? closeReason : "read failed: " + Nodes.describe(e));
+            close(closed.get() ? closeReason : "read failed: " + failure(e));
         } finally {
             if (!handedOver) {
                 context.receiveBuffers().release(inbound);
@@ -297,7 +297,7 @@ final class Link {
         } catch (InterruptedException e) {
             // closed
         } catch (IOException | RuntimeException e) {
-            close(closed.get() ? closeReason : "write failed: " + Nodes.describe(e));
+            close(closed.get() ? closeReason : "write failed: " + failure(e));
         } finally {
             release(batch, n);
         }
@@ -320,6 +320,17 @@ final class Link {
         connection.write(messages, 0, n);
         liveness.sent();
         traffic.sent(packets, bytes);
+    }
+
+    /**
+     * Names a failure for the close line; a runtime exception, a bug of the codec or transport plugin (or the
+     * engine's), is also counted, as {@code plugin-error}, since only this session ends for it.
+     */
+    private String failure(Exception e) {
+        if (e instanceof RuntimeException && !closed.get()) {
+            context.counters().drop("plugin-error");
+        }
+        return Nodes.describe(e);
     }
 
     private int release(ByteBuffer[] batch, int n) {

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.lwt.api.Config;
 import io.lwt.api.Side;
 import io.lwt.api.codec.Codec;
+import io.lwt.api.codec.Framer;
+import io.lwt.api.codec.MessageSink;
+import io.lwt.api.transport.Connection;
 import io.lwt.api.tun.VirtioNetHeader;
 import io.lwt.codec.lengthprefix.LengthPrefixCodecProvider;
 import io.lwt.core.handshake.HandshakeMessage;
@@ -39,7 +42,9 @@ class SessionTest {
     private static final SessionSettings SETTINGS = new SessionSettings(Duration.ofSeconds(10), Duration.ofSeconds(30), 16);
     private static final byte[] PACKET = TestPackets.udp("10.0.0.2", "10.0.0.1", "hello".getBytes());
 
-    private final Codec codec = new LengthPrefixCodecProvider().create(Config.empty("codec", Config.Location.of("test")));
+    private final Codec lengthPrefix = new LengthPrefixCodecProvider().create(Config.empty("codec", Config.Location.of("test")));
+    private Codec codec = lengthPrefix;
+    private final Counters counters = new Counters(System.getLogger("test"));
     private final MemoryConnection.Pair pair = MemoryConnection.pair();
     private final ByteBuffer peerInbound = ByteBuffer.allocate(1 << 17).flip();
     private final BlockingQueue<byte[]> delivered = new LinkedBlockingQueue<>();
@@ -74,7 +79,7 @@ class SessionTest {
         };
         PacketBuffers packets = new PacketBuffers(MTU, codec.tailroom());
         SessionContext context = new SessionContext(codec, Side.SERVER, MTU, true, SETTINGS, Duration.ofSeconds(5),
-                packets, SessionContext.receiveBuffers(codec, MTU, true, 1), null, new Counters(System.getLogger("test")),
+                packets, SessionContext.receiveBuffers(codec, MTU, true, 1), null, counters,
                 handler, () -> false, () -> now);
         Session session = new Session(pair.server(), context, context.receiveBuffers().acquire());
         session.start();
@@ -228,5 +233,41 @@ class SessionTest {
         send((byte) 0x10, new byte[0]); // a CHALLENGE to a hub, with no body to read
         assertEquals("protocol error: unexpected handshake message 0x10", closed.poll(5, TimeUnit.SECONDS));
         assertEquals(0, handshakes.size());
+    }
+
+    @Test
+    void aCodecThatThrowsEndsOnlyItsSessionInOneCountedLine() throws Exception {
+        codec = new Codec() {
+            @Override
+            public int headroom() {
+                return lengthPrefix.headroom();
+            }
+
+            @Override
+            public int tailroom() {
+                return lengthPrefix.tailroom();
+            }
+
+            @Override
+            public Framer open(Connection connection, Side side, int maxMessageLength, ByteBuffer inbound)
+                    throws IOException {
+                Framer framer = lengthPrefix.open(connection, side, maxMessageLength, inbound);
+                return new Framer() {
+                    @Override
+                    public void encode(ByteBuffer message) {
+                        framer.encode(message);
+                    }
+
+                    @Override
+                    public void decode(ByteBuffer in, MessageSink sink) {
+                        throw new IllegalStateException("a bug in the codec");
+                    }
+                };
+            }
+        };
+        established(false);
+        send(Messages.DATA, PACKET);
+        assertEquals("read failed: IllegalStateException: a bug in the codec", closed.poll(5, TimeUnit.SECONDS));
+        assertEquals(1L, counters.drops().get("plugin-error"));
     }
 }

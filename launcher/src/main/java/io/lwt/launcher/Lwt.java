@@ -16,6 +16,9 @@ public final class Lwt implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // every thread, plugins' too: none dies without a line saying why (the engine's threads also name their own)
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> System.getLogger("io.lwt.launcher").log(
+                System.Logger.Level.ERROR, "thread {0} ended by an unexpected {1}", thread.getName(), String.valueOf(e)));
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
