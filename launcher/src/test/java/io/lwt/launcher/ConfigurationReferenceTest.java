@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 /** docs/configuration.md is what the settings table generates; {@code -Dlwt.regenerate=true} rewrites it. */
 class ConfigurationReferenceTest {
 
-    private static final Path FILE = Path.of("..", "docs", "configuration.md");
+    /** Beside the launcher module; surefire names the module's directory in {@code basedir}. */
+    private static final Path FILE = Path.of(System.getProperty("basedir", "."), "..", "docs", "configuration.md");
 
     @Test
     void theCommittedReferenceIsTheTables() throws IOException {
