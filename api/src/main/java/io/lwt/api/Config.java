@@ -1,5 +1,6 @@
 package io.lwt.api;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,8 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.Function;
 
 /**
  * An immutable section of configuration: a mapping from keys to values, each value remembering where in the
@@ -31,8 +31,6 @@ public final class Config implements ConfigValue {
             return line > 0 ? source + ":" + line + ":" + column : source;
         }
     }
-
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
 
     private final String path;
     private final Location location;
@@ -121,7 +119,12 @@ public final class Config implements ConfigValue {
     }
 
     public String requireString(String key) {
-        return string(key).orElseThrow(() -> new ConfigException(location, qualified(key) + ": missing"));
+        return string(key).orElseThrow(() -> missing(key));
+    }
+
+    /** The error for a required key that is absent, located at this section. */
+    public ConfigException missing(String key) {
+        return new ConfigException(location, qualified(key) + ": missing");
     }
 
     public int integer(String key, int defaultValue, int min, int max) {
@@ -155,22 +158,39 @@ public final class Config implements ConfigValue {
 
     /** A duration such as {@code 500ms}, {@code 10s}, {@code 2m} or {@code 1h}; a bare number is seconds. */
     public Duration duration(String key, Duration defaultValue) {
-        Optional<String> text = string(key);
-        if (text.isEmpty()) {
+        return parsed(key, ValueSyntax::duration).orElse(defaultValue);
+    }
+
+    /** A size in bytes within {@code min..max}. */
+    public int size(String key, int defaultValue, int min, int max) {
+        Optional<Long> value = parsed(key, ValueSyntax::size);
+        if (value.isEmpty()) {
             return defaultValue;
         }
-        Matcher m = DURATION.matcher(text.get().trim());
-        if (!m.matches()) {
-            throw error(key, "expected a duration such as 500ms, 10s or 2m, got '" + text.get() + "'");
+        if (value.get() < min || value.get() > max) {
+            throw error(key, value.get() + " is out of range " + min + ".." + max);
         }
-        long amount = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        return switch (unit) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> Duration.ofSeconds(amount);
-        };
+        return value.get().intValue();
+    }
+
+    /**
+     * A socket address: {@code host:port}, {@code [v6]:port}, or {@code :port} for every local address. The host must
+     * be an address literal unless {@code nameAllowed} (an address to dial, whose port is then 1 or more): a name is
+     * then kept unresolved, to be looked up when it is dialed.
+     */
+    public Optional<InetSocketAddress> socketAddress(String key, boolean nameAllowed) {
+        return parsed(key, text -> ValueSyntax.socketAddress(text, nameAllowed));
+    }
+
+    /** The scalar at {@code key} parsed by {@code parser}, whose IllegalArgumentException becomes an error there. */
+    private <T> Optional<T> parsed(String key, Function<String, T> parser) {
+        return string(key).map(text -> {
+            try {
+                return parser.apply(text);
+            } catch (IllegalArgumentException e) {
+                throw error(key, e.getMessage());
+            }
+        });
     }
 
     public Optional<Config> section(String key) {

@@ -15,6 +15,7 @@ public record SessionSettings(Duration keepalive, Duration timeout, int sendQueu
     public static final Duration DEFAULT_KEEPALIVE = Duration.ofSeconds(10);
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     public static final int DEFAULT_SEND_QUEUE = 1024;
+    public static final int MAX_SEND_QUEUE = 1 << 20;
     /** 4 MiB: at 3 Gbit/s about 10 ms of traffic, far more than a TCP flow inside needs to keep its pace. */
     public static final int DEFAULT_SEND_QUEUE_BYTES = 4 << 20;
     public static final int MIN_SEND_QUEUE_BYTES = 64 << 10;
@@ -36,8 +37,8 @@ public record SessionSettings(Duration keepalive, Duration timeout, int sendQueu
             throw new IllegalArgumentException(
                     "timeout " + Nodes.text(timeout) + " must be longer than keepalive " + Nodes.text(keepalive));
         }
-        if (sendQueue < 1 || sendQueue > 1 << 20) {
-            throw new IllegalArgumentException("send queue " + sendQueue + " is out of range 1..1048576");
+        if (sendQueue < 1 || sendQueue > MAX_SEND_QUEUE) {
+            throw new IllegalArgumentException("send queue " + sendQueue + " is out of range 1.." + MAX_SEND_QUEUE);
         }
         if (sendQueueBytes < MIN_SEND_QUEUE_BYTES || sendQueueBytes > MAX_SEND_QUEUE_BYTES) {
             throw new IllegalArgumentException("send queue of " + sendQueueBytes + " bytes is out of range "

@@ -32,7 +32,7 @@ record NodePlugins(TunDriver tun, Transport transport, Codec codec, RoutingPolic
 
     /** What a user should know about this combination: a hub whose transport sends everything in the clear. */
     List<String> warnings(Topology.NodeDefinition node) {
-        if (node.isHub() && !transport.encrypts() && !node.config().bool("insecure", false)) {
+        if (node.isHub() && !transport.encrypts() && !NodeSettings.INSECURE.read(node.config())) {
             return List.of(node.transport().location() + ": " + node.config().qualified("transport") + ": "
                     + node.transport().name() + " does not encrypt: tunnel packets cross the network in the clear; use "
                     + "transport: tls, or set insecure: true to accept that");

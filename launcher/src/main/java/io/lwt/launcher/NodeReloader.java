@@ -6,6 +6,7 @@ import io.lwt.api.ConfigValue;
 import io.lwt.core.HubNode;
 import io.lwt.core.HubSpec;
 import io.lwt.core.TunnelNode;
+import io.lwt.launcher.Setting.Scope;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,9 +20,6 @@ import java.util.Set;
 final class NodeReloader {
 
     private static final System.Logger LOG = System.getLogger(NodeReloader.class.getName());
-    /** Node keys a reload applies (besides what a hub applies itself); the others need a restart. */
-    private static final Set<String> LIVE_KEYS = Set.of("log-level", "clients", "routing", "max-clients",
-            "max-handshakes", "connection-rate", "routes", "insecure");
 
     private final Path file;
     private final Topology.NodeDefinition started;
@@ -55,15 +53,9 @@ final class NodeReloader {
             return List.of("error: " + e.getMessage() + " (nothing changed)");
         }
         List<String> applied = new ArrayList<>();
-        List<String> restart = new ArrayList<>();
-        for (String key : union(started.config().keys(), next.config().keys())) {
-            boolean changed = !same(started.config().value(key).orElse(null), next.config().value(key).orElse(null));
-            if (changed && !LIVE_KEYS.contains(key)) {
-                restart.add(key);
-            }
-        }
+        List<String> restart = needRestart(started.config(), next.config(), started.isHub() ? Scope.HUB : Scope.CLIENT);
         if (!logLevelFromCommandLine) {
-            System.Logger.Level level = Topology.logLevel(next.config()).orElse(System.Logger.Level.INFO);
+            System.Logger.Level level = NodeSettings.LOG_LEVEL.read(next.config()).level;
             if (level != LineLoggerFinder.threshold()) {
                 applied.add("log-level " + level.getName().toLowerCase(java.util.Locale.ROOT));
                 LineLoggerFinder.configure(next.name(), level);
@@ -71,7 +63,7 @@ final class NodeReloader {
         }
         if (running instanceof HubNode hub) {
             HubNode.Reload reload = hub.reload((HubSpec) next.spec(), plugins.routing());
-            applied.addAll(reload.applied()); // its needRestart() names what the node keys above already show
+            applied.addAll(reload.applied()); // its needRestart() names what the table's restart keys already show
             if (!same(started.config().value("routing").orElse(null), next.config().value("routing").orElse(null))) {
                 applied.add("routing " + next.routing().name());
             }
@@ -83,6 +75,22 @@ final class NodeReloader {
         }
         report.forEach(line -> LOG.log(Level.INFO, line));
         return report;
+    }
+
+    /**
+     * The keys of a node of {@code role} whose value changed from {@code before} to {@code after} and that the
+     * settings table marks {@link Setting.Reload#RESTART}: what a reload keeps until a restart, in file order.
+     */
+    static List<String> needRestart(Config before, Config after, Scope role) {
+        List<String> restart = new ArrayList<>();
+        for (String key : union(before.keys(), after.keys())) {
+            boolean changed = !same(before.value(key).orElse(null), after.value(key).orElse(null));
+            boolean live = NodeSettings.find(role, key).map(s -> s.reload() == Setting.Reload.LIVE).orElse(false);
+            if (changed && !live) {
+                restart.add(key);
+            }
+        }
+        return restart;
     }
 
     private static List<String> union(Set<String> a, Set<String> b) {

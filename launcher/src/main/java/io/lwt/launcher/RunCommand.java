@@ -22,21 +22,6 @@ import picocli.CommandLine.Spec;
                 + "TUN device and exit 0.")
 final class RunCommand implements Callable<Integer> {
 
-    /** Levels as users write them. */
-    enum LogLevel {
-        error(System.Logger.Level.ERROR),
-        warn(System.Logger.Level.WARNING),
-        info(System.Logger.Level.INFO),
-        debug(System.Logger.Level.DEBUG),
-        trace(System.Logger.Level.TRACE);
-
-        final System.Logger.Level level;
-
-        LogLevel(System.Logger.Level level) {
-            this.level = level;
-        }
-    }
-
     @Parameters(paramLabel = "FILE", description = "the topology file")
     Path file;
 
@@ -44,8 +29,7 @@ final class RunCommand implements Callable<Integer> {
     String node;
 
     @Option(names = "--log-level", paramLabel = "LEVEL",
-            description = "error, warn, info, debug or trace (default: the node's log-level, else info); a reload "
-                    + "then keeps it")
+            description = "${COMPLETION-CANDIDATES} (default: the node's log-level, else info); a reload then keeps it")
     LogLevel logLevel;
 
     @Option(names = "--control", paramLabel = "PATH",
@@ -65,7 +49,7 @@ final class RunCommand implements Callable<Integer> {
             Topology.NodeDefinition definition = topology.select(node, Config.Location.of(file.toString()));
             Path socket = control != null ? control : ControlSocket.defaultPath(definition.name());
             System.Logger.Level level = logLevel != null ? logLevel.level
-                    : Topology.logLevel(definition.config()).orElse(System.Logger.Level.INFO);
+                    : NodeSettings.LOG_LEVEL.read(definition.config()).level;
             return run(definition, topology.warnings(), plugins.discover(), socket, level, spec.commandLine().getErr(),
                     running -> new NodeReloader(file, definition, plugins.discover(), running, logLevel != null));
         } catch (ConfigException e) {

@@ -2,6 +2,7 @@ package io.lwt.transport.tcp;
 
 import io.lwt.api.transport.Connection;
 import io.lwt.api.transport.Listener;
+import io.lwt.api.transport.SocketBuffers;
 import io.lwt.api.transport.Transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -14,13 +15,10 @@ import java.time.Duration;
 /** Plain TCP with blocking NIO channels, which park rather than pin on virtual threads. */
 final class TcpTransport implements Transport {
 
-    /** Socket buffer sizes in bytes; 0 leaves the system default. */
-    record Options(int sendBuffer, int receiveBuffer) {}
+    private final SocketBuffers buffers;
 
-    private final Options options;
-
-    TcpTransport(Options options) {
-        this.options = options;
+    TcpTransport(SocketBuffers buffers) {
+        this.buffers = buffers;
     }
 
     @Override
@@ -28,8 +26,8 @@ final class TcpTransport implements Transport {
         ServerSocketChannel server = ServerSocketChannel.open();
         try {
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            if (options.receiveBuffer() > 0) {
-                server.setOption(StandardSocketOptions.SO_RCVBUF, options.receiveBuffer()); // inherited by accepted
+            if (buffers.receive() > 0) {
+                server.setOption(StandardSocketOptions.SO_RCVBUF, buffers.receive()); // inherited by accepted
             }
             server.bind(local, 128);
         } catch (IOException e) {
@@ -61,11 +59,11 @@ final class TcpTransport implements Transport {
 
     void configure(SocketChannel channel) throws IOException {
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        if (options.sendBuffer() > 0) {
-            channel.setOption(StandardSocketOptions.SO_SNDBUF, options.sendBuffer());
+        if (buffers.send() > 0) {
+            channel.setOption(StandardSocketOptions.SO_SNDBUF, buffers.send());
         }
-        if (options.receiveBuffer() > 0) {
-            channel.setOption(StandardSocketOptions.SO_RCVBUF, options.receiveBuffer());
+        if (buffers.receive() > 0) {
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, buffers.receive());
         }
     }
 }

@@ -2,6 +2,7 @@ package io.lwt.transport.tls;
 
 import io.lwt.api.Config;
 import io.lwt.api.ConfigException;
+import io.lwt.api.transport.SocketBuffers;
 import io.lwt.api.transport.Transport;
 import io.lwt.api.transport.TransportProvider;
 import io.lwt.cert.AutoCertificate;
@@ -54,12 +55,11 @@ import org.bouncycastle.tls.ProtocolVersion;
 public final class TlsTransportProvider implements TransportProvider {
 
     private static final System.Logger LOG = System.getLogger("io.lwt.transport.tls");
-    private static final Set<String> KEYS = Set.of("certificate", "private-key", "store", "server-name", "pin", "ca",
-            "trust", "insecure-skip-verify", "alpn", "versions", "client-ca", "client-crl", "client-identity",
-            "send-buffer", "receive-buffer");
+    private static final Set<String> KEYS = Stream.concat(Stream.of("certificate", "private-key", "store",
+            "server-name", "pin", "ca", "trust", "insecure-skip-verify", "alpn", "versions", "client-ca", "client-crl",
+            "client-identity"), SocketBuffers.KEYS.stream()).collect(Collectors.toUnmodifiableSet());
     private static final String AUTO = "auto";
     private static final String AUTO_COMMON_NAME = "lwt";
-    private static final int MAX_BUFFER = 64 << 20;
 
     @Override
     public String name() {
@@ -75,10 +75,9 @@ public final class TlsTransportProvider implements TransportProvider {
             throw new ConfigException(config.location(),
                     config.path() + ": set certificate (hub) or pin, ca or trust (client)");
         }
+        SocketBuffers buffers = SocketBuffers.of(config);
         return new TlsTransport(new TlsSettings(credentials, serverName(config), verifier, alpn(config),
-                versions(config), clientAuthority(config),
-                config.integer("send-buffer", 0, 4096, MAX_BUFFER),
-                config.integer("receive-buffer", 0, 4096, MAX_BUFFER)));
+                versions(config), clientAuthority(config), buffers.send(), buffers.receive()));
     }
 
     private static Optional<Credentials> credentials(Config config) {

@@ -1,0 +1,307 @@
+package io.lwt.launcher;
+
+import io.lwt.api.Config;
+import io.lwt.api.ConfigValue;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SequencedMap;
+import java.util.stream.Collectors;
+
+/**
+ * The type of a {@link Setting}: how its value is read from a section (through {@link Config}'s typed getters, so
+ * that a value is written the same here and in the plugins), and how the reference describes it. The texts are
+ * Markdown.
+ */
+sealed interface SettingType<T> {
+
+    /** What the value is: "integer", "duration", ... */
+    String name();
+
+    /** The value when the key is absent, or what then happens; "required" when it must be given. */
+    String defaultText();
+
+    /** The values allowed beyond what the type says; empty when the type says it all. */
+    String range();
+
+    /** The value of {@code key} in {@code section}, or the default when it is absent. */
+    T read(Config section, String key);
+
+    /** An integer in {@code min..max}. */
+    record Integers(int min, int max, int defaultValue) implements SettingType<Integer> {
+        @Override
+        public String name() {
+            return "integer";
+        }
+
+        @Override
+        public String defaultText() {
+            return "`" + defaultValue + "`";
+        }
+
+        @Override
+        public String range() {
+            return min + "-" + max;
+        }
+
+        @Override
+        public Integer read(Config section, String key) {
+            return section.integer(key, defaultValue, min, max);
+        }
+    }
+
+    /** A size in bytes in {@code min..max}. */
+    record Bytes(int min, int max, int defaultValue) implements SettingType<Integer> {
+        @Override
+        public String name() {
+            return "bytes";
+        }
+
+        @Override
+        public String defaultText() {
+            return "`" + defaultValue + "`";
+        }
+
+        @Override
+        public String range() {
+            return min + "-" + max;
+        }
+
+        @Override
+        public Integer read(Config section, String key) {
+            return section.size(key, defaultValue, min, max);
+        }
+    }
+
+    /** A duration ({@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}). */
+    record Durations(Duration defaultValue) implements SettingType<Duration> {
+        @Override
+        public String name() {
+            return "duration";
+        }
+
+        @Override
+        public String defaultText() {
+            return "`" + text(defaultValue) + "`";
+        }
+
+        @Override
+        public String range() {
+            return "";
+        }
+
+        @Override
+        public Duration read(Config section, String key) {
+            return section.duration(key, defaultValue);
+        }
+
+        /** The duration as a user would write it: {@code 10s}, {@code 2m}, {@code 500ms}. */
+        static String text(Duration d) {
+            long millis = d.toMillis();
+            if (millis % 1000 != 0) {
+                return millis + "ms";
+            }
+            long seconds = millis / 1000;
+            return seconds % 3600 == 0 && seconds > 0 ? seconds / 3600 + "h"
+                    : seconds % 60 == 0 && seconds > 0 ? seconds / 60 + "m" : seconds + "s";
+        }
+    }
+
+    /** {@code true} or {@code false} (or yes/no, on/off). */
+    record Flag(boolean defaultValue) implements SettingType<Boolean> {
+        @Override
+        public String name() {
+            return "boolean";
+        }
+
+        @Override
+        public String defaultText() {
+            return "`" + defaultValue + "`";
+        }
+
+        @Override
+        public String range() {
+            return "";
+        }
+
+        @Override
+        public Boolean read(Config section, String key) {
+            return section.bool(key, defaultValue);
+        }
+    }
+
+    /** One of a few words, each meaning a value; {@code defaultWord} null when the key is required. */
+    record Choice<T>(SequencedMap<String, T> values, String defaultWord) implements SettingType<T> {
+        public Choice {
+            values = Collections.unmodifiableSequencedMap(new LinkedHashMap<>(values));
+            if (defaultWord != null && !values.containsKey(defaultWord)) {
+                throw new IllegalArgumentException("the default " + defaultWord + " is not one of " + values.keySet());
+            }
+        }
+
+        /** The given words, in this order; {@code defaultWord} null when the key is required. */
+        @SafeVarargs
+        static <T> Choice<T> of(String defaultWord, Map.Entry<String, T>... words) {
+            SequencedMap<String, T> values = new LinkedHashMap<>();
+            for (Map.Entry<String, T> word : words) {
+                values.put(word.getKey(), word.getValue());
+            }
+            return new Choice<>(values, defaultWord);
+        }
+
+        /** The words of an enum's constants, as they are named. */
+        static <E extends Enum<E>> Choice<E> of(Class<E> type, E defaultValue) {
+            SequencedMap<String, E> values = new LinkedHashMap<>();
+            for (E constant : type.getEnumConstants()) {
+                values.put(constant.name(), constant);
+            }
+            return new Choice<>(values, defaultValue.name());
+        }
+
+        /** The value a word means, if it is one of them. */
+        Optional<T> lookup(String word) {
+            return Optional.ofNullable(values.get(word));
+        }
+
+        @Override
+        public String name() {
+            return "one of";
+        }
+
+        @Override
+        public String defaultText() {
+            return defaultWord == null ? "required" : "`" + defaultWord + "`";
+        }
+
+        @Override
+        public String range() {
+            return values.keySet().stream().map(word -> "`" + word + "`").collect(Collectors.joining(", "));
+        }
+
+        @Override
+        public T read(Config section, String key) {
+            String word = defaultWord == null ? section.requireString(key) : section.string(key, defaultWord);
+            return lookup(word).orElseThrow(() -> section.error(key, "expected " + alternatives() + ", got '" + word + "'"));
+        }
+
+        /** "a, b or c". */
+        private String alternatives() {
+            List<String> words = List.copyOf(values.keySet());
+            return words.size() == 1 ? words.getFirst()
+                    : String.join(", ", words.subList(0, words.size() - 1)) + " or " + words.getLast();
+        }
+    }
+
+    /**
+     * A socket address, required: {@code host:port}, {@code [v6]:port} or {@code :port}. An address to dial
+     * ({@code nameAllowed}) may name its host, looked up at each dial.
+     */
+    record Endpoint(boolean nameAllowed) implements SettingType<InetSocketAddress> {
+        @Override
+        public String name() {
+            return "`host:port`";
+        }
+
+        @Override
+        public String defaultText() {
+            return "required";
+        }
+
+        @Override
+        public String range() {
+            return nameAllowed ? "a name or an address; port 1-65535"
+                    : "an address, or `:port` for all; port 0-65535";
+        }
+
+        @Override
+        public InetSocketAddress read(Config section, String key) {
+            return section.socketAddress(key, nameAllowed).orElseThrow(() -> section.missing(key));
+        }
+    }
+
+    /**
+     * A plugin chosen by name: the name alone, or a mapping whose only key is the name and whose value is the plugin's
+     * own section ({@code transport: {tcp: {send-buffer: 4194304}}}).
+     */
+    record Plugin(String defaultName) implements SettingType<Selection> {
+        @Override
+        public String name() {
+            return "plugin";
+        }
+
+        @Override
+        public String defaultText() {
+            return "`" + defaultName + "`";
+        }
+
+        @Override
+        public String range() {
+            return "";
+        }
+
+        @Override
+        public Selection read(Config node, String key) {
+            ConfigValue value = node.value(key).orElse(null);
+            return switch (value) {
+                case null -> new Selection(defaultName, Config.empty(node.qualified(key) + "." + defaultName,
+                        node.location()), node.location());
+                case ConfigValue.Scalar(String name, Config.Location at) when name != null ->
+                        new Selection(name, Config.empty(node.qualified(key) + "." + name, at), at);
+                case Config section when section.keys().size() == 1 -> {
+                    String name = section.keys().iterator().next();
+                    Config settings = switch (section.value(name).orElseThrow()) {
+                        case Config c -> c;
+                        case ConfigValue.Scalar(String text, Config.Location at) when text == null ->
+                                Config.empty(section.qualified(name), at);
+                        default -> throw section.error(name, "expected the settings of " + name + " as a mapping");
+                    };
+                    yield new Selection(name, settings, section.locationOf(name));
+                }
+                default -> throw node.error(key, "expected a plugin name, or a mapping from one plugin name to its settings");
+            };
+        }
+    }
+
+    /** A single value that the launcher interprets itself (a device name, a file, a key); empty when absent. */
+    record Text(String name, String defaultText) implements SettingType<Optional<String>> {
+        @Override
+        public String range() {
+            return "";
+        }
+
+        @Override
+        public Optional<String> read(Config section, String key) {
+            return section.string(key);
+        }
+    }
+
+    /** One value or a list of them (addresses, ranges, prefixes), interpreted by the launcher; empty when absent. */
+    record Texts(String name, String defaultText) implements SettingType<List<String>> {
+        @Override
+        public String range() {
+            return "";
+        }
+
+        @Override
+        public List<String> read(Config section, String key) {
+            return section.strings(key);
+        }
+    }
+
+    /** A mapping of names to sections; empty when absent. */
+    record Mapping(String name, String defaultText) implements SettingType<Optional<Config>> {
+        @Override
+        public String range() {
+            return "";
+        }
+
+        @Override
+        public Optional<Config> read(Config section, String key) {
+            return section.section(key);
+        }
+    }
+}
