@@ -8,9 +8,10 @@ import java.util.regex.Pattern;
 /**
  * How the value types that the launcher's settings and the plugins' share are written: sizes, durations and socket
  * addresses. Each parser takes the text of one value and throws {@link IllegalArgumentException} with the cause;
- * {@link Config}'s getters add the key and where the value was written.
+ * {@link Config}'s getters, the way to read them, add the key and where the value was written. Only the writing of a
+ * duration is public, for messages that quote one.
  */
-final class ValueSyntax {
+public final class ValueSyntax {
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
 
@@ -23,6 +24,17 @@ final class ValueSyntax {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("expected a size in bytes, got '" + text + "'");
         }
+    }
+
+    /** A duration as users write it, the inverse of {@link #duration}: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}. */
+    public static String text(Duration d) {
+        long millis = d.toMillis();
+        if (millis % 1000 != 0) {
+            return millis + "ms";
+        }
+        long seconds = millis / 1000;
+        return seconds % 3600 == 0 && seconds > 0 ? seconds / 3600 + "h"
+                : seconds % 60 == 0 && seconds > 0 ? seconds / 60 + "m" : seconds + "s";
     }
 
     /** A duration such as {@code 500ms}, {@code 10s}, {@code 2m} or {@code 1h}; a bare number is seconds. */

@@ -55,6 +55,17 @@ class ValueSyntaxTest {
     }
 
     @Test
+    void durationsAreShownAsWrittenAndReadBack() {
+        assertEquals("10s", ValueSyntax.text(Duration.ofSeconds(10)));
+        assertEquals("2m", ValueSyntax.text(Duration.ofMinutes(2)));
+        assertEquals("1h", ValueSyntax.text(Duration.ofHours(1)));
+        assertEquals("1500ms", ValueSyntax.text(Duration.ofMillis(1500)));
+        for (Duration d : java.util.List.of(Duration.ofMillis(1), Duration.ofSeconds(59), Duration.ofMinutes(90))) {
+            assertEquals(d, ValueSyntax.duration(ValueSyntax.text(d)));
+        }
+    }
+
+    @Test
     void socketAddresses() {
         assertEquals(new InetSocketAddress(9000), ValueSyntax.socketAddress(":9000", false));
         assertEquals(new InetSocketAddress(9000), ValueSyntax.socketAddress("*:9000", false));

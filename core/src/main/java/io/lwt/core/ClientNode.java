@@ -2,6 +2,7 @@ package io.lwt.core;
 
 import io.lwt.api.IpPrefix;
 import io.lwt.api.Side;
+import io.lwt.api.ValueSyntax;
 import io.lwt.api.codec.Codec;
 import io.lwt.api.transport.Transport;
 import io.lwt.api.tun.TunDevice;
@@ -117,7 +118,7 @@ public final class ClientNode extends NodeLifecycle {
                 } catch (IOException | RuntimeException e) {
                     Duration wait = jitter(retry);
                     LOG.log(Level.WARNING, "cannot reach hub {0}: {1}; retrying in {2}", spec.hub(),
-                            Nodes.describe(e), Nodes.text(wait));
+                            Nodes.describe(e), ValueSyntax.text(wait));
                     Thread.sleep(wait);
                     retry = min(retry.multipliedBy(2), MAX_RETRY);
                     continue;
@@ -136,7 +137,7 @@ public final class ClientNode extends NodeLifecycle {
                 retry = lasted ? FIRST_RETRY : min(retry.multipliedBy(2), MAX_RETRY);
                 if (!closed.get()) {
                     Duration wait = jitter(retry);
-                    LOG.log(Level.WARNING, "reconnecting in {0}", Nodes.text(wait));
+                    LOG.log(Level.WARNING, "reconnecting in {0}", ValueSyntax.text(wait));
                     Thread.sleep(wait);
                 }
             }

@@ -2,6 +2,7 @@ package io.lwt.core;
 
 import io.lwt.api.IpPrefix;
 import io.lwt.api.Side;
+import io.lwt.api.ValueSyntax;
 import io.lwt.api.codec.Codec;
 import io.lwt.api.routing.Peer;
 import io.lwt.api.routing.RoutingPolicy;
@@ -277,7 +278,7 @@ public final class HubNode extends NodeLifecycle {
         }
         try {
             if (!a.join(Nodes.DRAIN)) {
-                LOG.log(Level.WARNING, "the accept thread did not stop within {0}", Nodes.text(Nodes.DRAIN));
+                LOG.log(Level.WARNING, "the accept thread did not stop within {0}", ValueSyntax.text(Nodes.DRAIN));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,5 +1,6 @@
 package io.lwt.core;
 
+import io.lwt.api.ValueSyntax;
 import java.time.Duration;
 import java.util.function.LongSupplier;
 
@@ -88,8 +89,8 @@ final class Liveness {
 
     /** Why a session for which {@code due} is a timeout closes. */
     String closeReason(Due due) {
-        return due == Due.HANDSHAKE_TIMEOUT ? "handshake timeout: not finished within " + Nodes.text(handshakeTimeout)
-                : "timeout: nothing received for " + Nodes.text(settings.timeout());
+        return due == Due.HANDSHAKE_TIMEOUT ? "handshake timeout: not finished within " + ValueSyntax.text(handshakeTimeout)
+                : "timeout: nothing received for " + ValueSyntax.text(settings.timeout());
     }
 
     /** A probe's body: the sender's clock, which its echo brings back. */

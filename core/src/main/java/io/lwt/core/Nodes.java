@@ -1,5 +1,6 @@
 package io.lwt.core;
 
+import io.lwt.api.ValueSyntax;
 import io.lwt.api.codec.Codec;
 import io.lwt.api.tun.VirtioNetHeader;
 import java.io.Closeable;
@@ -57,7 +58,7 @@ final class Nodes {
         try {
             for (Session s : sessions) {
                 if (!s.awaitClosed(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
-                    s.close(reason + " (queue not sent within " + text(DRAIN) + ")");
+                    s.close(reason + " (queue not sent within " + ValueSyntax.text(DRAIN) + ")");
                 }
             }
         } catch (InterruptedException e) {
@@ -84,14 +85,5 @@ final class Nodes {
             return e.getClass().getSimpleName();
         }
         return e instanceof IOException ? message : e.getClass().getSimpleName() + ": " + message;
-    }
-
-    /** A duration as users write it: 500ms, 30s, 2m. */
-    static String text(Duration d) {
-        if (d.toMillis() % 1000 != 0) {
-            return d.toMillis() + "ms";
-        }
-        long s = d.toSeconds();
-        return s % 60 == 0 && s > 0 ? s / 60 + "m" : s + "s";
     }
 }

@@ -1,5 +1,6 @@
 package io.lwt.core;
 
+import io.lwt.api.ValueSyntax;
 import java.time.Duration;
 
 /**
@@ -35,7 +36,7 @@ public record SessionSettings(Duration keepalive, Duration timeout, int sendQueu
         }
         if (timeout.compareTo(keepalive) <= 0) {
             throw new IllegalArgumentException(
-                    "timeout " + Nodes.text(timeout) + " must be longer than keepalive " + Nodes.text(keepalive));
+                    "timeout " + ValueSyntax.text(timeout) + " must be longer than keepalive " + ValueSyntax.text(keepalive));
         }
         if (sendQueue < 1 || sendQueue > MAX_SEND_QUEUE) {
             throw new IllegalArgumentException("send queue " + sendQueue + " is out of range 1.." + MAX_SEND_QUEUE);

@@ -63,7 +63,7 @@ final class NodeReloader {
         }
         if (running instanceof HubNode hub) {
             HubNode.Reload reload = hub.reload((HubSpec) next.spec(), plugins.routing());
-            applied.addAll(reload.applied()); // its needRestart() names what the table's restart keys already show
+            applied.addAll(reload.applied());
             if (!same(started.config().value("routing").orElse(null), next.config().value("routing").orElse(null))) {
                 applied.add("routing " + next.routing().name());
             }

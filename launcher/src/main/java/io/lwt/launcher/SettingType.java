@@ -2,6 +2,7 @@ package io.lwt.launcher;
 
 import io.lwt.api.Config;
 import io.lwt.api.ConfigValue;
+import io.lwt.api.ValueSyntax;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Collections;
@@ -86,7 +87,7 @@ sealed interface SettingType<T> {
 
         @Override
         public String defaultText() {
-            return "`" + text(defaultValue) + "`";
+            return "`" + ValueSyntax.text(defaultValue) + "`";
         }
 
         @Override
@@ -97,17 +98,6 @@ sealed interface SettingType<T> {
         @Override
         public Duration read(Config section, String key) {
             return section.duration(key, defaultValue);
-        }
-
-        /** The duration as a user would write it: {@code 10s}, {@code 2m}, {@code 500ms}. */
-        static String text(Duration d) {
-            long millis = d.toMillis();
-            if (millis % 1000 != 0) {
-                return millis + "ms";
-            }
-            long seconds = millis / 1000;
-            return seconds % 3600 == 0 && seconds > 0 ? seconds / 3600 + "h"
-                    : seconds % 60 == 0 && seconds > 0 ? seconds / 60 + "m" : seconds + "s";
         }
     }
 

@@ -8,7 +8,6 @@ import io.lwt.api.ConfigException;
 import io.lwt.core.HubSpec;
 import io.lwt.core.SessionSettings;
 import io.lwt.launcher.Setting.Scope;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -56,6 +55,12 @@ class NodeSettingsTest {
                 .put("log-level", "debug").put("state", "pool.state").build();
         assertEquals(List.of("mtu", "pool", "state"), NodeReloader.needRestart(before, after, Scope.HUB));
         assertEquals(List.of(), NodeReloader.needRestart(before, before, Scope.HUB));
+        // what the hub itself once reported (HubNode.Reload.needRestart): its device, address and listen socket stay
+        Config started = Config.builder("", at).put("role", "hub").put("device", "t1").put("address", "10.0.0.1/24")
+                .put("listen", ":9000").put("max-clients", "10").build();
+        Config moved = Config.builder("", at).put("role", "hub").put("device", "t2").put("address", "10.0.0.1/16")
+                .put("listen", ":9001").put("max-clients", "12").build();
+        assertEquals(List.of("device", "address", "listen"), NodeReloader.needRestart(started, moved, Scope.HUB));
     }
 
     @Test
@@ -79,14 +84,6 @@ class NodeSettingsTest {
                 error(node.formatted("handshake-timeout: soon")));
         assertEquals("t.yaml:2:48: nodes.h.listen: port 65536 is out of range",
                 error("nodes:\n  h: {role: hub, address: 10.0.0.1/24, listen: \":65536\"}\n"));
-    }
-
-    @Test
-    void durationsAreShownAsWritten() {
-        assertEquals("10s", SettingType.Durations.text(Duration.ofSeconds(10)));
-        assertEquals("2m", SettingType.Durations.text(Duration.ofMinutes(2)));
-        assertEquals("1h", SettingType.Durations.text(Duration.ofHours(1)));
-        assertEquals("1500ms", SettingType.Durations.text(Duration.ofMillis(1500)));
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

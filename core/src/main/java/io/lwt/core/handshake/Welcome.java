@@ -2,6 +2,7 @@ package io.lwt.core.handshake;
 
 import io.lwt.api.IpPrefix;
 import io.lwt.api.ProtocolException;
+import io.lwt.api.ValueSyntax;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,8 +74,8 @@ public record Welcome(byte[] proof, Grant grant) implements HandshakeMessage {
             throw new ProtocolException("welcome: keepalive 0s must be positive");
         }
         if (timeout.compareTo(keepalive) <= 0) {
-            throw new ProtocolException("welcome: timeout " + Wire.text(timeout) + " must be longer than keepalive "
-                    + Wire.text(keepalive));
+            throw new ProtocolException("welcome: timeout " + ValueSyntax.text(timeout) + " must be longer than keepalive "
+                    + ValueSyntax.text(keepalive));
         }
         int count = Wire.unsigned(in, "welcome");
         if (count > MAX_ROUTES) {

@@ -7,7 +7,6 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 
 /** Reading the handshake's fields, each a {@link ProtocolException} naming the message when it is short or wrong. */
 final class Wire {
@@ -64,14 +63,5 @@ final class Wire {
         } catch (UnknownHostException e) {
             throw new AssertionError(e); // 16 bytes are always an address
         }
-    }
-
-    /** A duration as users write it: 500ms, 30s, 2m. */
-    static String text(Duration d) {
-        if (d.toMillis() % 1000 != 0) {
-            return d.toMillis() + "ms";
-        }
-        long s = d.toSeconds();
-        return s % 60 == 0 && s > 0 ? s / 60 + "m" : s + "s";
     }
 }
