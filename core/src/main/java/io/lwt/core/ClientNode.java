@@ -8,13 +8,11 @@ import io.lwt.api.transport.Transport;
 import io.lwt.api.tun.TunDevice;
 import io.lwt.api.tun.TunDriver;
 import io.lwt.api.tun.TunOptions;
-import io.lwt.core.handshake.Challenge;
 import io.lwt.core.handshake.ClientHandshake;
 import io.lwt.core.handshake.Grant;
 import io.lwt.core.handshake.HandshakeMessage;
-import io.lwt.core.handshake.Hello;
 import io.lwt.core.handshake.Reject;
-import io.lwt.core.handshake.Welcome;
+import io.lwt.core.handshake.Response;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -52,14 +50,15 @@ public final class ClientNode extends NodeLifecycle {
         this.spec = spec;
         this.tun = tun;
         this.transport = transport;
-        this.buffers = new PacketBuffers(spec.mtu(), codec.tailroom());
         boolean superSegments = spec.auth() instanceof ClientAuth.Secure;
+        this.buffers = new PacketBuffers(spec.mtu(), SessionContext.tailroom(codec, superSegments));
         // one session at a time; the second buffer covers the moment a closed session's reader is still returning its
         this.sessions = new SessionContext(codec, Side.CLIENT, spec.mtu(), superSegments, spec.session(),
                 HubAccess.Secure.DEFAULT_HANDSHAKE_TIMEOUT, buffers,
                 SessionContext.receiveBuffers(codec, spec.mtu(), superSegments, 2),
                 // one session reads at a time, and only established sessions, which come after the device, carry data
-                new TunWriter(() -> device, buffers, counters), counters, new Handler(), () -> true, System::nanoTime);
+                new TunWriter(() -> device, buffers, counters), counters, new Handler(), () -> true, System::nanoTime,
+                SessionKeys.Rekeying.DEFAULT);
     }
 
     /**
@@ -207,35 +206,35 @@ public final class ClientNode extends NodeLifecycle {
             };
         }
 
-        /** Answers the hub's CHALLENGE, then takes its WELCOME or REJECT. */
+        /**
+         * Speaks first, with the INITIATION, then takes the hub's RESPONSE: a grant, or a refusal that only the hub could
+         * have written. Anything else (garbage, a forged answer, a closed connection) ends the session as a temporary
+         * failure, and the client tries again.
+         */
         private Opening joining(Session s, ClientAuth.Secure auth) {
-            ClientHandshake handshake = new ClientHandshake(auth.identity(), auth.key());
+            ClientHandshake handshake = new ClientHandshake(auth.key(), auth.hubKey(), s.channelBinding());
+            s.sendHandshake(handshake.initiation(true));
             return new Opening() {
                 @Override
                 public boolean takes(byte type) {
-                    return type != Hello.TYPE;
+                    return type == Response.TYPE;
                 }
 
                 @Override
                 public void message(HandshakeMessage message) throws IOException {
-                    switch (message) {
-                        case Challenge challenge -> s.sendHandshake(handshake.answer(challenge, true));
-                        case Welcome welcome -> {
-                            if (!handshake.proves(welcome)) {
-                                stop("the hub at " + s.remoteAddress() + " could not prove it knows this client's key");
-                            } else {
-                                welcomed(s, auth, welcome.grant());
-                            }
+                    switch (handshake.read((Response) message)) { // the only type it takes
+                        case Grant grant -> {
+                            s.protect(handshake.keys());
+                            welcomed(s, auth, grant);
                         }
                         case Reject reject -> {
                             if (reject.reason().permanent()) {
-                                stop("the hub refused this client: " + reject.text());
+                                stop(Failure.Kind.REFUSED, "the hub refused this client: " + reject.text());
                             } else {
                                 LOG.log(Level.WARNING, "the hub refused this client for now: {0}", reject.text());
                             }
                             s.close("rejected: " + reject.text());
                         }
-                        case Hello _ -> throw new AssertionError("a client takes no HELLO");
                     }
                 }
             };
@@ -243,7 +242,7 @@ public final class ClientNode extends NodeLifecycle {
 
         private void welcomed(Session s, ClientAuth.Secure auth, Grant grant) throws IOException {
             if (grant.mtu() != spec.mtu()) {
-                stop("the hub's mtu is " + grant.mtu() + " but this client's is " + spec.mtu() + ": set mtu: " + grant.mtu());
+                stop(Failure.Kind.CONFIGURATION, "the hub's mtu is " + grant.mtu() + " but this client's is " + spec.mtu() + ": set mtu: " + grant.mtu());
                 return;
             }
             IpPrefix ipv6 = grant.ipv6Address();

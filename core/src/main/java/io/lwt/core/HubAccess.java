@@ -2,7 +2,7 @@ package io.lwt.core;
 
 import io.lwt.api.IpPrefix;
 import io.lwt.core.handshake.Credential;
-import io.lwt.core.handshake.Proofs;
+import io.lwt.core.handshake.Protocol;
 import java.math.BigInteger;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -23,22 +23,25 @@ public sealed interface HubAccess {
     record Legacy() implements HubAccess {}
 
     /**
-     * Clients authenticate with a pre-shared key in the session handshake and get their address from the hub: a
-     * fixed one from their entry, or one from the pool, remembered per name in {@code stateFile}.
+     * Clients authenticate with a pre-shared key in the session handshake, and the hub with its static key, which
+     * clients pin; clients get their address from the hub: a fixed one from their entry, or one from the pool,
+     * remembered per name in {@code stateFile}.
      *
+     * @param staticKey the hub's Curve25519 private key (see {@link StaticKeys})
      * @param pool addresses handed out to clients without a fixed one; null for none
      * @param maxHandshakes connections still in the handshake at once; more are refused
      * @param connectionRate new connections per second from one source address; more are refused
      * @param routes networks the hub pushes to every client, besides the subnets other clients declare
      */
-    record Secure(Map<String, ClientEntry> clients, AddressPool pool, Path stateFile, Duration handshakeTimeout,
-            int maxHandshakes, int connectionRate, List<IpPrefix> routes) implements HubAccess {
+    record Secure(byte[] staticKey, Map<String, ClientEntry> clients, AddressPool pool, Path stateFile,
+            Duration handshakeTimeout, int maxHandshakes, int connectionRate, List<IpPrefix> routes) implements HubAccess {
 
         public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
         public static final int DEFAULT_MAX_HANDSHAKES = 256;
         public static final int DEFAULT_CONNECTION_RATE = 10;
 
         public Secure {
+            staticKey = StaticKeys.copyOf(staticKey);
             clients = Map.copyOf(clients);
             routes = List.copyOf(routes);
             Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
@@ -51,6 +54,11 @@ public sealed interface HubAccess {
             if (connectionRate < 1) {
                 throw new IllegalArgumentException("connection-rate must be at least 1");
             }
+        }
+
+        @Override
+        public byte[] staticKey() {
+            return staticKey.clone();
         }
     }
 
@@ -84,7 +92,7 @@ public sealed interface HubAccess {
             if (ipv6Address != null && !(ipv6Address instanceof Inet6Address)) {
                 throw new IllegalArgumentException(name + ": " + IpPrefix.text(ipv6Address) + " is not an IPv6 address");
             }
-            key = Proofs.checkedKey(key, name);
+            key = Protocol.checkedKey(key, name);
         }
 
         @Override
@@ -92,9 +100,9 @@ public sealed interface HubAccess {
             return key == null ? null : key.clone();
         }
 
-        /** What the handshake checks the client's proof against. */
+        /** What the handshake knows the client by: the static key and PSK its pre-shared key stands for. */
         Credential credential() {
-            return new Credential(name, key);
+            return Credential.of(name, key);
         }
     }
 

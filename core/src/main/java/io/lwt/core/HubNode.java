@@ -62,14 +62,15 @@ public final class HubNode extends NodeLifecycle {
         this.protocol = protocol;
         this.addresses = addresses;
         this.counters = counters;
-        this.buffers = new PacketBuffers(spec.tun().mtu(), codec.tailroom());
+        this.buffers = new PacketBuffers(spec.tun().mtu(), SessionContext.tailroom(codec, protocol.superSegments()));
         this.forwarding = new Forwarding(live::get, addresses, protocol, device.offloads(), routing, counters);
         // a few more receive buffers than sessions: a closing session returns its buffer a moment after it ends
         BufferPool receiveBuffers = SessionContext.receiveBuffers(codec, spec.tun().mtu(), protocol.superSegments(),
                 receiveBuffersFor(spec.maxClients()));
         this.sessions = new SessionContext(codec, Side.SERVER, spec.tun().mtu(), protocol.superSegments(), spec.session(),
                 protocol.handshakeTimeout(), buffers, receiveBuffers, new TunWriter(() -> device, buffers, counters),
-                counters, new Handler(), () -> live.size() <= PLATFORM_THREAD_SESSIONS, System::nanoTime);
+                counters, new Handler(), () -> live.size() <= PLATFORM_THREAD_SESSIONS, System::nanoTime,
+                SessionKeys.Rekeying.DEFAULT);
     }
 
     /**

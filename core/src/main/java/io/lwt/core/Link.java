@@ -5,6 +5,8 @@ import io.lwt.api.codec.Framer;
 import io.lwt.api.codec.MessageSink;
 import io.lwt.api.transport.Connection;
 import io.lwt.api.tun.VirtioNetHeader;
+import io.lwt.core.handshake.HandshakeMessage;
+import io.lwt.core.noise.NoiseException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -73,6 +75,8 @@ final class Link {
     private final CountDownLatch done = new CountDownLatch(1);
     private final String threadSuffix;
     private volatile Framer framer;
+    /** Once the handshake is done: every message is sealed from then on, each way. */
+    private volatile SessionKeys keys;
     private volatile Thread writer;
     private volatile String closeReason;
     /** When set, the writer closes the link with this reason once the queue is sent (after a REJECT, or draining). */
@@ -83,19 +87,40 @@ final class Link {
             Receiver receiver) {
         this.connection = connection;
         this.context = context;
-        this.maxMessageLength = context.superSegments() ? 1 + VirtioNetHeader.LENGTH + PacketBuffers.MAX_PACKET
-                : 1 + context.mtu();
+        this.maxMessageLength = context.maxMessageLength();
         this.inbound = inbound;
         this.queue = new SendQueue(context.settings().sendQueue(), context.settings().sendQueueBytes());
         this.liveness = liveness;
         this.traffic = traffic;
         this.receiver = receiver;
-        this.sink = receiver::message;
+        this.sink = this::received;
         this.threadSuffix = "-" + connection.remoteAddress();
     }
 
     Connection connection() {
         return connection;
+    }
+
+    /**
+     * Seals every message from now on, and opens every one read after the current one: called by the reader as it
+     * ends the handshake, after the last message sent in clear (the hub's RESPONSE) is queued and before any that is
+     * not.
+     */
+    void protect(SessionKeys sessionKeys) {
+        this.keys = sessionKeys;
+    }
+
+    /** The session's keys, or null before the handshake is done (and always in legacy mode). */
+    SessionKeys keys() {
+        return keys;
+    }
+
+    private void received(ByteBuffer message) throws IOException {
+        SessionKeys k = keys;
+        if (k != null) {
+            k.open(message);
+        }
+        receiver.message(message);
     }
 
     int queued() {
@@ -233,6 +258,9 @@ final class Link {
             close("protocol error: " + e.getMessage());
         } catch (IOException | RuntimeException e) {
             close(closed.get() ? closeReason : "read failed: " + failure(e));
+        } catch (Error e) {
+            close("read failed: " + Nodes.describe(e)); // the session's resources go back; the thread's handler logs it
+            throw e;
         } finally {
             if (!handedOver) {
                 context.receiveBuffers().release(inbound);
@@ -298,14 +326,21 @@ final class Link {
             // closed
         } catch (IOException | RuntimeException e) {
             close(closed.get() ? closeReason : "write failed: " + failure(e));
+        } catch (Error e) {
+            close("write failed: " + Nodes.describe(e));
+            throw e;
         } finally {
             release(batch, n);
         }
     }
 
-    /** Frames the messages in place and sends them with one gathering write; the caller holds the write lock. */
+    /**
+     * Seals (once the handshake is done) and frames the messages in place and sends them with one gathering write;
+     * the caller holds the write lock. Handshake messages and a codec's empty cover frames go as they are.
+     */
     private void write(ByteBuffer[] messages, int n) throws IOException {
         Framer f = framer;
+        SessionKeys k = keys;
         long bytes = 0;
         int packets = 0;
         for (int i = 0; i < n; i++) {
@@ -314,6 +349,13 @@ final class Link {
             if (type == Messages.DATA || type == Messages.DATA_GSO) {
                 packets++;
                 bytes += message.remaining() - 1 - (type == Messages.DATA_GSO ? VirtioNetHeader.LENGTH : 0);
+            }
+            if (k != null && message.hasRemaining() && !HandshakeMessage.isHandshake(type)) {
+                try {
+                    k.seal(message);
+                } catch (NoiseException e) {
+                    throw new IOException("sealing failed: " + e.getMessage(), e);
+                }
             }
             f.encode(message);
         }

@@ -11,7 +11,7 @@ abstract class NodeLifecycle implements TunnelNode {
     final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final System.Logger log;
-    private volatile String failure;
+    private volatile Failure failure;
 
     NodeLifecycle(System.Logger log) {
         this.log = log;
@@ -20,17 +20,22 @@ abstract class NodeLifecycle implements TunnelNode {
     /** Releases the node's sessions, sockets and device; called once, by {@link #close()}. */
     abstract void release();
 
-    /** Stops for good, remembering why; {@code lwt run} then exits non-zero. */
+    /** Stops for good after a runtime failure, remembering why; {@code lwt run} then exits non-zero. */
     final void stop(String reason) {
+        stop(Failure.Kind.RUNTIME, reason);
+    }
+
+    /** Stops for good, remembering why and of which kind; {@code lwt run} exits with a status that says which. */
+    final void stop(Failure.Kind kind, String reason) {
         if (!closed.get()) {
-            failure = reason;
+            failure = new Failure(kind, reason);
             log.log(Level.ERROR, "{0}; stopping", reason);
             close();
         }
     }
 
     @Override
-    public final Optional<String> failure() {
+    public final Optional<Failure> failure() {
         return Optional.ofNullable(failure);
     }
 

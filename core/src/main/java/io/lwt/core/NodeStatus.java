@@ -27,7 +27,16 @@ public record NodeStatus(String node, String role, List<Peer> peers, Map<String,
      * @param queued packets waiting in the session's send queue
      * @param rtt the round-trip time of the last keepalive probe, or null before one was answered (and always in a
      *     legacy session, whose peer does not answer probes)
+     * @param protection how the session's messages are sealed, or null before the handshake and in legacy mode
      */
     public record Peer(String identity, String address, String remote, Instant since, long rxPackets, long rxBytes,
-            long txPackets, long txBytes, double rxRate, double txRate, int queued, Duration rtt) {}
+            long txPackets, long txBytes, double rxRate, double txRate, int queued, Duration rtt,
+            Protection protection) {}
+
+    /**
+     * @param cipher the AEAD that seals the messages, e.g. {@code AES-256-GCM}
+     * @param handshakeAge how long ago the handshake made the session's keys
+     * @param rekeys how many times a direction's key was replaced since
+     */
+    public record Protection(String cipher, Duration handshakeAge, long rekeys) {}
 }

@@ -25,10 +25,11 @@ final class Nodes {
      * the pool reserves the codec's own tailroom, up to a bound.
      */
     static void checkHeadroom(Codec codec) {
-        if (codec.headroom() > CODEC_HEADROOM || codec.tailroom() < 0 || codec.tailroom() > PacketBuffers.MAX_TAILROOM) {
+        int maxTailroom = PacketBuffers.MAX_TAILROOM - SessionKeys.TAG; // a sealed message's tag lies before it
+        if (codec.headroom() > CODEC_HEADROOM || codec.tailroom() < 0 || codec.tailroom() > maxTailroom) {
             throw new IllegalArgumentException("codec needs " + codec.headroom() + " bytes of headroom and "
                     + codec.tailroom() + " of tailroom; the engine offers " + CODEC_HEADROOM + " and "
-                    + PacketBuffers.MAX_TAILROOM);
+                    + maxTailroom);
         }
     }
 

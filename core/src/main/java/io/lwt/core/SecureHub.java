@@ -2,21 +2,31 @@ package io.lwt.core;
 
 import io.lwt.api.IpPackets;
 import io.lwt.api.IpPrefix;
+import io.lwt.api.ProtocolException;
 import io.lwt.api.routing.Route;
 import io.lwt.api.tun.TunOptions;
+import io.lwt.core.handshake.Answer;
+import io.lwt.core.handshake.Credential;
 import io.lwt.core.handshake.Grant;
 import io.lwt.core.handshake.HandshakeMessage;
-import io.lwt.core.handshake.Hello;
 import io.lwt.core.handshake.HubHandshake;
+import io.lwt.core.handshake.Initiation;
 import io.lwt.core.handshake.Reject;
-import io.lwt.core.handshake.Welcome;
+import io.lwt.core.handshake.ReplayGuard;
+import io.lwt.core.handshake.Response;
+import io.lwt.core.noise.Curve25519;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -30,6 +40,10 @@ final class SecureHub implements HubProtocol {
     private static final System.Logger LOG = System.getLogger(HubNode.class.getName());
 
     private volatile HubAccess.Secure access;
+    /** The clients by the static keys their pre-shared keys stand for, and certificate-only ones by name. */
+    private volatile Clients clients;
+    private final Curve25519.KeyPair staticKey;
+    private final ReplayGuard replays = new ReplayGuard();
     /** Used by the accept thread only; replaced by {@link #reload} when the rate changes. */
     private volatile ConnectionRate connectionRate;
     private final TunOptions tun;
@@ -44,6 +58,8 @@ final class SecureHub implements HubProtocol {
     SecureHub(HubAccess.Secure access, TunOptions tun, SessionSettings session, PoolState pool,
             AddressTable<Session> addresses, Counters counters) {
         this.access = access;
+        this.clients = new Clients(access.clients().values());
+        this.staticKey = Curve25519.fromPrivate(access.staticKey());
         this.connectionRate = new ConnectionRate(access.connectionRate());
         this.tun = tun;
         this.session = session;
@@ -76,48 +92,96 @@ final class SecureHub implements HubProtocol {
 
     @Override
     public Opening opened(Session s) {
-        HubHandshake handshake = new HubHandshake();
-        s.sendHandshake(handshake.challenge());
+        HubHandshake handshake = new HubHandshake(staticKey, s.channelBinding());
         return new Opening() {
             @Override
             public boolean takes(byte type) {
-                return type == Hello.TYPE;
+                return type == Initiation.TYPE;
             }
 
             @Override
             public void message(HandshakeMessage message) throws IOException {
-                welcome(s, handshake, (Hello) message); // the only type it takes
+                answer(s, handshake, (Initiation) message); // the only type it takes
             }
         };
     }
 
     /**
-     * Checks a HELLO and answers WELCOME or REJECT. The same answer for an unknown name and a wrong key, so a
-     * prober learns nothing about which names exist; a client whose certificate the transport verified is told more.
+     * Reads an INITIATION and answers it with a grant or a refusal, both inside the RESPONSE. One that this hub cannot
+     * read, or whose sender it does not know, is not answered: the session just closes (a protocol error naming why),
+     * so a prober learns nothing, not even which names exist. A replayed one is not answered either, and the live
+     * session of its client goes on.
      */
-    private void welcome(Session s, HubHandshake handshake, Hello hello) throws IOException {
-        HubAccess.Secure a = access;
-        HubAccess.ClientEntry client = a.clients().get(hello.name());
-        String refusal = handshake.refusal(hello, client == null ? null : client.credential(), s.peerIdentity());
-        if (refusal != null) {
-            reject(s, Reject.Reason.AUTHENTICATION, refusal,
-                    "authentication failed for '" + hello.printableName() + "': " + refusal);
+    private void answer(Session s, HubHandshake handshake, Initiation initiation) throws IOException {
+        HubHandshake.Initiator initiator;
+        try {
+            initiator = handshake.read(initiation, clients, s.peerIdentity());
+        } catch (ProtocolException e) {
+            handshakeFailures.increment();
+            counters.drop("handshake-failed");
+            throw e;
+        }
+        Credential credential = initiator.client();
+        if (!replays.accept(credential.name(), initiator.timestamp())) {
+            handshakeFailures.increment();
+            counters.drop("handshake-replayed");
+            throw new ProtocolException("initiation of " + credential.name() + " replayed (its timestamp is not later "
+                    + "than the last one taken)");
+        }
+        HubAccess.ClientEntry client = access.clients().get(credential.name());
+        if (client == null) { // removed by a reload since the initiation was read
+            throw new ProtocolException("initiation of " + credential.name() + ", who is no client any more");
+        }
+        Admission admission = admit(s, client, s.peerIdentity());
+        Response response = handshake.answer(admission.answer());
+        if (admission.answer() instanceof Reject reject) {
+            handshakeFailures.increment();
+            counters.drop("handshake-" + reject.reason().label());
+            LOG.log(Level.WARNING, "rejected {0}: {1}", s.remoteAddress(), admission.logged());
+            s.sendLastAndClose(response, "rejected: " + admission.logged());
             return;
+        }
+        s.sendHandshake(response);
+        s.protect(handshake.keys()); // everything after the RESPONSE is sealed, both ways
+        // only now: packets routed to the address it claimed, and keepalive probes, queue up behind the RESPONSE
+        s.establish(Established.secure(client.name(), admission.sources(), initiator.takesSuperSegments()));
+        LOG.log(Level.INFO, "session {0} authenticated", s.name());
+    }
+
+    /**
+     * What the hub answers an authenticated client: its grant and the sources it may send from, or a refusal with
+     * the line the hub logs for it.
+     */
+    private record Admission(Answer answer, Sources sources, String logged) {
+        static Admission refused(Reject.Reason reason, String toClient, String logged) {
+            return new Admission(new Reject(reason, toClient), null, logged);
+        }
+    }
+
+    /**
+     * Gives an authenticated client its addresses (fixed, or from the pool) and subnets, ending an older session of
+     * the same client, or says why not. A certificate the transport verified must name the client.
+     */
+    private Admission admit(Session s, HubAccess.ClientEntry client, Optional<String> certified) throws IOException {
+        HubAccess.Secure a = access;
+        if (certified.isPresent() && !certified.get().equals(client.name())) {
+            String refusal = "the client certificate is for '" + printable(certified.get()) + "', not '" + client.name()
+                    + "'";
+            return Admission.refused(Reject.Reason.AUTHENTICATION, refusal,
+                    "authentication failed for '" + client.name() + "': " + refusal);
         }
         InetAddress address = client.address() != null ? client.address() : pool == null ? null : pool.assign(client.name(), true);
         if (address == null) {
-            reject(s, Reject.Reason.POOL_EXHAUSTED, "the address pool is exhausted",
+            return Admission.refused(Reject.Reason.POOL_EXHAUSTED, "the address pool is exhausted",
                     "no address left in the pool for " + client.name());
-            return;
         }
         // IPv6 only on a hub with an IPv6 address: the client's fixed one, else one from the pool's IPv6 range, if any
         IpPrefix hubIpv6 = tun.ipv6Address();
         InetAddress ipv6 = hubIpv6 == null ? null : client.ipv6Address() != null ? client.ipv6Address()
                 : pool == null ? null : pool.assign(client.name(), false);
         if (hubIpv6 != null && ipv6 == null && pool != null && pool.hasRange(false)) {
-            reject(s, Reject.Reason.POOL_EXHAUSTED, "the IPv6 address pool is exhausted",
+            return Admission.refused(Reject.Reason.POOL_EXHAUSTED, "the IPv6 address pool is exhausted",
                     "no IPv6 address left in the pool for " + client.name());
-            return;
         }
         Session previous = addresses.ownerOf(address);
         if (previous != null && client.name().equals(previous.identity())) {
@@ -126,8 +190,7 @@ final class SecureHub implements HubProtocol {
             LOG.log(Level.INFO, "{0} moved from {1} to {2}", client.name(), previous.remoteAddress(), s.remoteAddress());
         }
         if (addresses.claim(address, s) != s || ipv6 != null && addresses.claim(ipv6, s) != s) {
-            reject(s, Reject.Reason.CONFLICT, "address in use", "address of " + client.name() + " is in use");
-            return;
+            return Admission.refused(Reject.Reason.CONFLICT, "address in use", "address of " + client.name() + " is in use");
         }
         List<IpPrefix> subnets = new ArrayList<>();
         for (IpPrefix subnet : client.routes()) {
@@ -144,12 +207,39 @@ final class SecureHub implements HubProtocol {
         Grant grant = new Grant(new IpPrefix(address, tun.address().prefixLength()),
                 ipv6 == null ? null : new IpPrefix(ipv6, hubIpv6.prefixLength()), tun.mtu(), session.keepalive(),
                 session.timeout(), pushedRoutes(a, client, ipv6 != null), true);
-        s.sendHandshake(handshake.welcome(client.credential(), hello, grant));
-        // only now: packets routed to the address it claimed, and keepalive probes, queue up behind the WELCOME
-        s.establish(Established.secure(client.name(), new Sources(address, ipv6, subnets), hello.takesSuperSegments()));
-        LOG.log(Level.INFO, "session {0} authenticated", s.name());
+        return new Admission(grant, new Sources(address, ipv6, subnets), null);
     }
 
+    /** Text from the network as it may appear in a log line: anything but visible characters becomes '?'. */
+    private static String printable(String text) {
+        return text.replaceAll("[^\\p{Graph}]", "?");
+    }
+
+    /**
+     * The clients as the handshake looks them up: by the static key each one's pre-shared key stands for (derived
+     * once per access, not per initiation), and certificate-only clients by the name their certificate gives.
+     */
+    private static final class Clients implements HubHandshake.Directory {
+        private final Map<String, Credential> byStaticKey = new HashMap<>();
+        private final Map<String, Credential> certificateOnly = new HashMap<>();
+
+        Clients(Collection<HubAccess.ClientEntry> entries) {
+            for (HubAccess.ClientEntry entry : entries) {
+                Credential credential = entry.credential();
+                if (credential.certificateOnly()) {
+                    certificateOnly.put(entry.name(), credential);
+                } else {
+                    byStaticKey.put(HexFormat.of().formatHex(credential.staticKey()), credential);
+                }
+            }
+        }
+
+        @Override
+        public Credential find(byte[] staticKey, Optional<String> certified) {
+            Credential known = byStaticKey.get(HexFormat.of().formatHex(staticKey));
+            return known != null ? known : certified.map(certificateOnly::get).orElse(null);
+        }
+    }
     /**
      * What a client routes into its tunnel besides the tunnel network: the hub's routes and other clients' subnets, IPv6
      * ones only to a client with an IPv6 address, each family up to what a WELCOME carries.
@@ -161,18 +251,11 @@ final class SecureHub implements HubProtocol {
                 all.addAll(other.routes());
             }
         }
-        List<IpPrefix> routes = new ArrayList<>(all.stream().filter(IpPrefix::isIpv4).limit(Welcome.MAX_ROUTES).toList());
+        List<IpPrefix> routes = new ArrayList<>(all.stream().filter(IpPrefix::isIpv4).limit(Grant.MAX_ROUTES).toList());
         if (ipv6) {
-            all.stream().filter(r -> !r.isIpv4()).limit(Welcome.MAX_IPV6_ROUTES).forEach(routes::add);
+            all.stream().filter(r -> !r.isIpv4()).limit(Grant.MAX_IPV6_ROUTES).forEach(routes::add);
         }
         return routes;
-    }
-
-    private void reject(Session s, Reject.Reason reason, String toClient, String logged) {
-        handshakeFailures.increment();
-        counters.drop("handshake-" + reason.label());
-        LOG.log(Level.WARNING, "rejected {0}: {1}", s.remoteAddress(), logged);
-        s.sendLastAndClose(new Reject(reason, toClient), "rejected: " + logged);
     }
 
     @Override
@@ -217,7 +300,9 @@ final class SecureHub implements HubProtocol {
         if (!was.routes().equals(now.routes())) {
             applied.add("routes (clients learn them when they next connect)");
         }
-        access = new HubAccess.Secure(now.clients(), was.pool(), was.stateFile(), was.handshakeTimeout(),
+        clients = new Clients(now.clients().values());
+        replays.retain(now.clients().keySet());
+        access = new HubAccess.Secure(was.staticKey(), now.clients(), was.pool(), was.stateFile(), was.handshakeTimeout(),
                 now.maxHandshakes(), now.connectionRate(), now.routes());
         return changes.disconnected();
     }

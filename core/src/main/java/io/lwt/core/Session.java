@@ -7,6 +7,7 @@ import io.lwt.api.routing.Route;
 import io.lwt.api.transport.Connection;
 import io.lwt.api.tun.VirtioNetHeader;
 import io.lwt.core.handshake.HandshakeMessage;
+import io.lwt.core.noise.HandshakeState;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -82,6 +83,16 @@ final class Session implements Peer, Link.Receiver {
         return link.connection().peerIdentity();
     }
 
+    /** What the transport gives to bind the handshake to this connection (a TLS exporter), or nothing. */
+    byte[] channelBinding() {
+        return link.connection().channelBinding().orElse(new byte[0]);
+    }
+
+    /** Seals every message from now on: the handshake is done (see {@link Link#protect}). */
+    void protect(HandshakeState.Transport keys) {
+        link.protect(new SessionKeys(keys, context.rekeying(), context.clock()));
+    }
+
     /** Records the tunnel address the hub registered for this peer, for names in logs and status. */
     void tunnelAddress(String label, String address) {
         this.tunnelAddress = label;
@@ -93,8 +104,12 @@ final class Session implements Peer, Link.Receiver {
     }
 
     NodeStatus.Peer status() {
+        SessionKeys keys = link.keys();
+        NodeStatus.Protection protection = keys == null ? null
+                : new NodeStatus.Protection(keys.cipher(), keys.age(), keys.rekeys());
         return new NodeStatus.Peer(identity(), addressText, remote.toString(), since, traffic.rxPackets, traffic.rxBytes,
-                traffic.txPackets, traffic.txBytes, traffic.rxRate(), traffic.txRate(), link.queued(), liveness.rtt());
+                traffic.txPackets, traffic.txBytes, traffic.rxRate(), traffic.txRate(), link.queued(), liveness.rtt(),
+                protection);
     }
 
     @Override

@@ -7,7 +7,7 @@ public interface TunnelNode extends AutoCloseable {
     void awaitTermination() throws InterruptedException;
 
     /** Why the node stopped by itself (e.g. a hub's permanent refusal), or empty while running or after close(). */
-    java.util.Optional<String> failure();
+    java.util.Optional<Failure> failure();
 
     /** A snapshot of the node's sessions and counters. */
     NodeStatus status();

@@ -3,11 +3,10 @@ package io.lwt.core;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.lwt.api.IpPackets;
 import io.lwt.api.ProtocolException;
-import io.lwt.core.handshake.Challenge;
+import io.lwt.core.handshake.Answer;
 import io.lwt.core.handshake.Grant;
-import io.lwt.core.handshake.Hello;
-import io.lwt.core.handshake.Reject;
-import io.lwt.core.handshake.Welcome;
+import io.lwt.core.handshake.Initiation;
+import io.lwt.core.handshake.Response;
 import java.nio.ByteBuffer;
 
 /**
@@ -16,7 +15,7 @@ import java.nio.ByteBuffer;
  * {@link IpPacketsFuzzTest} are the CI part):
  *
  * <pre>
- * JAZZER_FUZZ=1 mvn test -pl core -am -Dtest='HandshakeJazzer#welcome' -Dsurefire.failIfNoSpecifiedTests=false
+ * JAZZER_FUZZ=1 mvn test -pl core -am -Dtest='HandshakeJazzer#answer' -Dsurefire.failIfNoSpecifiedTests=false
  * </pre>
  *
  * A finding is any exception but {@link ProtocolException}, or a value the caller could not use; its input goes into
@@ -25,37 +24,29 @@ import java.nio.ByteBuffer;
 class HandshakeJazzer {
 
     @FuzzTest(maxDuration = "60s")
-    void challenge(byte[] input) throws Exception {
+    void initiation(byte[] input) throws Exception {
         try {
-            Challenge.read(ByteBuffer.wrap(input));
+            Initiation.read(ByteBuffer.wrap(input));
         } catch (ProtocolException expected) {
             // malformed
         }
     }
 
     @FuzzTest(maxDuration = "60s")
-    void hello(byte[] input) throws Exception {
+    void response(byte[] input) throws Exception {
         try {
-            Hello.read(ByteBuffer.wrap(input));
+            Response.read(ByteBuffer.wrap(input));
         } catch (ProtocolException expected) {
             // malformed
         }
     }
 
     @FuzzTest(maxDuration = "60s")
-    void welcome(byte[] input) throws Exception {
+    void answer(byte[] input) throws Exception {
         try {
-            Grant grant = Welcome.read(ByteBuffer.wrap(input)).grant();
-            new SessionSettings(grant.keepalive(), grant.timeout(), 1);
-        } catch (ProtocolException expected) {
-            // malformed
-        }
-    }
-
-    @FuzzTest(maxDuration = "60s")
-    void reject(byte[] input) throws Exception {
-        try {
-            Reject.read(ByteBuffer.wrap(input));
+            if (Answer.read(ByteBuffer.wrap(input)) instanceof Grant grant) {
+                new SessionSettings(grant.keepalive(), grant.timeout(), 1);
+            }
         } catch (ProtocolException expected) {
             // malformed
         }

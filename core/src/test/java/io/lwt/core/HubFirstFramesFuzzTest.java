@@ -2,17 +2,16 @@ package io.lwt.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lwt.api.IpPackets;
 import io.lwt.api.ProtocolException;
-import io.lwt.core.handshake.Challenge;
 import io.lwt.core.handshake.ClientHandshake;
-import io.lwt.core.handshake.HandshakeMessage;
-import io.lwt.core.handshake.Proofs;
-import io.lwt.core.handshake.Hello;
-import io.lwt.core.handshake.Reject;
-import io.lwt.core.handshake.Welcome;
+import io.lwt.core.handshake.Grant;
+import io.lwt.core.handshake.Initiation;
+import io.lwt.core.handshake.Response;
+import io.lwt.core.noise.CipherState;
 import io.lwt.testsupport.Fuzz;
 import io.lwt.testsupport.TestPackets;
 import java.io.ByteArrayOutputStream;
@@ -43,7 +42,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * the hub is empty and still serves a real client.
  *
  * <p>The first byte of an input chooses the mode (odd: handshake as c1 first); the rest is sent as it is, then the
- * output is shut down and everything the hub answers is read to its end.
+ * output is shut down and everything the hub answers is read to its end. After a handshake every message must be
+ * sealed, so there the input's well-formed frames are sealed with c1's key before they go (what follows the first
+ * malformed one goes as it is): the hub's handling of authenticated messages is what is fuzzed, not AES-GCM.
  */
 class HubFirstFramesFuzzTest {
 
@@ -89,14 +90,14 @@ class HubFirstFramesFuzzTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "00                                         | closed by peer",
-        "0000000000                                 | protocol error: frame length 0 outside 1..65546",
-        "007fffffff01                               | protocol error: frame length 2147483647 outside 1..65546",
+        "0000000000                                 | protocol error: frame length 0 outside 1..65562",
+        "007fffffff01                               | protocol error: frame length 2147483647 outside 1..65562",
         "000000000101                               | protocol error: data before the handshake finished",
         "000000000102                               | closed by peer",
-        "000000000110                               | protocol error: unexpected handshake message 0x10",
-        "000000000111                               | protocol error: handshake: truncated",
+        "000000000121                               | protocol error: unexpected handshake message 0x21",
+        "000000000120                               | protocol error: handshake: truncated",
         "0000000001ee                               | protocol error: unknown message type 0xee",
-        "010000000111                               | protocol error: handshake message 0x11 after the handshake",
+        "010000000120                               | protocol error: handshake message 0x20 after the handshake",
         "01000000050145000020                       | closed by peer",
     })
     void corpus(String hex, String expected) throws Exception {
@@ -123,11 +124,9 @@ class HubFirstFramesFuzzTest {
             port = socket.getLocalPort();
             DataInputStream in = new DataInputStream(socket.getInputStream());
             OutputStream out = socket.getOutputStream();
-            if (authenticate) {
-                handshake(in, out);
-            }
+            CipherState sealing = authenticate ? handshake(in, out) : null;
             if (input.length > 1) {
-                out.write(input, 1, input.length - 1);
+                out.write(sealing == null ? java.util.Arrays.copyOfRange(input, 1, input.length) : sealed(input, sealing));
             }
             socket.shutdownOutput();
             try {
@@ -154,21 +153,46 @@ class HubFirstFramesFuzzTest {
         }
     }
 
-    /** Reads the CHALLENGE, answers as c1 with its key, and reads the WELCOME. */
-    static void handshake(DataInputStream in, OutputStream out) throws IOException {
-        ByteBuffer challenge = ByteBuffer.wrap(readFrame(in));
-        assertEquals(Challenge.TYPE, challenge.get());
-        Hello hello = new ClientHandshake(TestHub.name(1), TestHub.key(1)).answer(Challenge.read(challenge), true);
-        ByteBuffer message = ByteBuffer.allocate(256).put(Hello.TYPE);
-        hello.write(message);
+    /** Sends the INITIATION as c1 with its key and reads the RESPONSE; returns the key c1 seals with from then on. */
+    static CipherState handshake(DataInputStream in, OutputStream out) throws IOException {
+        ClientHandshake handshake = new ClientHandshake(TestHub.key(1), TestHub.HUB_KEY, new byte[0]);
+        Initiation initiation = handshake.initiation(true);
+        ByteBuffer message = ByteBuffer.allocate(1 + initiation.length()).put(Initiation.TYPE);
+        initiation.write(message);
         out.write(frame(message.flip()));
-        ByteBuffer welcome = ByteBuffer.wrap(readFrame(in));
-        assertEquals(Welcome.TYPE, welcome.get(), "c1 is welcome");
+        ByteBuffer response = ByteBuffer.wrap(readFrame(in));
+        assertEquals(Response.TYPE, response.get());
+        assertInstanceOf(Grant.class, handshake.read(Response.read(response)), "c1 is welcome");
+        return handshake.keys().sending();
+    }
+
+    /**
+     * The input after its mode byte with each well-formed frame's message sealed, as c1's session would send it;
+     * from the first frame that is not well formed on, the bytes as they are.
+     */
+    private static byte[] sealed(byte[] input, CipherState sealing) throws IOException {
+        ByteBuffer in = ByteBuffer.wrap(input, 1, input.length - 1);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        while (in.remaining() >= 4) {
+            int length = in.getInt(in.position());
+            if (length < 1 || length > in.remaining() - 4) {
+                break;
+            }
+            byte[] message = new byte[length];
+            in.position(in.position() + 4).get(message);
+            try {
+                out.writeBytes(frame(ByteBuffer.wrap(sealing.encryptWithAd(new byte[0], message))));
+            } catch (java.security.GeneralSecurityException e) {
+                throw new AssertionError(e);
+            }
+        }
+        out.write(input, in.position(), in.remaining());
+        return out.toByteArray();
     }
 
     private static byte[] readFrame(DataInputStream in) throws IOException {
         int length = in.readInt();
-        if (length < 1 || length > 1 + TestHub.MTU) {
+        if (length < 1 || length > 2048) {
             throw new EOFException("the hub sent a frame of " + length + " bytes");
         }
         byte[] message = new byte[length];
@@ -204,18 +228,19 @@ class HubFirstFramesFuzzTest {
         byte[] toHub = TestPackets.udp("10.1.0.2", "10.1.0.1", new byte[16]);
         byte[] spoofed = TestPackets.udp("10.1.0.3", "10.1.0.1", new byte[16]);
         byte[] toOther = TestPackets.udp("10.1.0.2", "10.1.0.3", new byte[16]);
-        byte[] hello = new byte[1 + Proofs.NONCE + Proofs.PROOF + 1 + 2];
-        random.nextBytes(hello);
-        hello[0] = HandshakeMessage.VERSION;
-        hello[1 + Proofs.NONCE + Proofs.PROOF] = 2;
+        byte[] key = new byte[32];
+        random.nextBytes(key);
+        ByteBuffer stranger = ByteBuffer.allocate(256); // a well-formed initiation from a key the hub does not know
+        new ClientHandshake(key, TestHub.HUB_KEY, new byte[0]).initiation(true).write(stranger);
+        byte[] initiation = java.util.Arrays.copyOf(stranger.array(), stranger.position());
         byte keepalive = Messages.KEEPALIVE;
         List<byte[]> seeds = new ArrayList<>();
-        seeds.add(stream(0, frame(keepalive, new byte[0]), frame(Hello.TYPE, hello)));
+        seeds.add(stream(0, frame(keepalive, new byte[0]), frame(Initiation.TYPE, initiation)));
         seeds.add(stream(0, frame(Messages.DATA, toHub)));
-        seeds.add(stream(0, frame(Welcome.TYPE, new byte[40]), frame(Reject.TYPE, new byte[] {2, 0})));
+        seeds.add(stream(0, frame(Response.TYPE, new byte[60]), frame(Initiation.TYPE, new byte[] {2, 0})));
         seeds.add(stream(1, frame(Messages.DATA, toHub), frame(keepalive, new byte[0]), frame(Messages.DATA, toOther)));
         seeds.add(stream(1, frame(Messages.DATA, spoofed), frame(Messages.DATA, toHub)));
-        seeds.add(stream(1, frame(Hello.TYPE, hello)));
+        seeds.add(stream(1, frame(Initiation.TYPE, initiation)));
         seeds.add(stream(1, frame(Messages.DATA, new byte[] {0x60, 0, 0, 0})));
         return seeds;
     }

@@ -6,10 +6,14 @@ import io.lwt.api.codec.Codec;
 import io.lwt.api.codec.Framer;
 import io.lwt.api.transport.Connection;
 import io.lwt.api.transport.Transport;
-import io.lwt.core.handshake.Challenge;
 import io.lwt.core.handshake.ClientHandshake;
-import io.lwt.core.handshake.Hello;
-import io.lwt.core.handshake.Welcome;
+import io.lwt.core.handshake.Grant;
+import io.lwt.core.handshake.Initiation;
+import io.lwt.core.handshake.Response;
+import io.lwt.core.noise.CipherFunction;
+import io.lwt.core.noise.CipherState;
+import io.lwt.core.noise.HandshakeState;
+import io.lwt.core.noise.NoiseException;
 import io.lwt.testsupport.TestPackets;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -34,6 +38,7 @@ final class LoadGenerator {
     /** Packets framed and sent with one gathering write. */
     private static final int BATCH = 16;
     private static final int HEADROOM = 64;
+    private static final int TAG = CipherFunction.TAGLEN;
     private static final Duration DRAIN = Duration.ofSeconds(10);
 
     /**
@@ -174,6 +179,9 @@ final class LoadGenerator {
         private final Codec codec;
         private final ByteBuffer inbound;
         private final Framer framer;
+        /** The session's keys once the handshake is done: the writer seals, the reader opens. */
+        private CipherState sending;
+        private CipherState receiving;
         private final byte[] template;
         // each written by one thread (sent by the writer, the rest by the reader), read after the run
         volatile long sent;
@@ -194,7 +202,7 @@ final class LoadGenerator {
             InetSocketAddress address = hub.address();
             this.connection = transport.dial(address, Duration.ofSeconds(10));
             this.inbound = ByteBuffer.allocateDirect(SessionContext.receiveBuffers(codec, TestHub.MTU, false, 1).bufferSize());
-            this.framer = codec.open(connection, Side.CLIENT, 1 + TestHub.MTU, inbound);
+            this.framer = codec.open(connection, Side.CLIENT, 1 + TestHub.MTU + TAG, inbound);
             this.template = TestPackets.udpOfSize(text(TestHub.address(id)), text(TestHub.address(to)), packetBytes);
         }
 
@@ -202,18 +210,24 @@ final class LoadGenerator {
             return IpPackets.ipv4Text(address);
         }
 
-        /** CHALLENGE, HELLO, WELCOME, with this client's name and key; fails unless welcomed by a hub that knows it. */
+        /**
+         * INITIATION and RESPONSE with this client's key; fails unless granted its address by a hub that knows it. From
+         * then on it seals and opens every message, as a session does.
+         */
         void handshake() throws IOException {
-            ClientHandshake handshake = new ClientHandshake(TestHub.name(id), TestHub.key(id));
-            Hello hello = handshake.answer(Challenge.read(nextHandshakeMessage(Challenge.TYPE)), false);
+            ClientHandshake handshake = new ClientHandshake(TestHub.key(id), TestHub.HUB_KEY, new byte[0]);
+            Initiation initiation = handshake.initiation(false);
             ByteBuffer message = ByteBuffer.allocateDirect(HEADROOM + 256).position(HEADROOM);
-            message.put(Hello.TYPE);
-            hello.write(message);
+            message.put(Initiation.TYPE);
+            initiation.write(message);
             send(message.flip().position(HEADROOM));
-            Welcome welcome = Welcome.read(nextHandshakeMessage(Welcome.TYPE));
-            if (!handshake.proves(welcome) || welcome.grant().address().ipv4() != TestHub.address(id)) {
-                throw new IOException(TestHub.name(id) + ": the hub's WELCOME is not for this client");
+            if (!(handshake.read(Response.read(nextHandshakeMessage(Response.TYPE))) instanceof Grant grant)
+                    || grant.address().ipv4() != TestHub.address(id)) {
+                throw new IOException(TestHub.name(id) + ": the hub's answer is no grant of this client's address");
             }
+            HandshakeState.Transport keys = handshake.keys();
+            sending = keys.sending();
+            receiving = keys.receiving();
         }
 
         private ByteBuffer nextHandshakeMessage(byte type) throws IOException {
@@ -249,7 +263,7 @@ final class LoadGenerator {
         void writeLoop(long endNanos, int perSecond) {
             ByteBuffer[] batch = new ByteBuffer[BATCH];
             for (int i = 0; i < BATCH; i++) {
-                batch[i] = ByteBuffer.allocateDirect(HEADROOM + template.length + codec.tailroom());
+                batch[i] = ByteBuffer.allocateDirect(HEADROOM + template.length + TAG + codec.tailroom());
                 batch[i].put(HEADROOM, template);
             }
             int wanted = Math.clamp(perSecond / 500, 1, BATCH);
@@ -271,6 +285,7 @@ final class LoadGenerator {
                         ByteBuffer b = batch[i].clear();
                         b.putInt(HEADROOM + 28, id).putLong(HEADROOM + 32, sequence++);
                         b.put(HEADROOM - 1, Messages.DATA).limit(HEADROOM + template.length).position(HEADROOM - 1);
+                        seal(b);
                         framer.encode(b);
                     }
                     connection.write(batch, 0, count);
@@ -294,7 +309,21 @@ final class LoadGenerator {
             }
         }
 
-        private void message(ByteBuffer message) {
+        private void seal(ByteBuffer message) throws IOException {
+            try {
+                sending.seal(message);
+            } catch (NoiseException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }
+
+        private void message(ByteBuffer message) throws IOException {
+            try {
+                receiving.open(message);
+            } catch (NoiseException e) {
+                failure = TestHub.name(id) + ": a message from the hub failed to open: " + e.getMessage();
+                throw new IOException(failure, e);
+            }
             int at = message.position();
             if (message.get(at) != Messages.DATA) {
                 return; // keepalives

@@ -14,7 +14,14 @@ import io.lwt.api.transport.Connection;
 import io.lwt.api.tun.VirtioNetHeader;
 import io.lwt.codec.lengthprefix.LengthPrefixCodecProvider;
 import io.lwt.core.handshake.HandshakeMessage;
-import io.lwt.core.handshake.Hello;
+import io.lwt.core.handshake.ClientHandshake;
+import io.lwt.core.handshake.Credential;
+import io.lwt.core.handshake.HubHandshake;
+import io.lwt.core.handshake.Reject;
+import io.lwt.core.handshake.Initiation;
+import io.lwt.core.handshake.Response;
+import io.lwt.core.noise.Curve25519;
+import io.lwt.core.noise.HandshakeState;
 import io.lwt.testsupport.MemoryConnection;
 import io.lwt.testsupport.TestPackets;
 import java.io.EOFException;
@@ -22,6 +29,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -30,6 +38,8 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * One session over the in-memory connection pair with the length-prefix codec, driven as Netty's EmbeddedChannel
@@ -51,6 +61,7 @@ class SessionTest {
     private final BlockingQueue<HandshakeMessage> handshakes = new LinkedBlockingQueue<>();
     private final BlockingQueue<String> closed = new LinkedBlockingQueue<>();
     private long now = 1_000_000_000L;
+    private SessionKeys.Rekeying rekeying = SessionKeys.Rekeying.DEFAULT;
 
     @AfterEach
     void close() {
@@ -80,7 +91,7 @@ class SessionTest {
         PacketBuffers packets = new PacketBuffers(MTU, codec.tailroom());
         SessionContext context = new SessionContext(codec, Side.SERVER, MTU, true, SETTINGS, Duration.ofSeconds(5),
                 packets, SessionContext.receiveBuffers(codec, MTU, true, 1), null, counters,
-                handler, () -> false, () -> now);
+                handler, () -> false, () -> now, rekeying);
         Session session = new Session(pair.server(), context, context.receiveBuffers().acquire());
         session.start();
         return session;
@@ -174,7 +185,7 @@ class SessionTest {
         Session session = session(s -> new Opening() {
             @Override
             public boolean takes(byte type) {
-                return type == Hello.TYPE;
+                return type == Initiation.TYPE;
             }
 
             @Override
@@ -183,13 +194,14 @@ class SessionTest {
                 s.establish(Established.secure("peer", Sources.NONE, false));
             }
         });
-        ByteBuffer hello = ByteBuffer.allocate(256);
-        new Hello(new byte[32], new byte[32], "alice", false).write(hello);
-        byte[] body = Arrays.copyOf(hello.array(), hello.position());
-        send(Hello.TYPE, body);
-        assertEquals("alice", assertInstanceOf(Hello.class, handshakes.poll(5, TimeUnit.SECONDS)).name());
-        send(Hello.TYPE, body);
-        assertEquals("protocol error: handshake message 0x11 after the handshake", closed.poll(5, TimeUnit.SECONDS));
+        ByteBuffer initiation = ByteBuffer.allocate(256);
+        new ClientHandshake(TestHub.key(1), TestHub.HUB_KEY, new byte[0]).initiation(false).write(initiation);
+        byte[] body = Arrays.copyOf(initiation.array(), initiation.position());
+        send(Initiation.TYPE, body);
+        assertArrayEquals(Arrays.copyOfRange(body, 1, body.length - 16),
+                assertInstanceOf(Initiation.class, handshakes.poll(5, TimeUnit.SECONDS)).noise());
+        send(Initiation.TYPE, body);
+        assertEquals("protocol error: handshake message 0x20 after the handshake", closed.poll(5, TimeUnit.SECONDS));
         assertTrue(session.isClosed());
     }
 
@@ -222,7 +234,7 @@ class SessionTest {
         session(s -> new Opening() {
             @Override
             public boolean takes(byte type) {
-                return type == Hello.TYPE;
+                return type == Initiation.TYPE;
             }
 
             @Override
@@ -230,8 +242,8 @@ class SessionTest {
                 handshakes.add(message);
             }
         });
-        send((byte) 0x10, new byte[0]); // a CHALLENGE to a hub, with no body to read
-        assertEquals("protocol error: unexpected handshake message 0x10", closed.poll(5, TimeUnit.SECONDS));
+        send(Response.TYPE, new byte[0]); // a RESPONSE to a hub, with no body to read
+        assertEquals("protocol error: unexpected handshake message 0x21", closed.poll(5, TimeUnit.SECONDS));
         assertEquals(0, handshakes.size());
     }
 
@@ -269,5 +281,94 @@ class SessionTest {
         send(Messages.DATA, PACKET);
         assertEquals("read failed: IllegalStateException: a bug in the codec", closed.poll(5, TimeUnit.SECONDS));
         assertEquals(1L, counters.drops().get("plugin-error"));
+    }
+
+    private static final Curve25519.KeyPair HUB = Curve25519.generate();
+    private static final byte[] CLIENT_KEY = TestHub.key(7);
+    private Session sealedSession;
+
+    /**
+     * A session established with the hub's keys of a real handshake, sealing from its first message; returns the
+     * keys of the test's end, the client, which seal and open with the same rekeying.
+     */
+    private SessionKeys sealed() throws Exception {
+        ClientHandshake client = new ClientHandshake(CLIENT_KEY, HUB.publicKey(), new byte[0]);
+        HubHandshake hub = new HubHandshake(HUB, new byte[0]);
+        hub.read(client.initiation(false), (key, certified) -> Credential.of("c7", CLIENT_KEY), Optional.empty());
+        client.read(hub.answer(new Reject(Reject.Reason.BUSY, "not needed here")));
+        HandshakeState.Transport hubKeys = hub.keys();
+        CountDownLatch opened = new CountDownLatch(1);
+        sealedSession = session(s -> {
+            s.protect(hubKeys);
+            s.establish(Established.secure("c7", Sources.NONE, false));
+            opened.countDown();
+            return null;
+        });
+        opened.await();
+        return new SessionKeys(client.keys(), rekeying, () -> now);
+    }
+
+    /** The sealed bytes of a message, as the client's session would frame them. */
+    private static byte[] seal(SessionKeys keys, byte type, byte[] body) throws Exception {
+        ByteBuffer b = ByteBuffer.allocate(1 + body.length + SessionKeys.TAG).put(type).put(body).flip();
+        keys.seal(b);
+        return Arrays.copyOf(b.array(), b.limit());
+    }
+
+    /** Writes messages as they are, framed, in one write (a session that refuses the first may close at once). */
+    private void sendRaw(byte[]... messages) throws IOException {
+        ByteBuffer frames = ByteBuffer.allocate(Arrays.stream(messages).mapToInt(m -> 4 + m.length).sum());
+        for (byte[] message : messages) {
+            frames.putInt(message.length).put(message);
+        }
+        pair.client().writeRaw(frames.array());
+    }
+
+    private static byte[] packet(int i) {
+        return TestPackets.udp("10.0.0.7", "10.0.0.1", ("packet " + i).getBytes());
+    }
+
+    @Test
+    void sealedMessagesGoBothWaysInOrderAcrossRekeys() throws Exception {
+        rekeying = new SessionKeys.Rekeying(Duration.ofHours(1), 20);
+        SessionKeys client = sealed();
+        PacketBuffers packets = new PacketBuffers(MTU, SessionKeys.TAG);
+        for (int i = 0; i < 200; i++) {
+            sendRaw(seal(client, Messages.DATA, packet(i)));
+            assertArrayEquals(packet(i), delivered.poll(5, TimeUnit.SECONDS), "packet " + i + " in");
+            sealedSession.send(pooled(packets, packet(-i)), false);
+            ByteBuffer out = ByteBuffer.wrap(next());
+            client.open(out);
+            assertArrayEquals(message(Messages.DATA, packet(-i)), Arrays.copyOfRange(out.array(), 0, out.limit()),
+                    "packet " + i + " out");
+        }
+        assertTrue(client.rekeys() >= 18, "each end rekeyed every 20 messages: " + client.rekeys());
+        assertTrue(sealedSession.status().protection().rekeys() >= 18);
+        now += Duration.ofHours(2).toNanos(); // and after the interval
+        sendRaw(seal(client, Messages.DATA, packet(200)));
+        assertArrayEquals(packet(200), delivered.poll(5, TimeUnit.SECONDS));
+        assertTrue(closed.isEmpty(), "no message lost or refused across the rekeys");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"flip", "replay", "reorder", "truncate"})
+    void aFlippedBitAReplayAReorderingOrATruncationEndsTheSession(String fault) throws Exception {
+        SessionKeys client = sealed();
+        byte[] first = seal(client, Messages.DATA, packet(1));
+        byte[] second = seal(client, Messages.DATA, packet(2));
+        switch (fault) {
+            case "flip" -> {
+                first[3] ^= 0x10;
+                sendRaw(first);
+            }
+            case "replay" -> sendRaw(first, first);
+            case "reorder" -> sendRaw(second, first);
+            case "truncate" -> sendRaw(Arrays.copyOf(first, first.length - 1));
+            default -> throw new AssertionError(fault);
+        }
+        String reason = closed.poll(5, TimeUnit.SECONDS);
+        assertTrue(reason != null && reason.startsWith("protocol error: a sealed message failed its authentication"),
+                fault + ": " + reason);
+        assertEquals(fault.equals("replay") ? 1 : 0, delivered.size(), "nothing that failed reached the handler");
     }
 }

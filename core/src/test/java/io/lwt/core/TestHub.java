@@ -30,6 +30,9 @@ final class TestHub implements AutoCloseable {
     /** The hub's tunnel address, 10.1.0.1. */
     static final int HUB_ADDRESS = 0x0a010001;
     private static final Config.Location HERE = Config.Location.of("test");
+    /** The hub's static private key, the same in every run; {@link #HUB_KEY} is its public key, which clients pin. */
+    private static final byte[] HUB_PRIVATE = key(0);
+    static final byte[] HUB_KEY = StaticKeys.publicKey(HUB_PRIVATE);
     private static final AtomicInteger DEVICES = new AtomicInteger();
 
     final Transport transport = new TcpTransportProvider().create(Config.empty("transport.tcp", HERE));
@@ -44,7 +47,7 @@ final class TestHub implements AutoCloseable {
             entries.put(name(i), new HubAccess.ClientEntry(name(i), key(i), inet(address(i))));
         }
         // many connections a second from 127.0.0.1 are the point of these tests, not an attack to limit
-        HubAccess.Secure access = new HubAccess.Secure(entries, null, null, Duration.ofSeconds(5),
+        HubAccess.Secure access = new HubAccess.Secure(HUB_PRIVATE, entries, null, null, Duration.ofSeconds(5),
                 Math.max(HubAccess.Secure.DEFAULT_MAX_HANDSHAKES, clients), 1_000_000, List.of());
         HubSpec spec = new HubSpec("hub", new TunOptions(deviceName(), IpPrefix.parse("10.1.0.1/16"), MTU),
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), clients + 8, session, access);
@@ -90,7 +93,7 @@ final class TestHub implements AutoCloseable {
     /** Starts the real client node {@code c<client>}, with an in-memory TUN device of its own. */
     ClientNode client(int client, SessionSettings session) throws IOException {
         return ClientNode.start(new ClientSpec(name(client), deviceName(), MTU, address(), session,
-                new ClientAuth.Secure(name(client), key(client))), tun, transport, codec);
+                new ClientAuth.Secure(name(client), key(client), HUB_KEY)), tun, transport, codec);
     }
 
     private static String deviceName() {

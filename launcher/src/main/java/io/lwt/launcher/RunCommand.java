@@ -124,6 +124,6 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalStateException signalled) {
             // already shutting down on a signal: the hook decides the exit code
         }
-        return running.failure().map(reason -> Cli.fail(err, new IllegalStateException(reason))).orElse(0);
+        return running.failure().map(failure -> Cli.fail(err, failure)).orElse(0);
     }
 }

@@ -37,4 +37,14 @@ public interface Connection extends Closeable {
     default Optional<String> peerIdentity() {
         return Optional.empty();
     }
+
+    /**
+     * Keying material that names this connection's security context and no other, which the session handshake binds
+     * itself to (for TLS, the exporter of RFC 8446 section 7.5): a man in the middle who ends two such connections
+     * cannot then relay the handshake from one to the other. Empty when the transport has none; the bytes are the same
+     * at both ends.
+     */
+    default Optional<byte[]> channelBinding() {
+        return Optional.empty();
+    }
 }

@@ -4,10 +4,8 @@ import io.lwt.api.ProtocolException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
-/** Hub to client, last: why the hub refuses it. */
-public record Reject(Reason reason, String text) implements HandshakeMessage {
-
-    public static final byte TYPE = 0x13;
+/** Why the hub refuses a client it has authenticated: {@code code:u8 textLength:u8 text:utf-8}. */
+public record Reject(Reason reason, String text) implements Answer {
 
     /** Why a hub refuses a client; permanent reasons make the client stop retrying. */
     public enum Reason {
@@ -45,15 +43,10 @@ public record Reject(Reason reason, String text) implements HandshakeMessage {
     }
 
     @Override
-    public byte type() {
-        return TYPE;
-    }
-
-    @Override
     public void write(ByteBuffer out) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         int length = Math.min(bytes.length, 255);
-        out.put((byte) reason.code).put((byte) length).put(bytes, 0, length);
+        out.put(REJECT).put((byte) reason.code).put((byte) length).put(bytes, 0, length);
     }
 
     public static Reject read(ByteBuffer in) throws ProtocolException {

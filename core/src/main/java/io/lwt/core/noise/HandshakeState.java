@@ -74,6 +74,17 @@ public final class HandshakeState {
         }
     }
 
+    /**
+     * Adds a pre-shared key for a later psk token: a responder learns whose key it needs only from the initiator's
+     * first message (spec section 9.1 allows the PSK to be chosen so).
+     */
+    public void addPsk(byte[] psk) {
+        if (psk.length != 32) {
+            throw new IllegalArgumentException("a Noise pre-shared key is 32 bytes, not " + psk.length);
+        }
+        psks.add(psk.clone());
+    }
+
     /** Whether it is this side's turn to write. */
     public boolean isMyTurn() {
         return !isComplete() && (message % 2 == 0) == initiator;
