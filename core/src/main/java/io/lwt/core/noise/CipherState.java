@@ -14,7 +14,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class CipherState {
 
-    private static final long MAX_NONCE = -2L; // 2^64-2 as an unsigned long: 2^64-1 is reserved for rekeying
+    private static final long RESERVED_NONCE = -1L; // 2^64-1 as an unsigned long, for rekeying only
     private static final byte[] EMPTY = new byte[0];
 
     private final CipherFunction function;
@@ -22,7 +22,6 @@ public final class CipherState {
     private final byte[] iv = new byte[CipherFunction.NONCELEN];
     private SecretKeySpec key;
     private long n;
-    private boolean exhausted;
 
     CipherState(CipherFunction function) {
         this.function = function;
@@ -37,7 +36,6 @@ public final class CipherState {
     void initializeKey(byte[] k) {
         this.key = k == null ? null : new SecretKeySpec(k, function.keyAlgorithm);
         this.n = 0;
-        this.exhausted = false;
     }
 
     public boolean hasKey() {
@@ -56,7 +54,6 @@ public final class CipherState {
     /** SetNonce(nonce), for tests and for transports that carry the counter. */
     public void setNonce(long nonce) {
         this.n = nonce;
-        this.exhausted = false;
     }
 
     /** EncryptWithAd(ad, plaintext); the plaintext itself without a key. */
@@ -90,6 +87,10 @@ public final class CipherState {
     public void seal(ByteBuffer message) throws NoiseException {
         int start = message.position();
         int end = message.limit();
+        if (message.capacity() - end < CipherFunction.TAGLEN) {
+            throw new IllegalArgumentException("no room for the " + CipherFunction.TAGLEN
+                    + "-byte tag after the message: limit " + end + ", capacity " + message.capacity());
+        }
         ByteBuffer out = message.duplicate().limit(end + CipherFunction.TAGLEN).position(start);
         crypt(Cipher.ENCRYPT_MODE, EMPTY, message, out);
         message.limit(end + CipherFunction.TAGLEN).position(start);
@@ -111,7 +112,7 @@ public final class CipherState {
     public void rekey() throws NoiseException {
         byte[] next = new byte[CipherFunction.KEYLEN + CipherFunction.TAGLEN];
         try {
-            function.nonce(-1L, iv);
+            function.nonce(RESERVED_NONCE, iv);
             cipher.init(Cipher.ENCRYPT_MODE, key, function.parameters(iv));
             cipher.doFinal(new byte[CipherFunction.KEYLEN], 0, CipherFunction.KEYLEN, next, 0);
         } catch (GeneralSecurityException e) {
@@ -121,7 +122,7 @@ public final class CipherState {
     }
 
     private void crypt(int mode, byte[] ad, ByteBuffer in, ByteBuffer out) throws NoiseException {
-        if (exhausted) {
+        if (n == RESERVED_NONCE) { // reached by counting past 2^64-2, or set
             throw new NoiseException("the nonces of this key are used up");
         }
         try {
@@ -136,7 +137,6 @@ public final class CipherState {
         } catch (GeneralSecurityException e) {
             throw new NoiseException(function.transformation + " failed: " + e.getMessage(), e);
         }
-        exhausted = n == MAX_NONCE;
         n++;
     }
 }

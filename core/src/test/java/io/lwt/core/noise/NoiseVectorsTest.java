@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -16,11 +17,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Replays the cacophony test vectors (see the README beside the JSON file): from the same keys, both sides must write
  * every handshake and transport message byte for byte as the vector gives it, read back its payload, and agree on
- * the handshake hash. A difference in any byte fails the vector and names the message.
+ * the handshake hash. A difference in any byte fails the vector and names the message. The transport messages are
+ * replayed three ways: with {@link CipherState#encryptWithAd}, and sealed and opened in place in a heap and in a
+ * direct buffer with headroom before the message.
  */
 class NoiseVectorsTest {
 
     private static final HexFormat HEX = HexFormat.of();
+    private static final int HEADROOM = 64;
+
+    private enum TransportWay { WITH_AD, IN_PLACE_HEAP, IN_PLACE_DIRECT }
 
     @SuppressWarnings("unchecked")
     static Stream<Map<String, Object>> vectors() throws IOException {
@@ -32,8 +38,14 @@ class NoiseVectorsTest {
 
     @ParameterizedTest(name = "{index}: {0}")
     @MethodSource("vectors")
-    @SuppressWarnings("unchecked")
     void reproducesTheVector(Map<String, Object> vector) throws Exception {
+        for (TransportWay way : TransportWay.values()) {
+            replay(vector, way);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void replay(Map<String, Object> vector, TransportWay way) throws NoiseException {
         String protocol = (String) vector.get("protocol_name");
         HandshakeState initiator = side(vector, "init", true);
         HandshakeState responder = side(vector, "resp", false);
@@ -45,7 +57,7 @@ class NoiseVectorsTest {
             byte[] payload = bytes(messages.get(i), "payload");
             String expected = (String) messages.get(i).get("ciphertext");
             boolean fromInitiator = oneWay || i % 2 == 0;
-            String where = protocol + " message " + i;
+            String where = protocol + " message " + i + " (" + way + " replay)";
             if (!initiator.isComplete()) {
                 HandshakeState sender = fromInitiator ? initiator : responder;
                 HandshakeState receiver = fromInitiator ? responder : initiator;
@@ -61,11 +73,35 @@ class NoiseVectorsTest {
             } else {
                 CipherState sending = fromInitiator ? initiatorTransport.sending() : responderTransport.sending();
                 CipherState receiving = fromInitiator ? responderTransport.receiving() : initiatorTransport.receiving();
-                byte[] written = sending.encryptWithAd(new byte[0], payload);
-                assertEquals(expected, HEX.formatHex(written), where);
-                assertEquals(HEX.formatHex(payload), HEX.formatHex(receiving.decryptWithAd(new byte[0], written)), where);
+                transport(way, sending, receiving, payload, expected, where);
             }
         }
+    }
+
+    private static void transport(TransportWay way, CipherState sending, CipherState receiving, byte[] payload,
+            String expected, String where) throws NoiseException {
+        if (way == TransportWay.WITH_AD) {
+            byte[] written = sending.encryptWithAd(new byte[0], payload);
+            assertEquals(expected, HEX.formatHex(written), where);
+            assertEquals(HEX.formatHex(payload), HEX.formatHex(receiving.decryptWithAd(new byte[0], written)), where);
+            return;
+        }
+        int capacity = HEADROOM + payload.length + CipherFunction.TAGLEN;
+        ByteBuffer buffer = way == TransportWay.IN_PLACE_DIRECT ? ByteBuffer.allocateDirect(capacity)
+                : ByteBuffer.allocate(capacity);
+        buffer.position(HEADROOM).put(payload).flip().position(HEADROOM);
+        sending.seal(buffer);
+        assertEquals(HEADROOM, buffer.position(), where);
+        assertEquals(expected, HEX.formatHex(remaining(buffer)), where);
+        receiving.open(buffer);
+        assertEquals(HEADROOM, buffer.position(), where);
+        assertEquals(HEX.formatHex(payload), HEX.formatHex(remaining(buffer)), where);
+    }
+
+    private static byte[] remaining(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
     }
 
     @SuppressWarnings("unchecked")
