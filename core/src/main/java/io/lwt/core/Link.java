@@ -295,7 +295,9 @@ final class Link {
                     return;
                 }
                 n = 0;
-                ByteBuffer first = queue.takeFirst(cover == null ? -1 : Math.max(0, cover.nanosUntilDue()));
+                // cover traffic only once established: to a stranger, a hub says nothing at all
+                boolean covering = cover != null && receiver.isEstablished();
+                ByteBuffer first = queue.takeFirst(covering ? Math.max(0, cover.nanosUntilDue()) : -1);
                 int taken = 0;
                 writeLock.lock();
                 try {
@@ -303,7 +305,7 @@ final class Link {
                         batch[0] = first;
                         n = taken = queue.fill(batch, 1, room);
                     }
-                    if (cover != null && cover.isDue()) {
+                    if (covering && cover.isDue()) {
                         ByteBuffer frame = context.packets().acquire();
                         if (frame != null) {
                             batch[n++] = frame.limit(PacketBuffers.HEADROOM).position(PacketBuffers.HEADROOM);

@@ -60,9 +60,9 @@ final class Liveness {
     }
 
     /**
-     * What is due now: a close for a handshake past its deadline or a peer silent for the timeout; else a probe (when
-     * {@code probes}, once per keepalive interval, busy or not, the first at the first tick); else a keepalive when
-     * nothing was sent for the interval. A probe or keepalive found due counts as sent.
+     * What is due now: a close for a handshake past its deadline or a peer silent for the timeout; else, once
+     * established, a probe (when {@code probes}, once per keepalive interval, busy or not, the first at the first
+     * tick), or a keepalive when nothing was sent for the interval. A probe or keepalive found due counts as sent.
      */
     Due due(boolean established, boolean probes) {
         long now = clock.getAsLong();
@@ -73,6 +73,9 @@ final class Liveness {
         }
         if (now - lastReceived > s.timeout().toNanos()) {
             return Due.TIMEOUT;
+        }
+        if (!established) {
+            return Due.NOTHING; // until the handshake ends only its messages go, so a stranger hears nothing else
         }
         if (probes && (!probed || now - lastProbe >= keepalive)) {
             probed = true;

@@ -20,6 +20,14 @@ class LivenessTest {
     }
 
     @Test
+    void nothingButTheHandshakeGoesBeforeItEnds() {
+        Liveness slow = new Liveness(() -> now, SETTINGS, Duration.ofSeconds(25));
+        advance(Duration.ofSeconds(20));
+        assertEquals(Due.NOTHING, slow.due(false, true), "no keepalive nor probe, though 20 s passed");
+        assertEquals(Due.PROBE, slow.due(true, true), "once established, at once");
+    }
+
+    @Test
     void aHandshakeNotFinishedInTimeIsDueToClose() {
         advance(Duration.ofSeconds(5));
         assertEquals(Due.NOTHING, liveness.due(false, false), "at the deadline, not past it");

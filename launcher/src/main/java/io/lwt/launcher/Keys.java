@@ -2,9 +2,13 @@ package io.lwt.launcher;
 
 import io.lwt.api.Config;
 import io.lwt.api.ConfigException;
+import io.lwt.core.StaticKeys;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
@@ -37,6 +41,50 @@ public final class Keys {
     }
 
     static byte[] read(Config node, String key, Path baseDir, List<String> warnings) {
+        String text = resolve(node, key, baseDir, warnings);
+        try {
+            byte[] bytes = Base64.getDecoder().decode(text.strip());
+            if (bytes.length < 16) {
+                throw node.error(key, "key is " + bytes.length + " bytes; at least 16 are needed (lwt keygen makes one)");
+            }
+            return bytes;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(node.locationOf(key), node.qualified(key) + ": not a base64 key (lwt keygen makes one)");
+        }
+    }
+
+    /** Where {@code static-key: auto} keeps a hub's key: {@code noise/NODE.key} beside the topology file. */
+    static Path autoStaticKey(Path baseDir, String hub) {
+        return baseDir.resolve("noise").resolve(hub + ".key");
+    }
+
+    /**
+     * Keeps a hub's new static key in {@code file}, readable by its owner only (the directory too), and never over one
+     * that exists.
+     */
+    static void saveStatic(Path file, byte[] privateKey) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        try (var out = Files.newByteChannel(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+            out.write(java.nio.ByteBuffer.wrap((StaticKeys.text(privateKey) + "\n").getBytes(StandardCharsets.US_ASCII)));
+        }
+    }
+
+    /** A Curve25519 key (a hub's private key, or the public one a client pins) by the same references as a key. */
+    static byte[] readStatic(Config node, String key, Path baseDir, List<String> warnings, String kind) {
+        String text = resolve(node, key, baseDir, warnings);
+        try {
+            return StaticKeys.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw node.error(key, "not " + kind + ": " + e.getMessage());
+        }
+    }
+
+    /** The text a key's reference names: a file's content, a variable's value, or the text itself. */
+    private static String resolve(Config node, String key, Path baseDir, List<String> warnings) {
         String reference = node.requireString(key);
         String text;
         if (reference.startsWith("file:")) {
@@ -57,14 +105,6 @@ public final class Keys {
             warnings.add(node.locationOf(key) + ": " + node.qualified(key)
                     + ": inline key: anyone who can read this file can use it; prefer file: or env:");
         }
-        try {
-            byte[] bytes = Base64.getDecoder().decode(text.strip());
-            if (bytes.length < 16) {
-                throw node.error(key, "key is " + bytes.length + " bytes; at least 16 are needed (lwt keygen makes one)");
-            }
-            return bytes;
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(node.locationOf(key), node.qualified(key) + ": not a base64 key (lwt keygen makes one)");
-        }
+        return text;
     }
 }

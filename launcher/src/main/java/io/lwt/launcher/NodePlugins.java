@@ -7,6 +7,7 @@ import io.lwt.api.tun.TunDriver;
 import io.lwt.core.ClientAuth;
 import io.lwt.core.ClientNode;
 import io.lwt.core.ClientSpec;
+import io.lwt.core.HubAccess;
 import io.lwt.core.HubNode;
 import io.lwt.core.HubSpec;
 import io.lwt.core.TunnelNode;
@@ -30,12 +31,16 @@ record NodePlugins(TunDriver tun, Transport transport, Codec codec, RoutingPolic
         return plugins;
     }
 
-    /** What a user should know about this combination: a hub whose transport sends everything in the clear. */
+    /**
+     * What a user should know about this combination: a legacy hub whose transport sends everything in the clear (the
+     * secure protocol seals every message on any transport).
+     */
     List<String> warnings(Topology.NodeDefinition node) {
-        if (node.isHub() && !transport.encrypts() && !NodeSettings.INSECURE.read(node.config())) {
+        if (node.spec() instanceof HubSpec hub && hub.access() instanceof HubAccess.Legacy && !transport.encrypts()
+                && !NodeSettings.INSECURE.read(node.config())) {
             return List.of(node.transport().location() + ": " + node.config().qualified("transport") + ": "
-                    + node.transport().name() + " does not encrypt: tunnel packets cross the network in the clear; use "
-                    + "transport: tls, or set insecure: true to accept that");
+                    + node.transport().name() + " does not encrypt, and protocol legacy seals nothing: tunnel packets "
+                    + "cross the network in the clear; use transport: tls, or set insecure: true to accept that");
         }
         return List.of();
     }

@@ -131,7 +131,16 @@ final class NodeSettings {
             "new connections per second from one address; further ones are refused");
     static final Setting<Boolean> INSECURE = new Setting<>("insecure", Set.of(HUB),
             new Flag(false), LIVE,
-            "`true` silences the warning a hub gives at every start when its transport does not encrypt");
+            "`true` silences the warning a legacy hub gives at every start when its transport does not encrypt");
+    static final Setting<Optional<String>> STATIC_KEY = new Setting<>("static-key", Set.of(HUB),
+            new Text("key", "`auto`: made at the first start, kept in `noise/NODE.key` beside the file"), RESTART,
+            "the hub's Curve25519 private key, by which clients authenticate it: `auto`, `file:PATH`, `env:VARIABLE` "
+                    + "or inline (warned about); `lwt keygen --hub` makes one, `lwt keygen --public FILE` shows its "
+                    + "public key");
+    static final Setting<Optional<String>> HUB_KEY = new Setting<>("hub-key", Set.of(CLIENT),
+            new Text("key", "the public key of the hub defined in the same file"), RESTART,
+            "the hub's public key (44 characters of base64), which the client pins: the hub prints it at its first "
+                    + "start, `lwt init` writes it");
 
     static final Setting<InetSocketAddress> CONNECT = new Setting<>("connect", Set.of(CLIENT),
             new Endpoint(true), RESTART,
@@ -142,7 +151,8 @@ final class NodeSettings {
                     + "`lwt keygen` makes one");
     static final Setting<Optional<String>> IDENTITY = new Setting<>("identity", Set.of(CLIENT),
             new Text("text", "the node's name"), RESTART,
-            "the name the client gives the hub, the entry it is known by there");
+            "the client's name in the hub's entries (a hub in the same file knows it by it) and in its own logs; the "
+                    + "hub tells clients apart by their keys");
 
     static final Setting<Optional<String>> ENTRY_KEY = new Setting<>("key", Set.of(CLIENT_ENTRY),
             new Text("key", "none: then a client certificate must authenticate it"), LIVE,
@@ -154,8 +164,8 @@ final class NodeSettings {
     /** The table, in the reference's order. */
     static final List<Setting<?>> ALL = List.of(ROLE, NAME, ADDRESS, MTU, DEVICE, KEEPALIVE, TIMEOUT, SEND_QUEUE,
             SEND_QUEUE_BYTES, LEGACY, ROUTES, METRICS, LOG_LEVEL, TUN, TRANSPORT, CODEC, LISTEN, MAX_CLIENTS, ROUTING,
-            CLIENTS, POOL, STATE, HANDSHAKE_TIMEOUT, MAX_HANDSHAKES, CONNECTION_RATE, INSECURE, CONNECT, KEY, IDENTITY,
-            ENTRY_KEY, ENTRY_ADDRESS);
+            CLIENTS, POOL, STATE, HANDSHAKE_TIMEOUT, MAX_HANDSHAKES, CONNECTION_RATE, INSECURE, STATIC_KEY, CONNECT, KEY,
+            HUB_KEY, IDENTITY, ENTRY_KEY, ENTRY_ADDRESS);
 
     private NodeSettings() {}
 

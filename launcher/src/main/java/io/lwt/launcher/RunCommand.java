@@ -2,6 +2,9 @@ package io.lwt.launcher;
 
 import io.lwt.api.Config;
 import io.lwt.api.ConfigException;
+import io.lwt.core.HubAccess;
+import io.lwt.core.HubSpec;
+import io.lwt.core.StaticKeys;
 import io.lwt.core.TunnelNode;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -58,6 +61,25 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /**
+     * A hub keeps the static key it made at its first start, and says which public key its clients pin; a client
+     * whose hub in the same file has made no key yet cannot know which key to pin.
+     */
+    private static void staticKey(Topology.NodeDefinition definition, System.Logger log) throws IOException {
+        if (definition.spec() instanceof HubSpec hub && hub.access() instanceof HubAccess.Secure secure) {
+            if (definition.unsavedKey() != null) {
+                Keys.saveStatic(definition.unsavedKey(), secure.staticKey());
+                log.log(System.Logger.Level.INFO, "made the hub's static key " + definition.unsavedKey());
+            }
+            log.log(System.Logger.Level.INFO, "the hub's public key, which its clients pin as hub-key: "
+                    + StaticKeys.text(StaticKeys.publicKey(secure.staticKey())));
+        } else if (definition.unsavedKey() != null) {
+            throw new ConfigException(definition.config().location(), definition.config().qualified("hub-key")
+                    + ": missing, and the hub of this file has not made its static key yet (" + definition.unsavedKey()
+                    + "): start the hub first, or set hub-key");
+        }
+    }
+
+    /**
      * Starts a node, stops it on SIGINT/SIGTERM, reloads it on SIGHUP or {@code lwt reload} when it has a
      * {@code reloader}, and waits. Shared with the original program's front end, which has no file to reload.
      */
@@ -69,6 +91,7 @@ final class RunCommand implements Callable<Integer> {
         providers.problems().forEach(p -> log.log(System.Logger.Level.WARNING, "plugin skipped: " + p));
         TunnelNode running;
         try {
+            staticKey(definition, log);
             NodePlugins nodePlugins = NodePlugins.of(definition, providers);
             nodePlugins.warnings(definition).forEach(w -> log.log(System.Logger.Level.WARNING, w));
             running = nodePlugins.start(definition);

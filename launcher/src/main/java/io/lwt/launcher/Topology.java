@@ -9,9 +9,12 @@ import io.lwt.core.ClientSpec;
 import io.lwt.core.HubAccess;
 import io.lwt.core.HubSpec;
 import io.lwt.core.SessionSettings;
+import io.lwt.core.StaticKeys;
 import io.lwt.launcher.Setting.Scope;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,8 +35,12 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
             .filter(key -> !key.equals(NodeSettings.NAME.key())).collect(Collectors.toUnmodifiableSet());
 
     /** A hub or a client: its core spec and the plugins it uses. */
+    /**
+     * @param unsavedKey for a hub, where it must keep the static key it made just now (its first start); for a client,
+     *     where its same-file hub has yet to keep the key it pins; null when the key exists
+     */
     record NodeDefinition(String name, Object spec, Selection tun, Selection transport, Selection codec,
-            Selection routing, Config config) {
+            Selection routing, Config config, Path unsavedKey) {
 
         boolean isHub() {
             return spec instanceof HubSpec;
@@ -82,16 +89,23 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
                 configs.put(name, inherit(defaults, node));
             }
         }
-        // clients first: a hub in the same file accepts every client defined there, with its key
+        // the hubs' static keys first: a client in the same file may pin its hub's without writing it down
+        Map<String, StaticKey> hubKeys = new LinkedHashMap<>();
+        configs.forEach((name, node) -> {
+            if (role(node) == Scope.HUB && !NodeSettings.LEGACY.read(node)) {
+                hubKeys.put(name, staticKey(name, node, baseDir, warnings));
+            }
+        });
+        // then the clients: a hub in the same file accepts every client defined there, with its key
         Map<String, NodeDefinition> clients = new LinkedHashMap<>();
         configs.forEach((name, node) -> {
             if (role(node) == Scope.CLIENT) {
-                clients.put(name, client(name, node, baseDir, warnings));
+                clients.put(name, client(name, node, baseDir, warnings, hubKeys));
             }
         });
         Map<String, NodeDefinition> parsed = new LinkedHashMap<>();
-        configs.forEach((name, node) -> parsed.put(name,
-                clients.containsKey(name) ? clients.get(name) : hub(name, node, baseDir, warnings, clients.values())));
+        configs.forEach((name, node) -> parsed.put(name, clients.containsKey(name) ? clients.get(name)
+                : hub(name, node, baseDir, warnings, clients.values(), hubKeys.get(name))));
         return new Topology(parsed, List.copyOf(warnings));
     }
 
@@ -134,9 +148,58 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
                 NodeSettings.SEND_QUEUE_BYTES.read(node)));
     }
 
-    private static NodeDefinition client(String name, Config node, Path baseDir, List<String> warnings) {
+    /**
+     * A Curve25519 key (a hub's private key, or the public one a client pins), and where the hub is to keep it when it
+     * made it just now ({@code auto}, first start).
+     */
+    private record StaticKey(byte[] key, Path unsaved) {}
+
+    /** {@code static-key}: {@code auto} (the default) reads {@code noise/NODE.key} beside the file, or makes it. */
+    private static StaticKey staticKey(String name, Config node, Path baseDir, List<String> warnings) {
+        String reference = NodeSettings.STATIC_KEY.read(node).orElse("auto");
+        if (!reference.equals("auto")) {
+            return new StaticKey(Keys.readStatic(node, NodeSettings.STATIC_KEY.key(), baseDir, warnings,
+                    "a hub's private key"), null);
+        }
+        Path file = Keys.autoStaticKey(baseDir, name);
+        if (!Files.exists(file)) {
+            return new StaticKey(StaticKeys.generate(), file);
+        }
+        try {
+            return new StaticKey(StaticKeys.parse(Files.readString(file)), null);
+        } catch (IOException | IllegalArgumentException e) {
+            throw node.error(NodeSettings.STATIC_KEY.key(), "cannot read the hub's static key " + file + ": "
+                    + e.getMessage());
+        }
+    }
+
+    /**
+     * {@code hub-key}: the hub's public key the client pins; without it, that of the one hub defined in the same file.
+     * Returns the public key and, when that hub has not kept its key yet, where it will.
+     */
+    private static StaticKey hubKey(Config node, Map<String, StaticKey> hubKeys) {
+        Optional<String> written = NodeSettings.HUB_KEY.read(node);
+        if (written.isPresent()) {
+            try {
+                return new StaticKey(StaticKeys.parse(written.get()), null);
+            } catch (IllegalArgumentException e) {
+                throw node.error(NodeSettings.HUB_KEY.key(), "not a public key: " + e.getMessage());
+            }
+        }
+        if (hubKeys.size() != 1) {
+            throw node.error(NodeSettings.HUB_KEY.key(), "missing: the hub's public key, which it prints at its first "
+                    + "start (lwt keygen --public on its key file shows it; lwt init writes it)"
+                    + (hubKeys.isEmpty() ? "" : "; this file defines " + hubKeys.size() + " hubs, so it must say which"));
+        }
+        StaticKey hub = hubKeys.values().iterator().next();
+        return new StaticKey(StaticKeys.publicKey(hub.key()), hub.unsaved());
+    }
+
+    private static NodeDefinition client(String name, Config node, Path baseDir, List<String> warnings,
+            Map<String, StaticKey> hubKeys) {
         InetSocketAddress hub = NodeSettings.CONNECT.read(node);
         ClientAuth auth;
+        Path unsavedKey = null;
         if (NodeSettings.LEGACY.read(node)) {
             auth = checked(node, "address", () -> new ClientAuth.Legacy(IpPrefix.parse(node.requireString("address"))));
             warnings.add(node.locationOf("protocol") + ": " + node.qualified("protocol")
@@ -145,8 +208,10 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
             if (node.has("address")) {
                 addresses(node, "address", false); // the hub's fixed assignment; validated here, used by the hub
             }
+            StaticKey hubKey = hubKey(node, hubKeys);
+            unsavedKey = hubKey.unsaved();
             auth = checked(node, "identity", () -> new ClientAuth.Secure(NodeSettings.IDENTITY.read(node).orElse(name),
-                    Keys.readOptional(node, NodeSettings.KEY.key(), baseDir, warnings)));
+                    Keys.readOptional(node, NodeSettings.KEY.key(), baseDir, warnings), hubKey.key()));
         }
         String device = NodeSettings.DEVICE.read(node).orElse(null);
         checked(node, "device", () -> new TunOptions(device, IpPrefix.parse("0.0.0.0/0"), mtu(node)));
@@ -154,11 +219,11 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
         NodeSettings.LOG_LEVEL.read(node);
         ClientSpec spec = checked(node, "mtu", () -> new ClientSpec(name, device, mtu(node), hub, session(node), auth));
         return new NodeDefinition(name, spec, NodeSettings.TUN.read(node), NodeSettings.TRANSPORT.read(node),
-                NodeSettings.CODEC.read(node), null, node);
+                NodeSettings.CODEC.read(node), null, node, unsavedKey);
     }
 
     private static NodeDefinition hub(String name, Config node, Path baseDir, List<String> warnings,
-            Iterable<NodeDefinition> clientsInFile) {
+            Iterable<NodeDefinition> clientsInFile, StaticKey staticKey) {
         Addresses address = addresses(node, "address", true);
         if (address.ipv6() != null && mtu(node) < TunOptions.MIN_IPV6_MTU) {
             throw node.error("mtu", mtu(node) + " is too small for IPv6 inside the tunnel, which needs at least "
@@ -178,18 +243,20 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
             warnings.add(node.locationOf("protocol") + ": " + node.qualified("protocol")
                     + ": legacy: anyone who reaches the hub can join and claim an unused address");
         } else {
-            access = secureAccess(name, node, baseDir, warnings, clientsInFile, address.ipv6() != null, routes);
+            access = secureAccess(name, node, baseDir, warnings, clientsInFile, address.ipv6() != null, routes,
+                    staticKey.key());
         }
         metrics(node);
         NodeSettings.LOG_LEVEL.read(node);
         HubSpec spec = new HubSpec(name, tun, listen, maxClients, session(node), access);
         return new NodeDefinition(name, spec, NodeSettings.TUN.read(node), NodeSettings.TRANSPORT.read(node),
-                NodeSettings.CODEC.read(node), NodeSettings.ROUTING.read(node), node);
+                NodeSettings.CODEC.read(node), NodeSettings.ROUTING.read(node), node,
+                staticKey == null ? null : staticKey.unsaved());
     }
 
     /** The hub's clients: its own {@code clients:} entries and every secure client node of the same file. */
     private static HubAccess.Secure secureAccess(String name, Config node, Path baseDir, List<String> warnings,
-            Iterable<NodeDefinition> clientsInFile, boolean ipv6, List<IpPrefix> routes) {
+            Iterable<NodeDefinition> clientsInFile, boolean ipv6, List<IpPrefix> routes, byte[] staticKey) {
         List<String> ranges = NodeSettings.POOL.read(node);
         HubAccess.AddressPool pool = ranges.isEmpty() ? null
                 : checked(node, "pool", () -> HubAccess.AddressPool.parse(ranges.toArray(String[]::new)));
@@ -217,7 +284,7 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
             }
         }
         Path state = baseDir.resolve(NodeSettings.STATE.read(node).orElse(name + "-pool.state"));
-        return checked(node, "pool", () -> new HubAccess.Secure(clients, pool, state,
+        return checked(node, "pool", () -> new HubAccess.Secure(staticKey, clients, pool, state,
                 NodeSettings.HANDSHAKE_TIMEOUT.read(node), NodeSettings.MAX_HANDSHAKES.read(node),
                 NodeSettings.CONNECTION_RATE.read(node), routes));
     }
