@@ -33,11 +33,9 @@ final class CheckCommand implements Callable<Integer> {
             for (Topology.NodeDefinition node : topology.nodes().values()) {
                 NodePlugins.of(node, providers).warnings(node)
                         .forEach(w -> spec.commandLine().getErr().println("warning: " + w));
-                if (node.unsavedKey() != null) {
-                    spec.commandLine().getErr().println(node.isHub()
-                            ? "note: " + node.name() + " makes its static key at its first start: " + node.unsavedKey()
-                            : "warning: " + node.name() + " pins the key of the hub in this file, which has none yet ("
-                                    + node.unsavedKey() + "): start the hub before it, or set hub-key");
+                if (!node.isHub() && node.unsavedKey() != null) { // a hub's own makes it at its first start
+                    spec.commandLine().getErr().println("warning: " + node.name() + " pins the key of the hub in this "
+                            + "file, which has none yet (" + node.unsavedKey() + "): start the hub before it, or set hub-key");
                 }
             }
             spec.commandLine().getOut().println(file + ": ok (" + topology.nodes().size() + " node"

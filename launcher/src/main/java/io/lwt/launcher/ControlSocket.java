@@ -143,7 +143,9 @@ final class ControlSocket implements AutoCloseable {
 
     /**
      * The status as JSON: {"node":..,"role":..,"time":..,"peers":[{..}],"drops":{..},"reconnects":..}; rates in
-     * bytes/s, the keepalive round-trip time {@code rttMs} in milliseconds (null before the first echo).
+     * bytes/s, the keepalive round-trip time {@code rttMs} in milliseconds (null before the first echo), and how the
+     * session is sealed: {@code cipher} (null before the handshake and in legacy mode), {@code handshakeAgeS} in
+     * seconds and {@code rekeys}.
      */
     static String json(NodeStatus status) {
         StringJoiner peers = new StringJoiner(",", "[", "]");
@@ -155,6 +157,9 @@ final class ControlSocket implements AutoCloseable {
                     + ",\"rxRate\":" + Math.round(p.rxRate()) + ",\"txRate\":" + Math.round(p.txRate())
                     + ",\"queued\":" + p.queued()
                     + ",\"rttMs\":" + (p.rtt() == null ? "null" : String.format(Locale.ROOT, "%.3f", p.rtt().toNanos() / 1e6))
+                    + ",\"cipher\":" + string(p.protection() == null ? null : p.protection().cipher())
+                    + ",\"handshakeAgeS\":" + (p.protection() == null ? "null" : p.protection().handshakeAge().toSeconds())
+                    + ",\"rekeys\":" + (p.protection() == null ? "null" : p.protection().rekeys())
                     + "}");
         }
         StringJoiner drops = new StringJoiner(",", "{", "}");

@@ -1,6 +1,6 @@
 package io.lwt.launcher;
 
-import io.lwt.cert.Certificates;
+import io.lwt.core.StaticKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.cert.X509Certificate;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,11 +16,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * Writes a commented example topology, the keys of its clients and the hub's TLS certificate, whose fingerprint the
- * clients pin: secure by default, with no certificate authority to run.
+ * Writes a commented example topology, the keys of its clients and the hub's static key, whose public key the clients
+ * pin: authenticated and encrypted with no further step, with no certificate authority to run.
  */
 @Command(name = "init", mixinStandardHelpOptions = true,
-        description = "Write a commented example topology (a hub and two clients over TLS) to DIR/lwt.yaml.")
+        description = "Write a commented example topology (a hub and two clients) to DIR/lwt.yaml, with the keys.")
 final class InitCommand implements Callable<Integer> {
 
     static final String EXAMPLE = "example.yaml";
@@ -40,12 +39,11 @@ final class InitCommand implements Callable<Integer> {
             if (Files.exists(target)) {
                 throw new FileAlreadyExistsException(target.toString());
             }
-            // the same files a hub with certificate: auto creates at its first start
-            Path store = directory.resolve("tls");
-            X509Certificate hub = Certificates.loadOrCreate(store.resolve("tls.crt"), store.resolve("tls.key"), "lwt")
-                    .credentials().leaf();
+            // the file a hub with static-key: auto makes at its first start
+            byte[] hubKey = StaticKeys.generate();
+            Keys.saveStatic(Keys.autoStaticKey(directory, "hub"), hubKey);
             String yaml = new String(example.readAllBytes(), StandardCharsets.UTF_8)
-                    .replace("PIN", Certificates.fingerprint(hub));
+                    .replace("HUBKEY", StaticKeys.text(StaticKeys.publicKey(hubKey)));
             Files.writeString(target, yaml, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             for (String client : new String[] {"alice", "bob"}) {
                 writeKey(directory.resolve(client + ".key"));
@@ -55,8 +53,8 @@ final class InitCommand implements Callable<Integer> {
         } catch (IOException e) {
             return Cli.fail(spec.commandLine().getErr(), new IOException("cannot write " + target + ": " + e.getMessage()));
         }
-        spec.commandLine().getOut().println("wrote " + target + ", the keys alice.key, bob.key and the hub's certificate "
-                + "tls/tls.crt; check it with: lwt check " + target);
+        spec.commandLine().getOut().println("wrote " + target + ", the keys alice.key, bob.key and the hub's static key "
+                + "noise/hub.key; check it with: lwt check " + target);
         return 0;
     }
 

@@ -82,13 +82,16 @@ final class StatusCommand implements Callable<Integer> {
         List<Map<String, Object>> peers = (List<Map<String, Object>>) status.get("peers");
         // dual-stack addresses and IPv6 remotes are wider than the IPv4 ones the columns were sized for
         String format = "%-12s %-" + width(peers, "address", 15) + "s %-" + width(peers, "remote", 22)
-                + "s %-24s %11s %13s %11s %11s %13s %11s %6s %9s%n";
+                + "s %-24s %11s %13s %11s %11s %13s %11s %6s %9s %-11s %9s %6s%n";
         out.printf(format, "IDENTITY", "ADDRESS", "REMOTE", "SINCE", "RX PACKETS", "RX BYTES", "RX RATE", "TX PACKETS",
-                "TX BYTES", "TX RATE", "QUEUED", "RTT");
+                "TX BYTES", "TX RATE", "QUEUED", "RTT", "CIPHER", "KEYS AGE", "REKEYS");
         for (Map<String, Object> p : peers) {
             out.printf(format, p.get("identity"), p.get("address"), p.get("remote"), p.get("since"), p.get("rxPackets"),
                     p.get("rxBytes"), rate(p.get("rxRate")), p.get("txPackets"), p.get("txBytes"), rate(p.get("txRate")),
-                    p.get("queued"), p.get("rttMs") == null ? "-" : p.get("rttMs") + " ms");
+                    p.get("queued"), p.get("rttMs") == null ? "-" : p.get("rttMs") + " ms",
+                    p.get("cipher") == null ? "none" : p.get("cipher"),
+                    p.get("handshakeAgeS") == null ? "-" : p.get("handshakeAgeS") + " s",
+                    p.get("rekeys") == null ? "-" : p.get("rekeys"));
         }
         out.println("drops: " + (((Map<?, ?>) status.get("drops")).isEmpty() ? "none" : status.get("drops")));
     }

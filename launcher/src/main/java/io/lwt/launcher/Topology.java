@@ -198,28 +198,28 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
     private static NodeDefinition client(String name, Config node, Path baseDir, List<String> warnings,
             Map<String, StaticKey> hubKeys) {
         InetSocketAddress hub = NodeSettings.CONNECT.read(node);
-        ClientAuth auth;
-        Path unsavedKey = null;
-        if (NodeSettings.LEGACY.read(node)) {
-            auth = checked(node, "address", () -> new ClientAuth.Legacy(IpPrefix.parse(node.requireString("address"))));
+        boolean legacy = NodeSettings.LEGACY.read(node);
+        if (legacy) {
             warnings.add(node.locationOf("protocol") + ": " + node.qualified("protocol")
                     + ": legacy: no authentication, the address is this node's own claim");
-        } else {
-            if (node.has("address")) {
-                addresses(node, "address", false); // the hub's fixed assignment; validated here, used by the hub
-            }
-            StaticKey hubKey = hubKey(node, hubKeys);
-            unsavedKey = hubKey.unsaved();
-            auth = checked(node, "identity", () -> new ClientAuth.Secure(NodeSettings.IDENTITY.read(node).orElse(name),
-                    Keys.readOptional(node, NodeSettings.KEY.key(), baseDir, warnings), hubKey.key()));
+        } else if (node.has("address")) {
+            addresses(node, "address", false); // the hub's fixed assignment; validated here, used by the hub
         }
+        byte[] key = legacy ? null : Keys.readOptional(node, NodeSettings.KEY.key(), baseDir, warnings);
         String device = NodeSettings.DEVICE.read(node).orElse(null);
         checked(node, "device", () -> new TunOptions(device, IpPrefix.parse("0.0.0.0/0"), mtu(node)));
         metrics(node);
         NodeSettings.LOG_LEVEL.read(node);
-        ClientSpec spec = checked(node, "mtu", () -> new ClientSpec(name, device, mtu(node), hub, session(node), auth));
+        SessionSettings session = session(node);
+        // last: a file that is wrong in another way says so first
+        StaticKey hubKey = legacy ? null : hubKey(node, hubKeys);
+        ClientAuth auth = legacy
+                ? checked(node, "address", () -> new ClientAuth.Legacy(IpPrefix.parse(node.requireString("address"))))
+                : checked(node, "identity", () -> new ClientAuth.Secure(NodeSettings.IDENTITY.read(node).orElse(name),
+                        key, hubKey.key()));
+        ClientSpec spec = checked(node, "mtu", () -> new ClientSpec(name, device, mtu(node), hub, session, auth));
         return new NodeDefinition(name, spec, NodeSettings.TUN.read(node), NodeSettings.TRANSPORT.read(node),
-                NodeSettings.CODEC.read(node), null, node, unsavedKey);
+                NodeSettings.CODEC.read(node), null, node, hubKey == null ? null : hubKey.unsaved());
     }
 
     private static NodeDefinition hub(String name, Config node, Path baseDir, List<String> warnings,

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.lwt.cert.Certificates;
 import io.lwt.core.ClientSpec;
 import io.lwt.core.HubSpec;
+import io.lwt.core.StaticKeys;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -48,12 +49,12 @@ class CommandLineTest {
         Outcome check = lwt("check", file.toString());
         assertEquals(0, check.exit(), check.err());
         assertEquals(file + ": ok (3 nodes: hub, alice, bob)", check.out().strip());
-        assertEquals("", check.err(), "keys in files, TLS with a pinned certificate: no warning");
-        String pin = Certificates.fingerprint(Certificates.readCertificates(dir.resolve("tls/tls.crt")).getFirst());
-        assertEquals(2, Files.readString(file).split("pin: " + java.util.regex.Pattern.quote(pin), -1).length - 1,
-                "both clients pin the hub's certificate");
+        assertEquals("", check.err(), "keys in files, the hub's static key made: no warning");
+        String hubKey = lwt("keygen", "--public", dir.resolve("noise/hub.key").toString()).out().strip();
+        assertEquals(2, Files.readString(file).split("hub-key: " + java.util.regex.Pattern.quote(hubKey), -1).length - 1,
+                "both clients pin the hub's public key");
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
-                Files.getPosixFilePermissions(dir.resolve("tls/tls.key"))));
+                Files.getPosixFilePermissions(dir.resolve("noise/hub.key"))));
         assertTrue(Files.exists(dir.resolve("alice.key")) && Files.exists(dir.resolve("bob.key")));
         Outcome again = lwt("init", dir.toString());
         assertEquals(1, again.exit());
@@ -65,29 +66,61 @@ class CommandLineTest {
         Path file = dir.resolve("bad.yaml");
         Files.writeString(file, "nodes:\n  hub: {role: hub, listen: \":9000\", address: 10.0.0.1/24, routing: hubb}\n");
         Outcome check = lwt("check", file.toString());
-        assertEquals(1, check.exit());
+        assertEquals(Cli.CONFIGURATION, check.exit());
         assertEquals(file + ":2:68: unknown routing plugin 'hubb' (available: hub, isolated); did you mean 'hub'?",
                 check.err().strip());
         assertEquals(dir.resolve("missing.yaml") + ": no such file", lwt("check", dir.resolve("missing.yaml").toString()).err().strip());
     }
 
     @Test
-    void aPlaintextHubWarnsUnlessItSaysInsecure() throws Exception {
+    void onlyALegacyHubOnAPlaintextTransportWarnsUnlessItSaysInsecure() throws Exception {
         Path file = dir.resolve("plain.yaml");
         Files.writeString(file, "role: hub\nlisten: \":9000\"\naddress: 10.0.0.1/24\ntransport: {tcp: {}}\n");
+        assertEquals("", lwt("check", file.toString()).err(), "the secure protocol seals everything on tcp");
+        Files.writeString(file, "protocol: legacy\n", java.nio.file.StandardOpenOption.APPEND);
         Outcome check = lwt("check", file.toString());
         assertEquals(0, check.exit(), check.err());
-        assertTrue(check.err().startsWith("warning: " + file + ":4:18: transport: tcp does not encrypt"), check + "|");
+        assertTrue(check.err().contains("warning: " + file + ":4:18: transport: tcp does not encrypt, and protocol "
+                + "legacy seals nothing"), check + "|");
         Files.writeString(file, "insecure: true\n", java.nio.file.StandardOpenOption.APPEND);
-        assertEquals("", lwt("check", file.toString()).err());
+        assertFalse(lwt("check", file.toString()).err().contains("does not encrypt"));
+    }
+
+    @Test
+    void keygenMakesEveryKindOfKey() throws Exception {
+        assertEquals(44, lwt("keygen").out().strip().length(), "a pre-shared key");
+        String hub = lwt("keygen", "--hub").out().strip();
+        Path file = dir.resolve("hub.key");
+        Files.writeString(file, hub + "\n");
+        String publicKey = lwt("keygen", "--public", file.toString()).out().strip();
+        assertEquals(StaticKeys.text(StaticKeys.publicKey(StaticKeys.parse(hub))), publicKey);
+        Files.writeString(file, "not a key");
+        Outcome bad = lwt("keygen", "--public", file.toString());
+        assertEquals(Cli.FAILED, bad.exit());
+        assertTrue(bad.err().startsWith("lwt: " + file + ": not a hub's key: "), bad.err());
+    }
+
+    @Test
+    void aClientNeedsTheHubsKeyUnlessItsHubIsInTheFile() throws Exception {
+        Path file = dir.resolve("client.yaml");
+        Files.writeString(file, "role: client\nconnect: 192.0.2.1:9000\nkey: file:alice.key\n");
+        InitCommand.writeKey(dir.resolve("alice.key"));
+        Outcome check = lwt("check", file.toString());
+        assertEquals(Cli.CONFIGURATION, check.exit());
+        assertEquals(file + ":1:1: hub-key: missing: the hub's public key, which it prints at its first start (lwt "
+                + "keygen --public on its key file shows it; lwt init writes it)", check.err().strip());
+        Files.writeString(file, "hub-key: " + StaticKeys.text(StaticKeys.publicKey(StaticKeys.generate())) + "\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        assertEquals(0, lwt("check", file.toString()).exit());
     }
 
     @Test
     void aClientWithoutAKeyNeedsATransportThatAuthenticatesIt() throws Exception {
         Path file = dir.resolve("keyless.yaml");
-        Files.writeString(file, "role: client\nconnect: 192.0.2.1:9000\n");
+        Files.writeString(file, "role: client\nconnect: 192.0.2.1:9000\nhub-key: "
+                + StaticKeys.text(StaticKeys.publicKey(StaticKeys.generate())) + "\n");
         Outcome check = lwt("check", file.toString());
-        assertEquals(1, check.exit());
+        assertEquals(Cli.CONFIGURATION, check.exit());
         assertEquals(file + ":1:1: key: missing; only a transport that authenticates this client (tls with a client "
                 + "certificate) can replace it", check.err().strip());
     }
@@ -96,7 +129,7 @@ class CommandLineTest {
     void runReportsAMissingNodeChoice() throws Exception {
         lwt("init", dir.toString());
         Outcome run = lwt("run", dir.resolve("lwt.yaml").toString());
-        assertEquals(1, run.exit());
+        assertEquals(Cli.CONFIGURATION, run.exit());
         assertTrue(run.err().contains("the file defines 3 nodes (hub, alice, bob): choose one with --node"), run.err());
     }
 
@@ -109,7 +142,7 @@ class CommandLineTest {
         assertFalse(LegacyCommand.isLegacy(new String[] {"run", "-m"}));
         assertEquals("lwt 0.1.0-SNAPSHOT", lwt("-v").out().strip());
         Outcome tls = lwt("-m", "server", "-tls");
-        assertEquals(1, tls.exit());
+        assertEquals(Cli.CONFIGURATION, tls.exit());
         assertEquals("command line: TLS on a server needs -tls-cert and -tls-key (tls_cert_file and tls_key_file)",
                 tls.err().strip());
     }

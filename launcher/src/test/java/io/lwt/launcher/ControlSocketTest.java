@@ -29,14 +29,15 @@ class ControlSocketTest {
         public void awaitTermination() {}
 
         @Override
-        public Optional<String> failure() {
+        public Optional<io.lwt.core.Failure> failure() {
             return Optional.empty();
         }
 
         @Override
         public NodeStatus status() {
             return new NodeStatus("hub", "hub", List.of(new NodeStatus.Peer("al\"ice", "10.0.0.2", "/10.99.1.2:4000",
-                    Instant.parse("2026-11-24T20:00:00Z"), 3, 300, 4, 400, 1500.4, 20.0, 7, Duration.ofNanos(412_000))),
+                    Instant.parse("2026-11-24T20:00:00Z"), 3, 300, 4, 400, 1500.4, 20.0, 7, Duration.ofNanos(412_000),
+                    new NodeStatus.Protection("AES-256-GCM", Duration.ofSeconds(95), 2))),
                     Map.of("no-route", 2L), 1);
         }
 
@@ -53,7 +54,8 @@ class ControlSocketTest {
             assertTrue(json.startsWith("{\"node\":\"hub\",\"role\":\"hub\",\"time\":\""), json);
             assertTrue(json.contains("\"peers\":[{\"identity\":\"al\\\"ice\",\"address\":\"10.0.0.2\",\"remote\":\"/10.99.1.2:4000\","
                     + "\"since\":\"2026-11-24T20:00:00Z\",\"rxPackets\":3,\"rxBytes\":300,\"txPackets\":4,\"txBytes\":400,"
-                    + "\"rxRate\":1500,\"txRate\":20,\"queued\":7,\"rttMs\":0.412}],\"drops\":{\"no-route\":2},\"reconnects\":1}"), json);
+                    + "\"rxRate\":1500,\"txRate\":20,\"queued\":7,\"rttMs\":0.412,\"cipher\":\"AES-256-GCM\","
+                    + "\"handshakeAgeS\":95,\"rekeys\":2}],\"drops\":{\"no-route\":2},\"reconnects\":1}"), json);
             assertEquals("error: only a hub can kick clients\n", ControlSocket.ask(path, "kick alice"));
             assertEquals("error: unknown request (status, kick NAME, reload)\n", ControlSocket.ask(path, "reboot"));
         }
@@ -82,6 +84,9 @@ class ControlSocketTest {
         assertTrue(text.contains("# TYPE lwt_send_queue_packets gauge\nlwt_send_queue_packets{node=\"hub\",peer=\"al\\\"ice\"} 7\n"), text);
         assertTrue(text.contains("lwt_reconnects_total{node=\"hub\"} 1\n"), text);
         assertTrue(text.contains("lwt_keepalive_rtt_seconds{node=\"hub\",peer=\"al\\\"ice\"} 4.12E-4\n"), text);
+        assertTrue(text.contains("lwt_rekeys_total{node=\"hub\",peer=\"al\\\"ice\",cipher=\"AES-256-GCM\"} 2\n"), text);
+        assertTrue(text.contains("lwt_handshake_age_seconds{node=\"hub\",peer=\"al\\\"ice\",cipher=\"AES-256-GCM\"} 95\n"),
+                text);
     }
 
     @Test

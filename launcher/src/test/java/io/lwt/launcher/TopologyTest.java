@@ -21,6 +21,8 @@ class TopologyTest {
 
     /** An inline key: fine in tests, warned about by lwt check. */
     static final String KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+    /** A hub's public key, for files without their hub. */
+    static final String HUB_KEY = io.lwt.core.StaticKeys.text(io.lwt.core.StaticKeys.publicKey(new byte[32]));
 
     private static Topology parse(String yaml) {
         return Topology.parse(YamlConfig.parse(yaml, "t.yaml"), java.nio.file.Path.of("."));
@@ -91,7 +93,7 @@ class TopologyTest {
 
     @Test
     void singleNodeFile() {
-        Topology t = parse("role: client\nname: carol\nconnect: 192.0.2.1:9000\nkey: " + KEY + "\n");
+        Topology t = parse("role: client\nname: carol\nconnect: 192.0.2.1:9000\nkey: " + KEY + "\nhub-key: " + HUB_KEY + "\n");
         assertInstanceOf(ClientSpec.class, t.select(null, null).spec());
         assertEquals("carol", t.select(null, null).name());
     }
@@ -171,7 +173,8 @@ class TopologyTest {
 
     @Test
     void choosingANode() {
-        Topology t = parse("nodes:\n  a: {role: client, address: 10.0.0.2/24, connect: \"h:1\", key: " + KEY + "}\n"
+        Topology t = parse("defaults: {hub-key: " + HUB_KEY + "}\nnodes:\n"
+                + "  a: {role: client, address: 10.0.0.2/24, connect: \"h:1\", key: " + KEY + "}\n"
                 + "  b: {role: client, address: 10.0.0.3/24, connect: \"h:1\", key: " + KEY + "}\n");
         assertEquals("b", t.select("b", null).name());
         assertTrue(assertThrows(ConfigException.class, () -> t.select(null, io.lwt.api.Config.Location.of("t.yaml")))
