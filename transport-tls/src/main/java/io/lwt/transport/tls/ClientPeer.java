@@ -31,8 +31,17 @@ final class ClientPeer extends AbstractTlsClient {
         this.expectedName = expectedName;
     }
 
+    /** The session's exporter, taken as the handshake completes (the reader of the handshake only). */
+    private byte[] exporter;
+
     Negotiated negotiated() {
-        return Negotiated.of(context, null);
+        return Negotiated.of(context, null, exporter);
+    }
+
+    @Override
+    public void notifyHandshakeComplete() throws IOException {
+        super.notifyHandshakeComplete();
+        exporter = Negotiated.exporter(context);
     }
 
     @Override

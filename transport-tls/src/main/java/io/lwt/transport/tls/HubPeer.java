@@ -43,8 +43,17 @@ final class HubPeer extends AbstractTlsServer {
     }
 
     /** After the handshake, on its thread. */
+    /** The session's exporter, taken as the handshake completes (the reader of the handshake only). */
+    private byte[] exporter;
+
     Negotiated negotiated() {
-        return Negotiated.of(context, clientIdentity);
+        return Negotiated.of(context, clientIdentity, exporter);
+    }
+
+    @Override
+    public void notifyHandshakeComplete() throws IOException {
+        super.notifyHandshakeComplete();
+        exporter = Negotiated.exporter(context);
     }
 
     @Override

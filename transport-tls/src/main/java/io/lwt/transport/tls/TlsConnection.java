@@ -157,6 +157,13 @@ final class TlsConnection implements Connection {
         return done == null ? Optional.empty() : done.peerIdentity();
     }
 
+    /** The TLS exporter of this session, which binds the session handshake to it. */
+    @Override
+    public Optional<byte[]> channelBinding() {
+        Negotiated done = negotiated;
+        return done == null ? Optional.empty() : Optional.of(done.exporter().clone());
+    }
+
     /** What the handshake agreed on, or {@code null} before it finished. */
     Negotiated negotiated() {
         return negotiated;

@@ -2,7 +2,9 @@ package io.lwt.transport.tls;
 
 import static io.lwt.transport.tls.Loopback.ANY_PORT;
 import static io.lwt.transport.tls.Loopback.TIMEOUT;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,7 +49,15 @@ class TlsTransportTest {
         Negotiated negotiated = ((TlsConnection) outcome.clientConnection()).negotiated();
         assertEquals("TLS 1.3", negotiated.version());
         assertEquals("TLS_AES_128_GCM_SHA256", negotiated.cipherSuite());
-        assertEquals(negotiated, ((TlsConnection) outcome.hubConnection()).negotiated());
+        Negotiated atHub = ((TlsConnection) outcome.hubConnection()).negotiated();
+        assertEquals(negotiated.toString(), atHub.toString());
+        // the channel binding of the session handshake: the same at both ends, another for another session
+        assertArrayEquals(outcome.clientConnection().channelBinding().orElseThrow(),
+                outcome.hubConnection().channelBinding().orElseThrow());
+        Outcome other = Loopback.attempt(hub, client, "127.0.0.1");
+        assertFalse(java.util.Arrays.equals(outcome.clientConnection().channelBinding().orElseThrow(),
+                other.clientConnection().channelBinding().orElseThrow()));
+        closeAll(other);
         assertEquals(Optional.empty(), outcome.hubConnection().peerIdentity(), "no client certificate, no identity");
         assertEquals(outcome.clientConnection().localAddress(), outcome.hubConnection().remoteAddress());
         // the records went through the JDK's ciphers: BouncyCastle's providers were never registered
