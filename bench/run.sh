@@ -7,11 +7,14 @@
 # installed) and prints client-to-client throughput (1 stream) and ping RTT as ratios of length-prefix.
 # Bounded: each iperf3 run lasts SECONDS (default 10). Everything it creates is removed on exit, also on failure.
 # With "tls", it runs the tunnel over tcp and then over tls (a pinned hub certificate) and compares them.
+# With "seal", it compares, client to client through the hub with TUN offloads: tcp with sealing off (a benchmark-only
+# mode, -Dlwt.benchmark.unsealed=true: the cost of nothing), tcp sealed (the default), tls with sealing inside it,
+# and tls alone with the handshake bound to it (unsealed), and prints each as a ratio of the first.
 # With "offload", it runs the tunnel with TUN offloads (the default) and without (tun: {linux: {offload: false}}),
 # beside the raw path, and gives the CPU seconds per GB of the three nodes together.
-#   bench/run.sh [SECONDS]  |  bench/run.sh codecs|tls|offload [SECONDS]      (build first: bash scripts/build.sh)
+#   bench/run.sh [SECONDS]  |  bench/run.sh codecs|tls|offload|seal [SECONDS]      (build first: bash scripts/build.sh)
 MODE=all
-if [ "${1:-}" = codecs ] || [ "${1:-}" = tls ] || [ "${1:-}" = offload ]; then MODE=$1; shift; fi
+if [ "${1:-}" = codecs ] || [ "${1:-}" = tls ] || [ "${1:-}" = offload ] || [ "${1:-}" = seal ]; then MODE=$1; shift; fi
 SECONDS_PER_RUN=${1:-10}
 source "$(dirname "$0")/network.sh"
 command -v iperf3 >/dev/null || { echo "bench: needs iperf3" >&2; exit 1; }
@@ -116,6 +119,38 @@ CONF
   echo "|---|---|---|---|---|"
   for case in "${CASES[@]}"; do
     echo "| $case | ${MBITS[$case]} | $(ratio ${MBITS[$case]} ${MBITS[length-prefix]}) | ${RTT[$case]} | $(ratio ${RTT[$case]} ${RTT[length-prefix]}) |"
+  done
+  exit 0
+fi
+
+if [ $MODE = seal ]; then
+  pin=$("$LWT" cert create hub --dir "$DIR/certs" | sed -n 's/.*pin: //p')
+  CASES=("tcp unsealed (benchmark only)" "tcp sealed" "tls, sealed inside" "tls, bound, unsealed")
+  declare -A ONE FOUR RTTS
+  for case in "${CASES[@]}"; do
+    case "$case" in *unsealed*) export LWT_JAVA_OPTIONS="-Dlwt.benchmark.unsealed=true" ;; *) unset LWT_JAVA_OPTIONS ;; esac
+    case "$case" in
+      tls*) start_nodes length-prefix 9000 "{tls: {certificate: certs/hub.crt, private-key: certs/hub.key}}" "{tls: {pin: '$pin'}}" ;;
+      *) start_nodes ;;
+    esac
+    ip netns exec $A ping -c 2 -q 10.0.0.3 > /dev/null  # warm up
+    ONE[$case]=$(measure $A $B 10.0.0.3 1 alice bob); FOUR[$case]=$(measure $A $B 10.0.0.3 4 alice bob)
+    RTTS[$case]=$(rtt $A 10.0.0.3)
+    stop_nodes
+  done
+  unset LWT_JAVA_OPTIONS
+  base="tcp unsealed (benchmark only)"
+  set -- ${ONE[$base]}; base1=$1; basecpu=$(awk "BEGIN {print $2 + $3 + $4}")
+  set -- ${FOUR[$base]}; base4=$1
+  echo
+  echo "Sealing $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -r), iperf3 ${SECONDS_PER_RUN} s, client to client through the hub, TUN offloads, MTU 1400"
+  echo
+  echo "| case | 1 stream Mbit/s | ratio | CPU s/GB, 3 nodes | ratio | 4 streams Mbit/s | ratio | ping RTT ms (median) | added |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  for case in "${CASES[@]}"; do
+    set -- ${ONE[$case]}; one=$1; cpu=$(awk "BEGIN {printf \"%.1f\", $2 + $3 + $4}")
+    set -- ${FOUR[$case]}; four=$1
+    echo "| $case | $one | $(ratio $one $base1) | $cpu | $(ratio $cpu $basecpu) | $four | $(ratio $four $base4) | ${RTTS[$case]} | $(awk "BEGIN {printf \"%+.3f\", ${RTTS[$case]} - ${RTTS[$base]}}") |"
   done
   exit 0
 fi

@@ -195,7 +195,7 @@ public final class ClientNode extends NodeLifecycle {
         private volatile String assigned;
 
         @Override
-        public Opening opened(Session s) {
+        public Opening opened(Session s) throws IOException {
             return switch (spec.auth()) {
                 case ClientAuth.Legacy _ -> {
                     s.establish(Established.legacy(spec.name()));
@@ -211,7 +211,7 @@ public final class ClientNode extends NodeLifecycle {
          * have written. Anything else (garbage, a forged answer, a closed connection) ends the session as a temporary
          * failure, and the client tries again.
          */
-        private Opening joining(Session s, ClientAuth.Secure auth) {
+        private Opening joining(Session s, ClientAuth.Secure auth) throws IOException {
             ClientHandshake handshake = new ClientHandshake(auth.key(), auth.hubKey(), s.channelBinding());
             s.sendHandshake(handshake.initiation(true));
             return new Opening() {

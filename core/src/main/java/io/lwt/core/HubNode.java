@@ -245,7 +245,7 @@ public final class HubNode extends NodeLifecycle {
     /** The hub's part in every session: its protocol opens it, its switch takes its packets, its end is forgotten. */
     private final class Handler implements SessionHandler {
         @Override
-        public Opening opened(Session session) {
+        public Opening opened(Session session) throws IOException {
             return protocol.opened(session);
         }
 

@@ -30,7 +30,7 @@ sealed interface HubProtocol permits SecureHub, LegacyHub {
     String refusal(InetAddress remote, long inHandshake);
 
     /** The session's codec is ready: begin its handshake, or establish it at once (returning null). */
-    Opening opened(Session session);
+    Opening opened(Session session) throws IOException;
 
     /**
      * Whether a packet from an established session may enter the hub: the secure protocol checks that its source is

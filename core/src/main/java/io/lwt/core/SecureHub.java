@@ -91,7 +91,7 @@ final class SecureHub implements HubProtocol {
     }
 
     @Override
-    public Opening opened(Session s) {
+    public Opening opened(Session s) throws IOException {
         HubHandshake handshake = new HubHandshake(staticKey, s.channelBinding());
         return new Opening() {
             @Override

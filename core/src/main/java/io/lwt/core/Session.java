@@ -29,6 +29,11 @@ import java.util.Optional;
 final class Session implements Peer, Link.Receiver {
 
     private static final int PROBE_LENGTH = Long.BYTES;
+    /**
+     * For benchmarks only ({@code -Dlwt.benchmark.unsealed=true} on every node): messages after the handshake go
+     * unsealed, so that {@code bench/run.sh seal} can say what sealing costs. Never for use: nothing then protects them.
+     */
+    private static final boolean UNSEALED_FOR_BENCHMARKS = Boolean.getBoolean("lwt.benchmark.unsealed");
 
     private final SessionContext context;
     private final Link link;
@@ -84,13 +89,15 @@ final class Session implements Peer, Link.Receiver {
     }
 
     /** What the transport gives to bind the handshake to this connection (a TLS exporter), or nothing. */
-    byte[] channelBinding() {
+    byte[] channelBinding() throws IOException {
         return link.connection().channelBinding().orElse(new byte[0]);
     }
 
     /** Seals every message from now on: the handshake is done (see {@link Link#protect}). */
     void protect(HandshakeState.Transport keys) {
-        link.protect(new SessionKeys(keys, context.rekeying(), context.clock()));
+        if (!UNSEALED_FOR_BENCHMARKS) {
+            link.protect(new SessionKeys(keys, context.rekeying(), context.clock()));
+        }
     }
 
     /** Records the tunnel address the hub registered for this peer, for names in logs and status. */

@@ -48,7 +48,7 @@ class ResilienceEndToEndTest {
             Netns.Running hub = net.node("hub");
             net.node("dave").terminate(WAIT); // joins during the floods
             Usage before = Usage.of(hub.pid());
-            // mallory, an outsider: 100 oversized length prefixes, 100 HELLOs with a wrong proof and 300 silent
+            // mallory, an outsider: 100 oversized length prefixes, 100 forged initiations (random bytes, no valid mac1) and 300 silent
             // connections (last: their SYN retries would take every admission token), in 15 s at most; carol, an
             // insider: UDP at line rate to an address nobody owns, for 10 s
             String hub1 = "/dev/tcp/10.99.3.1/9000";
@@ -56,8 +56,8 @@ class ResilienceEndToEndTest {
                     ulimit -n 4096
                     for i in $(seq 100); do (printf '\\xff\\xff\\xff\\xff\\x01' > %1$s) 2>/dev/null; done
                     for i in $(seq 100); do
-                      (exec 3<>%1$s && head -c 38 <&3 > /dev/null && { printf '\\x00\\x00\\x00\\x48\\x11\\x01'; \
-                       head -c 64 /dev/urandom; printf '\\x05alice'; } >&3 && cat <&3 > /dev/null) 2>/dev/null
+                      (exec 3<>%1$s && { printf '\\x00\\x00\\x00\\x80\\x20\\x02'; head -c 126 /dev/urandom; } >&3 \
+                       && cat <&3 > /dev/null) 2>/dev/null
                     done
                     for i in $(seq 300); do exec {fd}<>%1$s || true; done
                     sleep 15
@@ -65,7 +65,8 @@ class ResilienceEndToEndTest {
             Netns.Running insider = net.ns("carol").start(List.of("timeout", "10", "sh", "-c",
                     "cat /dev/zero | nc -u 10.0.0.99 9"), net.directory().resolve("insider.log"));
             hub.awaitLine(l -> l.contains("frame length 4294967295"), WAIT, "oversized prefixes refused");
-            hub.awaitLine(l -> l.contains("authentication failed for 'alice'"), WAIT, "forged HELLOs refused");
+            hub.awaitLine(l -> l.contains("initiation: not for this hub's public key (mac1)"), WAIT,
+                    "forged initiations refused unanswered");
 
             net.assertTransfersIntact("alice", "bob", 64 << 20);
             net.start("dave");

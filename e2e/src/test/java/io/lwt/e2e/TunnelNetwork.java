@@ -236,6 +236,11 @@ final class TunnelNetwork implements AutoCloseable {
         return nodes.get(node);
     }
 
+    /** The public key of the hub's static key (made at its first start), which a client in a file of its own pins. */
+    String hubKey() throws Exception {
+        return lwt("keygen", "--public", directory().resolve("noise/hub.key").toString()).strip();
+    }
+
     Path directory() {
         return dir;
     }

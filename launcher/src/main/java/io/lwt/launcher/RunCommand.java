@@ -61,21 +61,30 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * A hub keeps the static key it made at its first start, and says which public key its clients pin; a client
-     * whose hub in the same file has made no key yet cannot know which key to pin.
+     * A hub keeps the static key it made at its first start (returns true then); a client whose hub in the same file
+     * has made no key yet cannot know which key to pin.
      */
-    private static void staticKey(Topology.NodeDefinition definition, System.Logger log) throws IOException {
+    private static boolean staticKey(Topology.NodeDefinition definition) throws IOException {
+        if (definition.unsavedKey() == null) {
+            return false;
+        }
+        if (!(definition.spec() instanceof HubSpec hub) || !(hub.access() instanceof HubAccess.Secure secure)) {
+            throw new ConfigException(definition.config().location(), definition.config().qualified("hub-key")
+                    + ": missing, and the hub of this file has not made its static key yet (" + definition.unsavedKey()
+                    + "): start the hub first, or set hub-key");
+        }
+        Keys.saveStatic(definition.unsavedKey(), secure.staticKey());
+        return true;
+    }
+
+    /** A running hub says which public key its clients pin, and where it keeps a key it just made. */
+    private static void announceKey(Topology.NodeDefinition definition, boolean made, System.Logger log) {
         if (definition.spec() instanceof HubSpec hub && hub.access() instanceof HubAccess.Secure secure) {
-            if (definition.unsavedKey() != null) {
-                Keys.saveStatic(definition.unsavedKey(), secure.staticKey());
+            if (made) {
                 log.log(System.Logger.Level.INFO, "made the hub's static key " + definition.unsavedKey());
             }
             log.log(System.Logger.Level.INFO, "the hub's public key, which its clients pin as hub-key: "
                     + StaticKeys.text(StaticKeys.publicKey(secure.staticKey())));
-        } else if (definition.unsavedKey() != null) {
-            throw new ConfigException(definition.config().location(), definition.config().qualified("hub-key")
-                    + ": missing, and the hub of this file has not made its static key yet (" + definition.unsavedKey()
-                    + "): start the hub first, or set hub-key");
         }
     }
 
@@ -91,10 +100,11 @@ final class RunCommand implements Callable<Integer> {
         providers.problems().forEach(p -> log.log(System.Logger.Level.WARNING, "plugin skipped: " + p));
         TunnelNode running;
         try {
-            staticKey(definition, log);
+            boolean madeKey = staticKey(definition);
             NodePlugins nodePlugins = NodePlugins.of(definition, providers);
             nodePlugins.warnings(definition).forEach(w -> log.log(System.Logger.Level.WARNING, w));
             running = nodePlugins.start(definition);
+            announceKey(definition, madeKey, log);
         } catch (ConfigException | IOException | IllegalStateException | IllegalArgumentException e) {
             return Cli.fail(err, e);
         }

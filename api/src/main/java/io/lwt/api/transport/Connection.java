@@ -42,9 +42,9 @@ public interface Connection extends Closeable {
      * Keying material that names this connection's security context and no other, which the session handshake binds
      * itself to (for TLS, the exporter of RFC 8446 section 7.5): a man in the middle who ends two such connections
      * cannot then relay the handshake from one to the other. Empty when the transport has none; the bytes are the same
-     * at both ends.
+     * at both ends. The transport may finish its own handshake first, as a first read would.
      */
-    default Optional<byte[]> channelBinding() {
+    default Optional<byte[]> channelBinding() throws IOException {
         return Optional.empty();
     }
 }

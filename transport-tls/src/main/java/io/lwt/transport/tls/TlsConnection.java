@@ -157,11 +157,11 @@ final class TlsConnection implements Connection {
         return done == null ? Optional.empty() : done.peerIdentity();
     }
 
-    /** The TLS exporter of this session, which binds the session handshake to it. */
+    /** The TLS exporter of this session, which binds the session handshake to it; a hub's TLS handshake runs first. */
     @Override
-    public Optional<byte[]> channelBinding() {
-        Negotiated done = negotiated;
-        return done == null ? Optional.empty() : Optional.of(done.exporter().clone());
+    public Optional<byte[]> channelBinding() throws IOException {
+        handshake();
+        return Optional.of(negotiated.exporter().clone());
     }
 
     /** What the handshake agreed on, or {@code null} before it finished. */

@@ -38,7 +38,9 @@ final class TlsErrors {
             return peer + " did not finish the TLS handshake in time";
         }
         if (at.handshaking() && at.peerEnded()) {
-            return peer + " closed the connection during the TLS handshake";
+            // a plaintext hub says nothing to what is not its handshake, and closes: the likeliest cause, named
+            return peer + " closed the connection during the TLS handshake"
+                    + (at.side() == Side.CLIENT ? " (is its transport tls too?)" : "");
         }
         if (failure instanceof TlsFatalAlert && failure.getCause() instanceof EOFException) {
             // BouncyCastle parses a message from a buffer: running out of it means a length field promised more
