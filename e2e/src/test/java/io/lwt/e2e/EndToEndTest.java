@@ -165,7 +165,7 @@ class EndToEndTest {
                     + "key: file:forged.key\nhub-key: " + net.hubKey() + "\n");
             Files.writeString(net.directory().resolve("forged.key"), TunnelNetwork.key());
             Netns.Running eve = net.startWithoutWaiting("eve", impostor);
-            net.node("hub").awaitLine(l -> l.contains("(/10.99.3.2:") && l.contains("closed: protocol error: initiation: "
+            net.node("hub").awaitLine(l -> l.contains("session /10.99.3.2:") && l.contains("closed: protocol error: initiation: "
                     + "from a static key that is no client's (unknown client or wrong key)"), WAIT, "the hub's line");
             eve.awaitLine(l -> l.contains("closed by peer during the handshake"), WAIT, "eve's line");
             eve.awaitLine(l -> l.contains("reconnecting in"), WAIT, "eve tries again");

@@ -191,9 +191,10 @@ class ResilienceEndToEndTest {
 
     /**
      * A TCP relay that holds every chunk it reads for a fixed delay before writing it on, each direction on its own and
-     * in order, so a stream keeps its bytes and gains the delay (this kernel has no sch_netem). It runs as its own JVM
-     * (java.base only) inside a test's namespace, exits by itself after its lifetime, and prints one line per
-     * connection. At most 1024 chunks wait per direction; a full queue stops reading, so TCP pushes back.
+     * in order, so a stream keeps its bytes and gains the delay (this kernel has no sch_netem). Asked to, it is also a
+     * man in the middle: it flips one bit of the byte at a given offset of the first connection's upstream. It runs as
+     * its own JVM (java.base only) inside a test's namespace, exits by itself after its lifetime, and prints one line per
+     * connection and per flip. At most 1024 chunks wait per direction; a full queue stops reading, so TCP pushes back.
      */
     static final class DelayRelay {
         private static final byte[] END = new byte[0];
@@ -203,10 +204,17 @@ class ResilienceEndToEndTest {
         /** The command that runs the relay: listen on {@code port}, relay to {@code host:hostPort}. */
         static List<String> command(int port, String host, int hostPort, int delayMs, int lifetimeSeconds)
                 throws Exception {
+            return command(port, host, hostPort, delayMs, lifetimeSeconds, -1);
+        }
+
+        /** The same, flipping a bit at byte {@code flipAt} of the first connection's upstream (none when negative). */
+        static List<String> command(int port, String host, int hostPort, int delayMs, int lifetimeSeconds, long flipAt)
+                throws Exception {
             Path classes = Path.of(DelayRelay.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
                     "-XX:+UseSerialGC", "-cp", classes.toString(), DelayRelay.class.getName(), Integer.toString(port),
-                    host, Integer.toString(hostPort), Integer.toString(delayMs), Integer.toString(lifetimeSeconds));
+                    host, Integer.toString(hostPort), Integer.toString(delayMs), Integer.toString(lifetimeSeconds),
+                    Long.toString(flipAt));
         }
 
         public static void main(String[] args) throws Exception {
@@ -214,6 +222,7 @@ class ResilienceEndToEndTest {
             InetSocketAddress upstream = new InetSocketAddress(args[1], Integer.parseInt(args[2]));
             long delayNanos = Duration.ofMillis(Long.parseLong(args[3])).toNanos();
             Duration lifetime = Duration.ofSeconds(Long.parseLong(args[4]));
+            long flipAt = Long.parseLong(args[5]);
             Thread.ofPlatform().daemon().start(() -> {
                 try {
                     Thread.sleep(lifetime);
@@ -239,20 +248,29 @@ class ResilienceEndToEndTest {
                     up.setTcpNoDelay(true);
                     System.out.println("relay: " + down.getRemoteSocketAddress() + " -> " + upstream);
                     AtomicInteger open = new AtomicInteger(2);
-                    pump(down, up, delayNanos, open);
-                    pump(up, down, delayNanos, open);
+                    pump(down, up, delayNanos, open, flipAt);
+                    pump(up, down, delayNanos, open, -1);
+                    flipAt = -1; // the first connection only: the reconnected session goes through intact
                 }
             }
         }
 
-        /** Relays one direction: a reader stamps each chunk with its due time, a writer sends it when due. */
-        private static void pump(Socket from, Socket to, long delayNanos, AtomicInteger open) {
+        /**
+         * Relays one direction: a reader stamps each chunk with its due time (flipping a bit of byte {@code flipAt} of
+         * the stream, if not negative), a writer sends it when due.
+         */
+        private static void pump(Socket from, Socket to, long delayNanos, AtomicInteger open, long flipAt) {
             BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(1024);
             Thread.ofVirtual().start(() -> {
                 byte[] buffer = new byte[1 << 16];
+                long passed = 0;
                 try {
                     InputStream in = from.getInputStream();
-                    for (int n; (n = in.read(buffer)) > 0; ) {
+                    for (int n; (n = in.read(buffer)) > 0; passed += n) {
+                        if (flipAt >= passed && flipAt < passed + n) {
+                            buffer[(int) (flipAt - passed)] ^= 0x10;
+                            System.out.println("relay: flipped a bit of byte " + flipAt + " towards " + to.getRemoteSocketAddress());
+                        }
                         queue.put(new Chunk(System.nanoTime() + delayNanos, Arrays.copyOf(buffer, n)));
                     }
                 } catch (IOException | InterruptedException e) {

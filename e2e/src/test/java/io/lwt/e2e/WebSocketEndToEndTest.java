@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class WebSocketEndToEndTest {
 
-    private static final int NGINX_PORT = 8080;
+    static final int NGINX_PORT = 8080;
     private static final int TRANSFER_BYTES = 16 << 20;
 
     @BeforeEach
@@ -113,7 +113,7 @@ class WebSocketEndToEndTest {
      * nginx as a WebSocket reverse proxy to the hub, one process (no master to outlive a kill by PID), every path it
      * writes in the test's directory.
      */
-    private static Path nginxConfig(Path dir) throws Exception {
+    static Path nginxConfig(Path dir) throws Exception {
         Path config = dir.resolve("nginx.conf");
         Files.writeString(config, """
                 daemon off;

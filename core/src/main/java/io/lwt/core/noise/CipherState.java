@@ -20,6 +20,8 @@ public final class CipherState {
     private final CipherFunction function;
     private final Cipher cipher;
     private final byte[] iv = new byte[CipherFunction.NONCELEN];
+    /** Where a direct buffer's message is sealed or opened (see {@link #throughHeap}); grown on demand. */
+    private byte[] scratch = new byte[2048];
     private SecretKeySpec key;
     private long n;
 
@@ -91,8 +93,13 @@ public final class CipherState {
             throw new IllegalArgumentException("no room for the " + CipherFunction.TAGLEN
                     + "-byte tag after the message: limit " + end + ", capacity " + message.capacity());
         }
-        ByteBuffer out = message.duplicate().limit(end + CipherFunction.TAGLEN).position(start);
-        crypt(Cipher.ENCRYPT_MODE, EMPTY, message, out);
+        if (message.isDirect()) {
+            message.limit(end + CipherFunction.TAGLEN); // the tag goes there
+            throughHeap(Cipher.ENCRYPT_MODE, message, start, end - start);
+        } else {
+            ByteBuffer out = message.duplicate().limit(end + CipherFunction.TAGLEN).position(start);
+            crypt(Cipher.ENCRYPT_MODE, EMPTY, message, out);
+        }
         message.limit(end + CipherFunction.TAGLEN).position(start);
     }
 
@@ -103,9 +110,27 @@ public final class CipherState {
         if (end - start < CipherFunction.TAGLEN) {
             throw new NoiseException("a sealed message of " + (end - start) + " bytes, shorter than its tag");
         }
-        ByteBuffer out = message.duplicate().position(start);
-        crypt(Cipher.DECRYPT_MODE, EMPTY, message, out);
+        if (message.isDirect()) {
+            throughHeap(Cipher.DECRYPT_MODE, message, start, end - start);
+        } else {
+            ByteBuffer out = message.duplicate().position(start);
+            crypt(Cipher.DECRYPT_MODE, EMPTY, message, out);
+        }
         message.limit(end - CipherFunction.TAGLEN).position(start);
+    }
+
+    /**
+     * The JDK's AES-GCM runs about half as fast on a direct buffer as on an array (measured: 27.7 against 15.6 us to
+     * seal and open 64 KiB, SealBenchmark), more than two copies cost: so a direct buffer's bytes go through a scratch
+     * array, sealed or opened in place there.
+     */
+    private void throughHeap(int mode, ByteBuffer message, int start, int length) throws NoiseException {
+        if (scratch.length < length + CipherFunction.TAGLEN) {
+            scratch = new byte[Math.max(length + CipherFunction.TAGLEN, 2 * scratch.length)];
+        }
+        message.get(start, scratch, 0, length);
+        int produced = crypt(mode, EMPTY, scratch, length);
+        message.put(start, scratch, 0, produced);
     }
 
     /** Rekey() (spec section 11.3): the key becomes the first 32 bytes of ENCRYPT(k, 2^64-1, empty, 32 zeros). */
@@ -122,6 +147,33 @@ public final class CipherState {
     }
 
     private void crypt(int mode, byte[] ad, ByteBuffer in, ByteBuffer out) throws NoiseException {
+        init(mode, ad);
+        try {
+            cipher.doFinal(in, out);
+        } catch (AEADBadTagException e) {
+            throw new NoiseException("a sealed message failed its authentication", e);
+        } catch (GeneralSecurityException e) {
+            throw new NoiseException(function.transformation + " failed: " + e.getMessage(), e);
+        }
+        n++;
+    }
+
+    /** Seals or opens {@code buffer[0..length)} in place; returns the bytes produced. */
+    private int crypt(int mode, byte[] ad, byte[] buffer, int length) throws NoiseException {
+        init(mode, ad);
+        int produced;
+        try {
+            produced = cipher.doFinal(buffer, 0, length, buffer, 0);
+        } catch (AEADBadTagException e) {
+            throw new NoiseException("a sealed message failed its authentication", e);
+        } catch (GeneralSecurityException e) {
+            throw new NoiseException(function.transformation + " failed: " + e.getMessage(), e);
+        }
+        n++;
+        return produced;
+    }
+
+    private void init(int mode, byte[] ad) throws NoiseException {
         if (n == RESERVED_NONCE) { // reached by counting past 2^64-2, or set
             throw new NoiseException("the nonces of this key are used up");
         }
@@ -131,12 +183,8 @@ public final class CipherState {
             if (ad.length > 0) {
                 cipher.updateAAD(ad);
             }
-            cipher.doFinal(in, out);
-        } catch (AEADBadTagException e) {
-            throw new NoiseException("a sealed message failed its authentication", e);
         } catch (GeneralSecurityException e) {
             throw new NoiseException(function.transformation + " failed: " + e.getMessage(), e);
         }
-        n++;
     }
 }
