@@ -8,8 +8,9 @@
 # Bounded: each iperf3 run lasts SECONDS (default 10). Everything it creates is removed on exit, also on failure.
 # With "tls", it runs the tunnel over tcp and then over tls (a pinned hub certificate) and compares them.
 # With "seal", it compares, client to client through the hub with TUN offloads: tcp with sealing off (a benchmark-only
-# mode, -Dlwt.benchmark.unsealed=true: the cost of nothing), tcp sealed (the default), tls with sealing inside it,
-# and tls alone with the handshake bound to it (unsealed), and prints each as a ratio of the first.
+# mode, -Dlwt.benchmark.unsealed=true: the cost of nothing), tcp sealed (the default), tls with sealing inside it
+# (benchmark only, -Dlwt.benchmark.sealed-inside-tls=true), and tls alone with the handshake bound to it (the
+# default on tls), and prints each as a ratio of the first.
 # With "offload", it runs the tunnel with TUN offloads (the default) and without (tun: {linux: {offload: false}}),
 # beside the raw path, and gives the CPU seconds per GB of the three nodes together.
 #   bench/run.sh [SECONDS]  |  bench/run.sh codecs|tls|offload|seal [SECONDS]      (build first: bash scripts/build.sh)
@@ -125,10 +126,14 @@ fi
 
 if [ $MODE = seal ]; then
   pin=$("$LWT" cert create hub --dir "$DIR/certs" | sed -n 's/.*pin: //p')
-  CASES=("tcp unsealed (benchmark only)" "tcp sealed" "tls, sealed inside" "tls, bound, unsealed")
+  CASES=("tcp unsealed (benchmark only)" "tcp sealed" "tls, sealed inside" "tls, bound (the default)")
   declare -A ONE FOUR RTTS
   for case in "${CASES[@]}"; do
-    case "$case" in *unsealed*) export LWT_JAVA_OPTIONS="-Dlwt.benchmark.unsealed=true" ;; *) unset LWT_JAVA_OPTIONS ;; esac
+    case "$case" in
+      *unsealed*) export LWT_JAVA_OPTIONS="-Dlwt.benchmark.unsealed=true" ;;
+      "tls, sealed inside") export LWT_JAVA_OPTIONS="-Dlwt.benchmark.sealed-inside-tls=true" ;;
+      *) unset LWT_JAVA_OPTIONS ;;
+    esac
     case "$case" in
       tls*) start_nodes length-prefix 9000 "{tls: {certificate: certs/hub.crt, private-key: certs/hub.key}}" "{tls: {pin: '$pin'}}" ;;
       *) start_nodes ;;
