@@ -10,7 +10,6 @@ import io.lwt.api.tun.TunDriver;
 import io.lwt.api.tun.TunOptions;
 import io.lwt.core.handshake.ClientHandshake;
 import io.lwt.core.handshake.Grant;
-import io.lwt.core.handshake.HandshakeMessage;
 import io.lwt.core.handshake.Reject;
 import io.lwt.core.handshake.Response;
 import java.io.IOException;
@@ -214,30 +213,22 @@ public final class ClientNode extends NodeLifecycle {
         private Opening joining(Session s, ClientAuth.Secure auth) throws IOException {
             ClientHandshake handshake = new ClientHandshake(auth.key(), auth.hubKey(), s.channelBinding());
             s.sendHandshake(handshake.initiation(true));
-            return new Opening() {
-                @Override
-                public boolean takes(byte type) {
-                    return type == Response.TYPE;
-                }
-
-                @Override
-                public void message(HandshakeMessage message) throws IOException {
-                    switch (handshake.read((Response) message)) { // the only type it takes
-                        case Grant grant -> {
-                            s.protect(handshake.keys());
-                            welcomed(s, auth, grant);
+            return Opening.taking(Response.TYPE, Response.class, response -> {
+                switch (handshake.read(response)) {
+                    case Grant grant -> {
+                        s.protect(handshake.keys());
+                        welcomed(s, auth, grant);
+                    }
+                    case Reject reject -> {
+                        if (reject.reason().permanent()) {
+                            stop(Failure.Kind.REFUSED, "the hub refused this client: " + reject.text());
+                        } else {
+                            LOG.log(Level.WARNING, "the hub refused this client for now: {0}", reject.text());
                         }
-                        case Reject reject -> {
-                            if (reject.reason().permanent()) {
-                                stop(Failure.Kind.REFUSED, "the hub refused this client: " + reject.text());
-                            } else {
-                                LOG.log(Level.WARNING, "the hub refused this client for now: {0}", reject.text());
-                            }
-                            s.close("rejected: " + reject.text());
-                        }
+                        s.close("rejected: " + reject.text());
                     }
                 }
-            };
+            });
         }
 
         private void welcomed(Session s, ClientAuth.Secure auth, Grant grant) throws IOException {

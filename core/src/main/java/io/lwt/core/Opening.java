@@ -14,4 +14,25 @@ interface Opening {
 
     /** A message of a type it takes. */
     void message(HandshakeMessage message) throws IOException;
+
+    /** What an opening does with the one kind of message it takes. */
+    @FunctionalInterface
+    interface Step<M extends HandshakeMessage> {
+        void take(M message) throws IOException;
+    }
+
+    /** An opening that takes only messages of {@code type}, which {@code kind} reads, and hands each to {@code step}. */
+    static <M extends HandshakeMessage> Opening taking(byte type, Class<M> kind, Step<M> step) {
+        return new Opening() {
+            @Override
+            public boolean takes(byte t) {
+                return t == type;
+            }
+
+            @Override
+            public void message(HandshakeMessage message) throws IOException {
+                step.take(kind.cast(message));
+            }
+        };
+    }
 }

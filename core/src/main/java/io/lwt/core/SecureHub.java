@@ -8,7 +8,6 @@ import io.lwt.api.tun.TunOptions;
 import io.lwt.core.handshake.Answer;
 import io.lwt.core.handshake.Credential;
 import io.lwt.core.handshake.Grant;
-import io.lwt.core.handshake.HandshakeMessage;
 import io.lwt.core.handshake.HubHandshake;
 import io.lwt.core.handshake.Initiation;
 import io.lwt.core.handshake.Reject;
@@ -93,17 +92,7 @@ final class SecureHub implements HubProtocol {
     @Override
     public Opening opened(Session s) throws IOException {
         HubHandshake handshake = new HubHandshake(staticKey, s.channelBinding());
-        return new Opening() {
-            @Override
-            public boolean takes(byte type) {
-                return type == Initiation.TYPE;
-            }
-
-            @Override
-            public void message(HandshakeMessage message) throws IOException {
-                answer(s, handshake, (Initiation) message); // the only type it takes
-            }
-        };
+        return Opening.taking(Initiation.TYPE, Initiation.class, initiation -> answer(s, handshake, initiation));
     }
 
     /**

@@ -182,18 +182,10 @@ class SessionTest {
 
     @Test
     void handshakeMessagesGoToTheOpeningUntilTheSessionIsEstablished() throws Exception {
-        Session session = session(s -> new Opening() {
-            @Override
-            public boolean takes(byte type) {
-                return type == Initiation.TYPE;
-            }
-
-            @Override
-            public void message(HandshakeMessage message) {
-                handshakes.add(message);
-                s.establish(Established.secure("peer", Sources.NONE, false));
-            }
-        });
+        Session session = session(s -> Opening.taking(Initiation.TYPE, Initiation.class, initiation -> {
+            handshakes.add(initiation);
+            s.establish(Established.secure("peer", Sources.NONE, false));
+        }));
         ByteBuffer initiation = ByteBuffer.allocate(256);
         new ClientHandshake(TestHub.key(1), TestHub.HUB_KEY, new byte[0]).initiation(false).write(initiation);
         byte[] body = Arrays.copyOf(initiation.array(), initiation.position());
@@ -231,17 +223,7 @@ class SessionTest {
 
     @Test
     void aHandshakeMessageThisSideDoesNotTakeIsRefusedUnread() throws Exception {
-        session(s -> new Opening() {
-            @Override
-            public boolean takes(byte type) {
-                return type == Initiation.TYPE;
-            }
-
-            @Override
-            public void message(HandshakeMessage message) {
-                handshakes.add(message);
-            }
-        });
+        session(s -> Opening.taking(Initiation.TYPE, Initiation.class, handshakes::add));
         send(Response.TYPE, new byte[0]); // a RESPONSE to a hub, with no body to read
         assertEquals("protocol error: unexpected handshake message 0x21", closed.poll(5, TimeUnit.SECONDS));
         assertEquals(0, handshakes.size());

@@ -27,7 +27,9 @@ sealed interface SettingType<T> {
     String defaultText();
 
     /** The values allowed beyond what the type says; empty when the type says it all. */
-    String range();
+    default String range() {
+        return "";
+    }
 
     /** The value of {@code key} in {@code section}, or the default when it is absent. */
     T read(Config section, String key);
@@ -91,11 +93,6 @@ sealed interface SettingType<T> {
         }
 
         @Override
-        public String range() {
-            return "";
-        }
-
-        @Override
         public Duration read(Config section, String key) {
             return section.duration(key, defaultValue);
         }
@@ -111,11 +108,6 @@ sealed interface SettingType<T> {
         @Override
         public String defaultText() {
             return "`" + defaultValue + "`";
-        }
-
-        @Override
-        public String range() {
-            return "";
         }
 
         @Override
@@ -229,11 +221,6 @@ sealed interface SettingType<T> {
         }
 
         @Override
-        public String range() {
-            return "";
-        }
-
-        @Override
         public Selection read(Config node, String key) {
             ConfigValue value = node.value(key).orElse(null);
             return switch (value) {
@@ -259,11 +246,6 @@ sealed interface SettingType<T> {
     /** A single value that the launcher interprets itself (a device name, a file, a key); empty when absent. */
     record Text(String name, String defaultText) implements SettingType<Optional<String>> {
         @Override
-        public String range() {
-            return "";
-        }
-
-        @Override
         public Optional<String> read(Config section, String key) {
             return section.string(key);
         }
@@ -272,11 +254,6 @@ sealed interface SettingType<T> {
     /** One value or a list of them (addresses, ranges, prefixes), interpreted by the launcher; empty when absent. */
     record Texts(String name, String defaultText) implements SettingType<List<String>> {
         @Override
-        public String range() {
-            return "";
-        }
-
-        @Override
         public List<String> read(Config section, String key) {
             return section.strings(key);
         }
@@ -284,11 +261,6 @@ sealed interface SettingType<T> {
 
     /** A mapping of names to sections; empty when absent. */
     record Mapping(String name, String defaultText) implements SettingType<Optional<Config>> {
-        @Override
-        public String range() {
-            return "";
-        }
-
         @Override
         public Optional<Config> read(Config section, String key) {
             return section.section(key);
