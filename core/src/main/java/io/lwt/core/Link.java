@@ -243,7 +243,8 @@ final class Link {
                 }
                 if (connection.read(inbound) < 0) {
                     close(receiver.isEstablished() ? "closed by peer"
-                            : "closed by peer during the handshake (do both ends use the same transport and codec?)");
+                            : "closed by peer during the handshake (do both ends use the same transport and codec, "
+                                    + "and the same keys?)");
                     return;
                 }
                 liveness.received();

@@ -29,6 +29,7 @@ import io.lwt.routing.isolated.IsolatedRoutingProvider;
 import io.lwt.testsupport.MemoryTun;
 import io.lwt.testsupport.TestPackets;
 import io.lwt.transport.tcp.TcpTransportProvider;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -182,7 +183,7 @@ class InMemoryTunnelTest {
 
     private final class ClientBuilder {
         private final ClientAuth auth;
-        private HubNode hub;
+        private InetSocketAddress hub;
         private int mtu = 1400;
         private MemoryTun driver = tun;
 
@@ -191,7 +192,11 @@ class InMemoryTunnelTest {
         }
 
         ClientBuilder to(HubNode hub) {
-            this.hub = hub;
+            return to(hub.listenAddress());
+        }
+
+        ClientBuilder to(InetSocketAddress address) {
+            this.hub = address;
             return this;
         }
 
@@ -206,8 +211,7 @@ class InMemoryTunnelTest {
         }
 
         ClientNode start() throws Exception {
-            ClientSpec spec = new ClientSpec("client", "t" + DEVICES.incrementAndGet(), mtu, hub.listenAddress(), FAST,
-                    auth);
+            ClientSpec spec = new ClientSpec("client", "t" + DEVICES.incrementAndGet(), mtu, hub, FAST, auth);
             ClientNode client = ClientNode.start(spec, driver, tcp, codec);
             running.add(client);
             return client;
@@ -607,6 +611,67 @@ class InMemoryTunnelTest {
         assertNull(impostor.deviceName(), "no TUN device without a grant");
         await("alice", alice::isConnected);
         announce(alice, "10.0.0.2", hub);
+    }
+
+    /**
+     * Whatever answers the client's initiation but the hub that holds its key (an impostor on the path, garbage) is no
+     * answer: the session ends as a protocol error and the client tries again, until the real hub answers.
+     */
+    @Test
+    void aForgedAnswerDoesNotStopTheClientWhichJoinsOnceTheRealHubAnswers() throws Exception {
+        java.util.concurrent.CountDownLatch answered = new java.util.concurrent.CountDownLatch(2);
+        int port;
+        ClientNode alice;
+        try (java.net.ServerSocket impostor = new java.net.ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            port = impostor.getLocalPort();
+            Thread.ofVirtual().start(() -> {
+                while (answered.getCount() > 0) {
+                    try (Socket victim = impostor.accept()) {
+                        java.io.DataInputStream in = new java.io.DataInputStream(victim.getInputStream());
+                        in.readFully(new byte[in.readInt()]); // the initiation
+                        byte[] forged = new byte[100];
+                        new java.util.Random(answered.getCount()).nextBytes(forged);
+                        forged[0] = io.lwt.core.handshake.Response.TYPE;
+                        java.io.DataOutputStream out = new java.io.DataOutputStream(victim.getOutputStream());
+                        out.writeInt(forged.length);
+                        out.write(forged);
+                        out.flush();
+                        answered.countDown();
+                        in.read(); // until the client gives up on this connection
+                    } catch (IOException e) {
+                        return; // closed by the test
+                    }
+                }
+            });
+            alice = client("10.0.0.2").to(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)).start();
+            assertTrue(answered.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS), "two forged answers");
+            assertFalse(alice.isConnected());
+            assertTrue(alice.failure().isEmpty(), "a forged answer is no reason to stop");
+        }
+        HubNode hub = hub().port(port).start();
+        await("alice joins the real hub", alice::isConnected);
+        announce(alice, "10.0.0.2", hub);
+    }
+
+    /** A recorded initiation sent again gets no answer, and the session it once opened goes on. */
+    @Test
+    void aReplayedInitiationIsNotAnsweredAndTheLiveSessionGoesOn() throws Exception {
+        HubNode hub = hub().start();
+        ByteBuffer initiation = ByteBuffer.allocate(512).put(io.lwt.core.handshake.Initiation.TYPE);
+        new io.lwt.core.handshake.ClientHandshake(key("c5"), HUB_KEY, new byte[0]).initiation(true).write(initiation);
+        byte[] frame = ByteBuffer.allocate(4 + initiation.position()).putInt(initiation.position())
+                .put(initiation.array(), 0, initiation.position()).array();
+        try (Socket live = new Socket(hub.listenAddress().getAddress(), hub.listenAddress().getPort());
+                Socket replay = new Socket(hub.listenAddress().getAddress(), hub.listenAddress().getPort())) {
+            live.getOutputStream().write(frame);
+            java.io.DataInputStream answer = new java.io.DataInputStream(live.getInputStream());
+            answer.readFully(new byte[answer.readInt()]);
+            await("c5's session", () -> hub.status().peers().stream().anyMatch(p -> "c5".equals(p.identity())));
+            replay.getOutputStream().write(frame);
+            assertEquals(-1, replay.getInputStream().read(), "no answer to the replay, only the end of the connection");
+            assertEquals(1L, hub.counters().drops().get("handshake-replayed"));
+            assertTrue(hub.status().peers().stream().anyMatch(p -> "c5".equals(p.identity())), "the live session stays");
+        }
     }
 
     /** Waits until the hub has refused {@code more} handshakes beyond {@code before}, none of which stopped {@code client}. */
