@@ -1,6 +1,7 @@
 package io.lwt.core;
 
 import io.lwt.api.IpPrefix;
+import io.lwt.api.Printable;
 import io.lwt.api.Side;
 import io.lwt.api.ValueSyntax;
 import io.lwt.api.codec.Codec;
@@ -220,12 +221,13 @@ public final class ClientNode extends NodeLifecycle {
                         welcomed(s, auth, grant);
                     }
                     case Reject reject -> {
+                        String text = Printable.of(reject.text()); // the hub's, but text from the network all the same
                         if (reject.reason().permanent()) {
-                            stop(Failure.Kind.REFUSED, "the hub refused this client: " + reject.text());
+                            stop(Failure.Kind.REFUSED, "the hub refused this client: " + text);
                         } else {
-                            LOG.log(Level.WARNING, "the hub refused this client for now: {0}", reject.text());
+                            LOG.log(Level.WARNING, "the hub refused this client for now: {0}", text);
                         }
-                        s.close("rejected: " + reject.text());
+                        s.close("rejected: " + text);
                     }
                 }
             });

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,8 @@ public final class HubNode extends NodeLifecycle {
      * it, on virtual threads, which the JDK's scheduler shares fairly among many busy sessions (see {@link Link}).
      */
     private static final int PLATFORM_THREAD_SESSIONS = 8;
+    /** The first wait after a failed accept; it doubles while accepting fails, up to a second. */
+    private static final Duration ACCEPT_RETRY = Duration.ofMillis(10);
 
     /** Replaced as a whole by {@link #reload}; read once per decision. */
     private volatile HubSpec spec;
@@ -51,6 +54,8 @@ public final class HubNode extends NodeLifecycle {
     private final Map<Peer, Session> live = new ConcurrentHashMap<>();
     private final LongAdder accepted = new LongAdder();
     private final LongAdder refused = new LongAdder();
+    /** One line a second per source for connections that end before their handshake, and for refusals. */
+    private final LogLimiter strangers = new LogLimiter();
     private volatile Thread acceptor;
 
     private HubNode(HubSpec spec, Codec codec, RoutingPolicy routing, TunDevice device, Listener listener,
@@ -193,19 +198,44 @@ public final class HubNode extends NodeLifecycle {
         return counters;
     }
 
+    /**
+     * Accepts until the hub closes. A failure to accept (too many open files, a kernel out of buffers, even an
+     * OutOfMemoryError) is no reason to stop serving the sessions that run: the loop backs off, from 10 ms up to a
+     * second, and goes on, with one line per distinct cause and one when accepting works again.
+     */
     private void acceptLoop() {
+        Duration backoff = Duration.ZERO;
+        String failing = null;
         while (!closed.get()) {
-            Connection connection;
             try {
-                connection = listener.accept();
-            } catch (IOException e) {
-                if (!closed.get()) {
-                    fail("accepting connections failed", e);
+                Connection connection = listener.accept();
+                if (failing != null) {
+                    LOG.log(Level.INFO, "accepting connections again");
+                    failing = null;
+                    backoff = Duration.ZERO;
                 }
-                return;
+                admit(connection);
+            } catch (IOException | RuntimeException | Error e) {
+                if (closed.get()) {
+                    return;
+                }
+                String cause = Nodes.describe(e);
+                if (!cause.equals(failing)) {
+                    LOG.log(Level.ERROR, "accepting connections failed: {0}; retrying while it does", cause);
+                    failing = cause;
+                }
+                backoff = backoff.isZero() ? ACCEPT_RETRY : min(backoff.multipliedBy(2), Duration.ofSeconds(1));
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
             }
-            admit(connection);
         }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private void admit(Connection connection) {
@@ -214,7 +244,7 @@ public final class HubNode extends NodeLifecycle {
             refuse(connection, "max-clients " + spec.maxClients() + " reached");
             return;
         }
-        long inHandshake = live.values().stream().filter(s -> !s.isEstablished()).count();
+        long inHandshake = live.values().stream().filter(protocol::inHandshake).count();
         String refusal = protocol.refusal(connection.remoteAddress().getAddress(), inHandshake);
         if (refusal != null) {
             refuse(connection, refusal);
@@ -232,13 +262,16 @@ public final class HubNode extends NodeLifecycle {
             session.close("hub shutting down");
             return;
         }
-        LOG.log(Level.INFO, "session {0} connected", session.name());
+        LOG.log(Level.DEBUG, "session {0} connected", session.name()); // a scan would be a line per connection
         session.start();
     }
 
     private void refuse(Connection connection, String reason) {
         refused.increment();
-        LOG.log(Level.WARNING, "refused connection from {0}: {1}", connection.remoteAddress(), reason);
+        String source = connection.remoteAddress().getHostString();
+        long suppressed = strangers.admit(source, System.nanoTime());
+        LOG.log(suppressed >= 0 ? Level.WARNING : Level.DEBUG, "refused connection from {0}: {1}{2}",
+                connection.remoteAddress(), reason, LogLimiter.suffix(Math.max(suppressed, 0), source));
         Nodes.closeQuietly(connection);
     }
 
@@ -258,13 +291,26 @@ public final class HubNode extends NodeLifecycle {
         public void closed(Session session, String reason) {
             live.remove(session);
             addresses.release(session);
-            LOG.log(Level.INFO, "session {0} closed: {1}", session.name(), reason);
+            if (session.isEstablished()) {
+                LOG.log(Level.INFO, "session {0} closed: {1}", session.name(), reason);
+                return;
+            }
+            // a connection that never authenticated: a flood of them costs a line a second per source, the rest debug
+            String source = session.remoteAddress().getHostString();
+            long suppressed = strangers.admit(source, System.nanoTime());
+            LOG.log(suppressed >= 0 ? Level.INFO : Level.DEBUG, "session {0} closed: {1}{2}", session.name(), reason,
+                    LogLimiter.suffix(Math.max(suppressed, 0), source));
         }
     }
 
     private void tick() {
         for (Session session : live.values()) {
-            session.tick();
+            String overdue = protocol.overdue(session, session.age());
+            if (overdue != null) {
+                session.close(overdue);
+            } else {
+                session.tick();
+            }
         }
     }
 

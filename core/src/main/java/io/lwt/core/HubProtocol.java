@@ -22,7 +22,7 @@ sealed interface HubProtocol permits SecureHub, LegacyHub {
         return switch (spec.access()) {
             case HubAccess.Secure secure -> new SecureHub(secure, spec.tun(), spec.session(), PoolState.open(secure),
                     addresses, counters);
-            case HubAccess.Legacy _ -> new LegacyHub(addresses, counters);
+            case HubAccess.Legacy _ -> new LegacyHub(addresses, counters, spec.tun().address());
         };
     }
 
@@ -37,6 +37,16 @@ sealed interface HubProtocol permits SecureHub, LegacyHub {
      * the sender's; the original's learns the sender's address from it. A refused packet is counted here.
      */
     boolean admits(Session from, ByteBuffer packet);
+
+    /** Whether the session counts as one in the handshake, for the limits: not yet established, by default. */
+    default boolean inHandshake(Session session) {
+        return !session.isEstablished();
+    }
+
+    /** Why a session of {@code age} must end for want of progress (the handshake has its own deadline), or null. */
+    default String overdue(Session session, Duration age) {
+        return null;
+    }
 
     /** Whether sessions offer to take super-segments (DATA_GSO), which the original's peers do not know. */
     boolean superSegments();

@@ -1,6 +1,8 @@
 package io.lwt.core;
 
 import io.lwt.api.IpPackets;
+import io.lwt.api.IpPrefix;
+import io.lwt.api.ValueSyntax;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -9,8 +11,11 @@ import java.util.List;
 
 /**
  * The original program's protocol: no handshake, anyone may connect, and a client's tunnel address is learned from
- * the source of its first unicast IPv4 packet. The first claimant keeps an address until its session ends; a later
- * claimant's packets from it are dropped (the original let any newcomer take an address over).
+ * the source of its first unicast IPv4 packet. What it cannot authenticate it at least bounds: the address must be a
+ * client's address of the hub's tunnel network (not the hub's own, the network's or its broadcast), the first
+ * claimant keeps it until its session ends (the original let any newcomer take an address over), every later packet
+ * must come from it, and the limits of secure hubs apply: connections per second from one address, connections that
+ * have not yet sent their first packet, and a deadline for that packet.
  */
 final class LegacyHub implements HubProtocol {
 
@@ -18,14 +23,23 @@ final class LegacyHub implements HubProtocol {
 
     private final AddressTable<Session> addresses;
     private final Counters counters;
+    private final IpPrefix network;
+    private final ConnectionRate connectionRate = new ConnectionRate(HubAccess.Secure.DEFAULT_CONNECTION_RATE);
 
-    LegacyHub(AddressTable<Session> addresses, Counters counters) {
+    LegacyHub(AddressTable<Session> addresses, Counters counters, IpPrefix hubAddress) {
         this.addresses = addresses;
         this.counters = counters;
+        this.network = hubAddress;
     }
 
     @Override
     public String refusal(InetAddress remote, long inHandshake) {
+        if (!connectionRate.admit(remote, System.nanoTime())) {
+            return "more than " + HubAccess.Secure.DEFAULT_CONNECTION_RATE + " connections per second from this address";
+        }
+        if (inHandshake >= HubAccess.Secure.DEFAULT_MAX_HANDSHAKES) {
+            return HubAccess.Secure.DEFAULT_MAX_HANDSHAKES + " legacy connections have not yet sent their first packet";
+        }
         return null;
     }
 
@@ -35,14 +49,33 @@ final class LegacyHub implements HubProtocol {
         return null;
     }
 
+    /** A session that has not claimed its address is still "in the handshake", for the limits. */
+    @Override
+    public boolean inHandshake(Session session) {
+        return session.tunnelAddressUnknown();
+    }
+
+    @Override
+    public String overdue(Session session, Duration age) {
+        return session.tunnelAddressUnknown() && age.compareTo(handshakeTimeout()) > 0
+                ? "no IPv4 packet to learn its address from within " + ValueSyntax.text(handshakeTimeout()) : null;
+    }
+
     @Override
     public boolean admits(Session from, ByteBuffer packet) {
-        return !from.tunnelAddressUnknown() || learnAddress(from, packet);
+        if (from.tunnelAddressUnknown()) {
+            return learnAddress(from, packet);
+        }
+        if (IpPackets.version(packet) != 4 || addresses.ownerOf(IpPackets.ipv4Source(packet)) != from) {
+            counters.drop("spoofed-source", from.name() + " sent a packet from " + IpPackets.sourceText(packet));
+            return false;
+        }
+        return true;
     }
 
     /**
      * Registers the source of the session's first unicast IPv4 packet as its tunnel address. Returns false (drop)
-     * when the packet claims an address another live session owns.
+     * when it is not a client's address of the tunnel network, or another live session owns it.
      */
     private boolean learnAddress(Session session, ByteBuffer packet) {
         if (IpPackets.version(packet) != 4) {
@@ -51,6 +84,11 @@ final class LegacyHub implements HubProtocol {
         int source = IpPackets.ipv4Source(packet);
         if (source == 0 || (source >>> 28) >= 14) {
             return true; // unspecified, multicast or reserved: not an address a client owns
+        }
+        String refused = refusal(source);
+        if (refused != null) {
+            counters.drop("address-refused", session.name() + " sent from " + IpPackets.ipv4Text(source) + ", " + refused);
+            return false;
         }
         Session owner = addresses.claim(source, session);
         if (owner != session) {
@@ -63,6 +101,23 @@ final class LegacyHub implements HubProtocol {
         return true;
     }
 
+    /** Why an address may not be a client's, or null: outside the network, the hub's, the network's or broadcast. */
+    private String refusal(int address) {
+        int bits = network.prefixLength();
+        int mask = bits == 0 ? 0 : -1 << (32 - bits);
+        int hub = ByteBuffer.wrap(network.address().getAddress()).getInt();
+        if ((address & mask) != (hub & mask)) {
+            return "outside the tunnel network " + IpPrefix.text(network.address()) + "/" + bits;
+        }
+        if (address == hub) {
+            return "the hub's own address";
+        }
+        if (bits <= 30 && ((address & ~mask) == 0 || (address | mask) == -1)) {
+            return "the network's or its broadcast address";
+        }
+        return null;
+    }
+
     @Override
     public boolean superSegments() {
         return false;
@@ -70,7 +125,7 @@ final class LegacyHub implements HubProtocol {
 
     @Override
     public Duration handshakeTimeout() {
-        return HubAccess.Secure.DEFAULT_HANDSHAKE_TIMEOUT; // a legacy session is established at once
+        return HubAccess.Secure.DEFAULT_HANDSHAKE_TIMEOUT; // for the first packet
     }
 
     @Override

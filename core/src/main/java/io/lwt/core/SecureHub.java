@@ -2,6 +2,7 @@ package io.lwt.core;
 
 import io.lwt.api.IpPackets;
 import io.lwt.api.IpPrefix;
+import io.lwt.api.Printable;
 import io.lwt.api.ProtocolException;
 import io.lwt.api.routing.Route;
 import io.lwt.api.tun.TunOptions;
@@ -154,7 +155,7 @@ final class SecureHub implements HubProtocol {
     private Admission admit(Session s, HubAccess.ClientEntry client, Optional<String> certified) throws IOException {
         HubAccess.Secure a = access;
         if (certified.isPresent() && !certified.get().equals(client.name())) {
-            String refusal = "the client certificate is for '" + printable(certified.get()) + "', not '" + client.name()
+            String refusal = "the client certificate is for '" + Printable.of(certified.get()) + "', not '" + client.name()
                     + "'";
             return Admission.refused(Reject.Reason.AUTHENTICATION, refusal,
                     "authentication failed for '" + client.name() + "': " + refusal);
@@ -197,11 +198,6 @@ final class SecureHub implements HubProtocol {
                 ipv6 == null ? null : new IpPrefix(ipv6, hubIpv6.prefixLength()), tun.mtu(), session.keepalive(),
                 session.timeout(), pushedRoutes(a, client, ipv6 != null), true);
         return new Admission(grant, new Sources(address, ipv6, subnets), null);
-    }
-
-    /** Text from the network as it may appear in a log line: anything but visible characters becomes '?'. */
-    private static String printable(String text) {
-        return text.replaceAll("[^\\p{Graph}]", "?");
     }
 
     /**

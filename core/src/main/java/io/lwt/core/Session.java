@@ -87,6 +87,11 @@ final class Session implements Peer, Link.Receiver {
         return remote;
     }
 
+    /** How long ago the session began. */
+    Duration age() {
+        return Duration.between(since, Instant.now());
+    }
+
     /** The peer's identity as the transport authenticated it (a client certificate), if it does. */
     Optional<String> peerIdentity() {
         return link.connection().peerIdentity();
@@ -326,6 +331,10 @@ final class Session implements Peer, Link.Receiver {
                 if (length <= 0 || length > context.mtu() && !Offloads.needsCutting(message.position(packetStart))) {
                     throw new ProtocolException("a packet of " + length + " bytes, more than the mtu " + context.mtu()
                             + " and not a super-segment");
+                }
+                String refusal = Offloads.refusal(message.position(packetStart));
+                if (refusal != null) {
+                    throw new ProtocolException(refusal);
                 }
                 traffic.received(length);
                 context.handler().packet(this, message.position(packetStart), true);

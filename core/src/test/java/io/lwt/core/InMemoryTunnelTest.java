@@ -596,6 +596,62 @@ class InMemoryTunnelTest {
     }
 
     /**
+     * An unauthenticated legacy client may claim only a client's address of the tunnel network, and sends from it
+     * alone once it has: not the hub's, the network's, the broadcast address or one outside, nor a second source.
+     */
+    @Test
+    void aLegacyClientClaimsOnlyAClientsAddressAndKeepsToIt() throws Exception {
+        HubNode hub = hub().access(new HubAccess.Legacy()).start();
+        ClientNode mallory = client(new ClientAuth.Legacy(IpPrefix.parse("10.0.0.66/24"))).to(hub).start();
+        await("mallory", () -> mallory.isConnected() && hub.sessionCount() == 1);
+        for (String claim : List.of("10.0.0.1", "10.0.0.0", "10.0.0.255", "10.9.9.9")) {
+            device(mallory).inject(udp(claim, "10.0.0.1", new byte[4]));
+        }
+        announce(mallory, "10.0.0.66", hub); // only now an address: its own
+        assertEquals(4L, hub.counters().drops().get("address-refused"), "the hub's, the network's, broadcast, outside");
+        device(mallory).inject(udp("10.0.0.77", "10.0.0.1", new byte[4]));
+        device(mallory).inject(udp6("fd00::66", "fd00::1", new byte[4]));
+        announce(mallory, "10.0.0.66", hub);
+        assertEquals(2L, hub.counters().drops().get("spoofed-source"), "no other source once it has one");
+        assertNull(device(hub).awaitWritten(Duration.ZERO), "nothing but its own address's packets reached the hub");
+    }
+
+    /**
+     * A legacy connection that keeps itself alive with keepalives but never sends the packet its address is learned
+     * from is closed at the deadline, not held forever.
+     */
+    @Test
+    void aLegacyConnectionThatClaimsNoAddressIsClosedAtTheDeadline() throws Exception {
+        HubNode hub = hub().access(new HubAccess.Legacy()).start();
+        List<String> ends = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (io.lwt.testsupport.LogCapture capture = io.lwt.testsupport.LogCapture.of(HubNode.class.getName(), line -> {
+                    if (line.pattern().startsWith("session {0} closed: ")) {
+                        ends.add(line.parameters().get(1));
+                    }
+                });
+                Socket idler = new Socket(hub.listenAddress().getAddress(), hub.listenAddress().getPort())) {
+            idler.setSoTimeout((int) Duration.ofSeconds(20).toMillis());
+            Thread keepalives = Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        idler.getOutputStream().write(new byte[] {0, 0, 0, 1, Messages.KEEPALIVE});
+                        Thread.sleep(FAST.keepalive()); // a peer's pace, not a wait for anything
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // the hub closed it
+                }
+            });
+            InputStream in = idler.getInputStream();
+            while (in.read() >= 0) {
+                // the hub's keepalives, until it ends the connection
+            }
+            keepalives.interrupt();
+            await("its reason", () -> !ends.isEmpty());
+        }
+        assertEquals(List.of("no IPv4 packet to learn its address from within 10s"), ends);
+    }
+
+    /**
      * A client whose key the hub does not know gets no answer at all, so a prober learns nothing, and nothing a
      * stranger could forge stops a client for good: it keeps trying, with backoff, and exits only on a refusal that
      * the hub authenticated.
@@ -651,6 +707,36 @@ class InMemoryTunnelTest {
         HubNode hub = hub().port(port).start();
         await("alice joins the real hub", alice::isConnected);
         announce(alice, "10.0.0.2", hub);
+    }
+
+    /** Failed handshakes from one source cost the operator a line a second, however many there are. */
+    @Test
+    void aFloodOfFailedHandshakesLogsALineASecond() throws Exception {
+        HubNode hub = hub().start();
+        java.util.List<String> info = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger all = new java.util.concurrent.atomic.AtomicInteger();
+        long started = System.nanoTime();
+        try (io.lwt.testsupport.LogCapture capture = io.lwt.testsupport.LogCapture.of(HubNode.class.getName(), line -> {
+            if (line.pattern().startsWith("session {0} closed: ")) {
+                all.incrementAndGet();
+                if (line.level().equals("INFO")) {
+                    info.add(String.join("", line.parameters()));
+                }
+            }
+        })) {
+            byte[] garbage = new byte[4 + 128];
+            ByteBuffer.wrap(garbage).putInt(128).put(io.lwt.core.handshake.Initiation.TYPE).put((byte) 2);
+            for (int i = 0; i < 30; i++) {
+                try (Socket s = new Socket(hub.listenAddress().getAddress(), hub.listenAddress().getPort())) {
+                    s.getOutputStream().write(garbage);
+                    assertEquals(-1, s.getInputStream().read(), "no answer");
+                }
+            }
+            await("every end counted", () -> all.get() == 30);
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        assertTrue(info.size() <= 1 + (int) seconds, info.size() + " lines in " + seconds + " s: " + info);
+        assertTrue(info.getFirst().contains("not for this hub's public key (mac1)"), info.toString());
     }
 
     /** A recorded initiation sent again gets no answer, and the session it once opened goes on. */
@@ -1015,6 +1101,67 @@ class InMemoryTunnelTest {
         device(p3).inject(udp6("fd00::101", "fd00::3", new byte[4]));
         announce(p3, "10.0.0.100", ipv6WithoutPool);
         assertEquals(1L, ipv6WithoutPool.counters().drops().get("spoofed-source"), "it owns no IPv6 source");
+    }
+
+    /** Plain TCP whose listener fails its first accepts, as a hub out of file descriptors would. */
+    private record FailingAccepts(Transport tcp, java.util.concurrent.atomic.AtomicInteger failures,
+            java.util.concurrent.atomic.AtomicReference<Error> error) implements Transport {
+        @Override
+        public io.lwt.api.transport.Listener listen(InetSocketAddress local) throws java.io.IOException {
+            io.lwt.api.transport.Listener listener = tcp.listen(local);
+            return new io.lwt.api.transport.Listener() {
+                @Override
+                public io.lwt.api.transport.Connection accept() throws java.io.IOException {
+                    Error thrown = error.getAndSet(null);
+                    if (thrown != null) {
+                        throw thrown;
+                    }
+                    if (failures.getAndDecrement() > 0) {
+                        throw new java.io.IOException("Too many open files");
+                    }
+                    return listener.accept();
+                }
+
+                @Override
+                public InetSocketAddress localAddress() {
+                    return listener.localAddress();
+                }
+
+                @Override
+                public void close() throws java.io.IOException {
+                    listener.close();
+                }
+            };
+        }
+
+        @Override
+        public io.lwt.api.transport.Connection dial(InetSocketAddress remote, Duration timeout) throws java.io.IOException {
+            return tcp.dial(remote, timeout);
+        }
+    }
+
+    /** Failed accepts, even an OutOfMemoryError, cost a line and a wait, and the hub goes on accepting. */
+    @Test
+    void failedAcceptsBackOffAndTheHubGoesOnAccepting() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger(5);
+        java.util.concurrent.atomic.AtomicReference<Error> error =
+                new java.util.concurrent.atomic.AtomicReference<>(new OutOfMemoryError("Java heap space"));
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HubNode hub;
+        try (io.lwt.testsupport.LogCapture capture = io.lwt.testsupport.LogCapture.of(HubNode.class.getName(), line -> {
+            if (line.pattern().startsWith("accepting connections")) {
+                lines.add(line.level() + " " + line.pattern() + " " + line.parameters());
+            }
+        })) {
+            hub = hub().transport(new FailingAccepts(tcp, failures, error)).start();
+            ClientNode alice = client("10.0.0.2").to(hub).start();
+            await("alice, once accepting works again", alice::isConnected);
+        }
+        assertTrue(hub.failure().isEmpty(), "the hub did not stop");
+        assertEquals(List.of(
+                "SEVERE accepting connections failed: {0}; retrying while it does [OutOfMemoryError: Java heap space]",
+                "SEVERE accepting connections failed: {0}; retrying while it does [Too many open files]",
+                "INFO accepting connections again []"), lines, "one line per distinct cause, five failures of one");
     }
 
     /** Plain TCP whose accepted connections report a fixed peer identity, standing in for a verified certificate. */

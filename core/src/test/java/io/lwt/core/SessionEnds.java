@@ -20,7 +20,8 @@ final class SessionEnds implements AutoCloseable {
     private final LogCapture capture = LogCapture.of(HubNode.class.getName(), this::line);
 
     private void line(LogCapture.Line line) {
-        if (line.pattern().equals("session {0} closed: {1}") && line.parameters().size() == 2) {
+        // every end is a line, at debug level when too many came from one source: a flood's are rate-limited
+        if (line.pattern().startsWith("session {0} closed: {1}") && line.parameters().size() >= 2) {
             Matcher port = PORT.matcher(line.parameters().get(0));
             if (port.find()) {
                 reasons.put(Integer.parseInt(port.group(1)), line.parameters().get(1));

@@ -353,4 +353,17 @@ class SessionTest {
                 fault + ": " + reason);
         assertEquals(fault.equals("replay") ? 1 : 0, delivered.size(), "nothing that failed reached the handler");
     }
+
+    /** One 64 KiB message of one-byte segments would be 65,000 packets for a sink without offloads: refused. */
+    @Test
+    void aSuperSegmentOfTinySegmentsEndsTheSession() throws Exception {
+        established(true);
+        byte[] big = TestPackets.tcp("10.0.0.7", "10.0.0.1", 1, 2, 0, 0x18, new byte[4000]);
+        ByteBuffer header = ByteBuffer.allocate(VirtioNetHeader.LENGTH);
+        new VirtioNetHeader(0, VirtioNetHeader.GSO_TCPV4, 40, 1, 0, 0).write(header, 0);
+        send(Messages.DATA_GSO, ByteBuffer.allocate(header.capacity() + big.length).put(header.array()).put(big).array());
+        assertEquals("protocol error: a super-segment of 1-byte segments; the least is 128 (so a message makes at most "
+                + "512 packets)", closed.poll(5, TimeUnit.SECONDS));
+        assertEquals(0, delivered.size());
+    }
 }

@@ -23,6 +23,7 @@ public final class LogCapture implements AutoCloseable {
     private final Logger logger;
     private final boolean parentHandlers;
     private final Handler handler;
+    private final java.util.logging.Level level;
 
     private LogCapture(String loggerName, Consumer<Line> listener) {
         this.logger = Logger.getLogger(loggerName);
@@ -41,7 +42,9 @@ public final class LogCapture implements AutoCloseable {
             @Override
             public void close() {}
         };
+        this.level = logger.getLevel();
         logger.setUseParentHandlers(false);
+        logger.setLevel(java.util.logging.Level.ALL); // every record, debug ones too
         logger.addHandler(handler);
     }
 
@@ -53,6 +56,7 @@ public final class LogCapture implements AutoCloseable {
     @Override
     public void close() {
         logger.removeHandler(handler);
+        logger.setLevel(level);
         logger.setUseParentHandlers(parentHandlers);
     }
 }

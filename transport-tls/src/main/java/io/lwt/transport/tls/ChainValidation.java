@@ -1,5 +1,6 @@
 package io.lwt.transport.tls;
 
+import io.lwt.api.Printable;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertPath;
 import java.security.cert.CertPathValidator;
@@ -78,8 +79,9 @@ final class ChainValidation {
         }
     }
 
+    /** A certificate's subject as a log line may show it: a peer chose it. */
     static String subject(X509Certificate certificate) {
-        return certificate.getSubjectX500Principal().getName();
+        return Printable.of(certificate.getSubjectX500Principal().getName());
     }
 
     private static Refusal refusal(CertPathValidatorException e, List<X509Certificate> path, Rules rules) {

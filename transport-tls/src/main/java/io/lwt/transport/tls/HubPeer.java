@@ -1,6 +1,7 @@
 package io.lwt.transport.tls;
 
 import io.lwt.cert.Credentials;
+import io.lwt.api.Printable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
@@ -97,8 +98,8 @@ final class HubPeer extends AbstractTlsServer {
                 ServerName name = (ServerName) entry;
                 String asked = new String(name.getNameData(), StandardCharsets.US_ASCII);
                 if (name.getNameType() == NameType.host_name && !asked.equalsIgnoreCase(expected)) {
-                    throw new Refusal(AlertDescription.unrecognized_name, "the client asked for server name '" + asked
-                            + "', this hub is '" + expected + "' (server-name)");
+                    throw new Refusal(AlertDescription.unrecognized_name, "the client asked for server name '"
+                            + Printable.of(asked) + "', this hub is '" + expected + "' (server-name)");
                 }
             }
         }
