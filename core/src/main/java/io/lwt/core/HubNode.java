@@ -13,6 +13,7 @@ import io.lwt.api.tun.TunDevice;
 import io.lwt.api.tun.TunDriver;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -56,22 +57,23 @@ public final class HubNode extends NodeLifecycle {
     private final LongAdder refused = new LongAdder();
     /** One line a second per source for connections that end before their handshake, and for refusals. */
     private final LogLimiter strangers = new LogLimiter();
+    private final PendingConnections<Session> pending;
     private volatile Thread acceptor;
 
     private HubNode(HubSpec spec, Codec codec, RoutingPolicy routing, TunDevice device, Listener listener,
-            HubProtocol protocol, AddressTable<Session> addresses, Counters counters) {
+            Counters counters) throws IOException {
         super(LOG);
         this.spec = spec;
         this.device = device;
         this.listener = listener;
-        this.protocol = protocol;
-        this.addresses = addresses;
+        this.addresses = new AddressTable<>();
+        this.protocol = HubProtocol.of(spec, addresses, counters, this::full); // a pool reads its state file here
         this.counters = counters;
+        this.pending = new PendingConnections<Session>(s -> !s.isClosed() && protocol.inHandshake(s));
         this.buffers = new PacketBuffers(spec.tun().mtu(), SessionContext.tailroom(codec, protocol.superSegments()));
         this.forwarding = new Forwarding(live::get, addresses, protocol, device.offloads(), routing, counters);
-        // a few more receive buffers than sessions: a closing session returns its buffer a moment after it ends
         BufferPool receiveBuffers = SessionContext.receiveBuffers(codec, spec.tun().mtu(), protocol.superSegments(),
-                receiveBuffersFor(spec.maxClients()));
+                receiveBuffersFor(spec.maxClients(), protocol.maxHandshakes()));
         this.sessions = new SessionContext(codec, Side.SERVER, spec.tun().mtu(), protocol.superSegments(), spec.session(),
                 protocol.handshakeTimeout(), buffers, receiveBuffers, new TunWriter(() -> device, buffers, counters),
                 counters, new Handler(), () -> live.size() <= PLATFORM_THREAD_SESSIONS, System::nanoTime,
@@ -87,8 +89,6 @@ public final class HubNode extends NodeLifecycle {
             throws IOException {
         Nodes.checkHeadroom(codec);
         Counters counters = new Counters(LOG);
-        AddressTable<Session> addresses = new AddressTable<>();
-        HubProtocol protocol = HubProtocol.of(spec, addresses, counters);
         TunDevice device = tun.open(spec.tun());
         Listener listener;
         try {
@@ -97,7 +97,14 @@ public final class HubNode extends NodeLifecycle {
             Nodes.closeQuietly(device);
             throw new IOException("cannot listen on " + spec.listen() + ": " + Nodes.describe(e), e);
         }
-        HubNode hub = new HubNode(spec, codec, routing, device, listener, protocol, addresses, counters);
+        HubNode hub;
+        try {
+            hub = new HubNode(spec, codec, routing, device, listener, counters);
+        } catch (IOException | RuntimeException e) {
+            Nodes.closeQuietly(listener);
+            Nodes.closeQuietly(device);
+            throw e;
+        }
         hub.run();
         return hub;
     }
@@ -113,8 +120,12 @@ public final class HubNode extends NodeLifecycle {
                 String.valueOf(spec.maxClients()));
     }
 
-    private static int receiveBuffersFor(int maxClients) {
-        return maxClients + 16;
+    /**
+     * One receive buffer per session, clients and those in the handshake, and a few more: a closing session returns
+     * its buffer a moment after it ends.
+     */
+    private static int receiveBuffersFor(int maxClients, int maxHandshakes) {
+        return maxClients + maxHandshakes + 16;
     }
 
     /**
@@ -130,8 +141,8 @@ public final class HubNode extends NodeLifecycle {
         List<String> disconnect = protocol.reload(next.access(), applied);
         if (next.maxClients() != current.maxClients()) {
             applied.add("max-clients " + current.maxClients() + " -> " + next.maxClients());
-            sessions.receiveBuffers().limit(receiveBuffersFor(next.maxClients()));
         }
+        sessions.receiveBuffers().limit(receiveBuffersFor(next.maxClients(), protocol.maxHandshakes()));
         spec = new HubSpec(current.name(), current.tun(), current.listen(), next.maxClients(), current.session(),
                 current.access());
         forwarding.routing(nextRouting);
@@ -166,7 +177,7 @@ public final class HubNode extends NodeLifecycle {
         return accepted.sum();
     }
 
-    /** Connections refused since start because max-clients was reached. */
+    /** Connections refused since start at the door: over the connection rate, or their source's pending share. */
     public long refusedConnections() {
         return refused.sum();
     }
@@ -238,14 +249,17 @@ public final class HubNode extends NodeLifecycle {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
+    /**
+     * Admits a connection as a session in the handshake, within the connection rate of its source and its share of
+     * the {@link PendingConnections pending places}. It does not count against max-clients, which bounds
+     * authenticated sessions only (see {@link #full}): connections that never authenticate cannot keep clients out.
+     */
     private void admit(Connection connection) {
-        // max-clients counts connections, not registered addresses: a client that never sends still takes a place
-        if (live.size() >= spec.maxClients()) {
-            refuse(connection, "max-clients " + spec.maxClients() + " reached");
-            return;
+        InetAddress source = connection.remoteAddress().getAddress();
+        String refusal = protocol.refusal(source);
+        if (refusal == null) {
+            refusal = pending.refusal(source, protocol.maxHandshakes());
         }
-        long inHandshake = live.values().stream().filter(protocol::inHandshake).count();
-        String refusal = protocol.refusal(connection.remoteAddress().getAddress(), inHandshake);
         if (refusal != null) {
             refuse(connection, refusal);
             return;
@@ -258,6 +272,11 @@ public final class HubNode extends NodeLifecycle {
         Session session = new Session(connection, sessions, inbound);
         live.put(session, session);
         accepted.increment();
+        Session evicted = pending.add(session, source, protocol.maxHandshakes(), System.nanoTime());
+        if (evicted != null) {
+            evicted.close("evicted, the oldest of " + protocol.maxHandshakes()
+                    + " connections in the handshake, for a newer one");
+        }
         if (closed.get()) {
             session.close("hub shutting down");
             return;
@@ -291,7 +310,7 @@ public final class HubNode extends NodeLifecycle {
         public void closed(Session session, String reason) {
             live.remove(session);
             addresses.release(session);
-            if (session.isEstablished()) {
+            if (!protocol.inHandshake(session)) {
                 LOG.log(Level.INFO, "session {0} closed: {1}", session.name(), reason);
                 return;
             }
@@ -303,7 +322,25 @@ public final class HubNode extends NodeLifecycle {
         }
     }
 
+    /**
+     * Why {@code name} (null for a legacy client) cannot join: max-clients sessions are past their handshake, not
+     * counting an older session of its own, which its new one replaces. Two clients finishing their handshakes at the
+     * same moment may both pass: a hub may hold one more client than max-clients for a moment.
+     */
+    private String full(String name) {
+        int max = spec.maxClients();
+        long clients = live.values().stream()
+                .filter(s -> !s.isClosed() && !protocol.inHandshake(s) && (name == null || !name.equals(s.identity())))
+                .count();
+        return clients >= max ? "max-clients " + max + " reached" : null;
+    }
+
     private void tick() {
+        int max = protocol.maxHandshakes();
+        for (Session session : pending.overdue(max, System.nanoTime())) {
+            session.close("no handshake within " + ValueSyntax.text(PendingConnections.PRESSED_TIMEOUT)
+                    + " while half of max-handshakes " + max + " or more are in the handshake");
+        }
         for (Session session : live.values()) {
             String overdue = protocol.overdue(session, session.age());
             if (overdue != null) {

@@ -18,16 +18,30 @@ sealed interface HubProtocol permits SecureHub, LegacyHub {
      *
      * @throws IOException when the pool's state cannot be read
      */
-    static HubProtocol of(HubSpec spec, AddressTable<Session> addresses, Counters counters) throws IOException {
+    static HubProtocol of(HubSpec spec, AddressTable<Session> addresses, Counters counters, Capacity capacity)
+            throws IOException {
         return switch (spec.access()) {
             case HubAccess.Secure secure -> new SecureHub(secure, spec.tun(), spec.session(), PoolState.open(secure),
-                    addresses, counters);
-            case HubAccess.Legacy _ -> new LegacyHub(addresses, counters, spec.tun().address());
+                    addresses, counters, capacity);
+            case HubAccess.Legacy _ -> new LegacyHub(addresses, counters, capacity, spec.tun().address());
         };
     }
 
-    /** Why a new connection from {@code remote} is refused before it becomes a session, or null to admit it. */
-    String refusal(InetAddress remote, long inHandshake);
+    /** Whether the hub has room for one more client: max-clients bounds the sessions past their handshake. */
+    @FunctionalInterface
+    interface Capacity {
+        /** Why {@code name} (null for a legacy client) cannot join now, not counting an older session of its own. */
+        String full(String name);
+    }
+
+    /**
+     * Why a new connection from {@code remote} is refused before it becomes a session (over the connection rate of
+     * its source), or null to admit it.
+     */
+    String refusal(InetAddress remote);
+
+    /** How many connections may be in the handshake at once (see {@link PendingConnections}). */
+    int maxHandshakes();
 
     /** The session's codec is ready: begin its handshake, or establish it at once (returning null). */
     Opening opened(Session session) throws IOException;

@@ -23,24 +23,25 @@ final class LegacyHub implements HubProtocol {
 
     private final AddressTable<Session> addresses;
     private final Counters counters;
+    private final Capacity capacity;
     private final IpPrefix network;
     private final ConnectionRate connectionRate = new ConnectionRate(HubAccess.Secure.DEFAULT_CONNECTION_RATE);
 
-    LegacyHub(AddressTable<Session> addresses, Counters counters, IpPrefix hubAddress) {
+    LegacyHub(AddressTable<Session> addresses, Counters counters, Capacity capacity, IpPrefix hubAddress) {
         this.addresses = addresses;
         this.counters = counters;
+        this.capacity = capacity;
         this.network = hubAddress;
     }
 
     @Override
-    public String refusal(InetAddress remote, long inHandshake) {
-        if (!connectionRate.admit(remote, System.nanoTime())) {
-            return "more than " + HubAccess.Secure.DEFAULT_CONNECTION_RATE + " connections per second from this address";
-        }
-        if (inHandshake >= HubAccess.Secure.DEFAULT_MAX_HANDSHAKES) {
-            return HubAccess.Secure.DEFAULT_MAX_HANDSHAKES + " legacy connections have not yet sent their first packet";
-        }
-        return null;
+    public String refusal(InetAddress remote) {
+        return connectionRate.admit(remote, System.nanoTime()) ? null : connectionRate.refusal(remote);
+    }
+
+    @Override
+    public int maxHandshakes() {
+        return HubAccess.Secure.DEFAULT_MAX_HANDSHAKES;
     }
 
     @Override
@@ -88,6 +89,11 @@ final class LegacyHub implements HubProtocol {
         String refused = refusal(source);
         if (refused != null) {
             counters.drop("address-refused", session.name() + " sent from " + IpPackets.ipv4Text(source) + ", " + refused);
+            return false;
+        }
+        String full = capacity.full(null);
+        if (full != null) {
+            session.close("no room: " + full);
             return false;
         }
         Session owner = addresses.claim(source, session);

@@ -52,12 +52,14 @@ final class SecureHub implements HubProtocol {
     private final PoolState pool;
     private final AddressTable<Session> addresses;
     private final Counters counters;
+    private final Capacity capacity;
     private final LongAdder handshakeFailures = new LongAdder();
     private final LongAdder replaced = new LongAdder();
 
     SecureHub(HubAccess.Secure access, TunOptions tun, SessionSettings session, PoolState pool,
-            AddressTable<Session> addresses, Counters counters) {
+            AddressTable<Session> addresses, Counters counters, Capacity capacity) {
         this.access = access;
+        this.capacity = capacity;
         this.clients = new Clients(access.clients().values());
         this.staticKey = Curve25519.fromPrivate(access.staticKey());
         this.connectionRate = new ConnectionRate(access.connectionRate());
@@ -79,15 +81,13 @@ final class SecureHub implements HubProtocol {
     }
 
     @Override
-    public String refusal(InetAddress remote, long inHandshake) {
-        HubAccess.Secure a = access;
-        if (!connectionRate.admit(remote, System.nanoTime())) {
-            return "more than " + a.connectionRate() + " connections per second from this address";
-        }
-        if (inHandshake >= a.maxHandshakes()) {
-            return "max-handshakes " + a.maxHandshakes() + " connections are still in the handshake";
-        }
-        return null;
+    public String refusal(InetAddress remote) {
+        return connectionRate.admit(remote, System.nanoTime()) ? null : connectionRate.refusal(remote);
+    }
+
+    @Override
+    public int maxHandshakes() {
+        return access.maxHandshakes();
     }
 
     @Override
@@ -159,6 +159,11 @@ final class SecureHub implements HubProtocol {
                     + "'";
             return Admission.refused(Reject.Reason.AUTHENTICATION, refusal,
                     "authentication failed for '" + client.name() + "': " + refusal);
+        }
+        String full = capacity.full(client.name());
+        if (full != null) {
+            return Admission.refused(Reject.Reason.BUSY, "the hub is full (" + full + ")",
+                    "no room for " + client.name() + ": " + full);
         }
         InetAddress address = client.address() != null ? client.address() : pool == null ? null : pool.assign(client.name(), true);
         if (address == null) {

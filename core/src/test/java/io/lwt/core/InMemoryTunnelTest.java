@@ -549,20 +549,55 @@ class InMemoryTunnelTest {
     }
 
     @Test
-    void extraClientIsRefusedWhileOthersKeepWorking() throws Exception {
+    void anExtraClientIsToldTheHubIsFullWhileOthersKeepWorking() throws Exception {
         HubNode hub = hub().maxClients(2).start();
         ClientNode alice = client("10.0.0.2").to(hub).start();
         ClientNode bob = client("10.0.0.3").to(hub).start();
         await("two sessions", () -> alice.isConnected() && bob.isConnected() && hub.sessionCount() == 2);
         client("10.0.0.4").to(hub).start();
-        await("a refusal", () -> hub.refusedConnections() > 0);
+        await("a refusal", () -> hub.counters().drops().getOrDefault("handshake-busy", 0L) > 0);
         Thread.sleep(2000); // a refused client retries with growing delays, not in a tight loop
-        assertTrue(hub.refusedConnections() <= 5, hub.refusedConnections() + " refusals in 2 s");
-        assertEquals(2, hub.sessionCount());
+        assertTrue(hub.counters().drops().get("handshake-busy") <= 5, hub.counters().drops() + " in 2 s");
+        await("the refused session ends", () -> hub.sessionCount() == 2);
         announce(bob, "10.0.0.3", hub);
         byte[] toBob = udp("10.0.0.2", "10.0.0.3", new byte[100]);
         device(alice).inject(toBob);
         assertArrayEquals(toBob, device(bob).awaitWritten(WAIT));
+    }
+
+    /**
+     * Connections that never authenticate do not count against max-clients: one address holds its share of the
+     * places in the handshake and no more, and a newcomer that finds every place taken evicts the oldest.
+     */
+    @Test
+    void silentConnectionsDoNotKeepClientsOut() throws Exception {
+        HubAccess.Secure tight = secure(null);
+        tight = new HubAccess.Secure(HUB_PRIVATE, tight.clients(), null, null, Duration.ofSeconds(30), 4, 1000,
+                tight.routes());
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (io.lwt.testsupport.LogCapture capture = io.lwt.testsupport.LogCapture.of(HubNode.class.getName(),
+                line -> lines.add(line.message()))) {
+            HubNode hub = hub().maxClients(2).access(tight).start();
+            List<Socket> silent = new ArrayList<>();
+            try {
+                for (int i = 0; i < 6; i++) { // from another /24 of the loopback network than the clients'
+                    silent.add(new Socket(hub.listenAddress().getAddress(), hub.listenAddress().getPort(),
+                            InetAddress.getByName("127.0.1.2"), 0));
+                }
+                await("two refused at the address's share", () -> hub.refusedConnections() == 2);
+                assertTrue(lines.stream().anyMatch(l -> l.contains("4 connections from this address are still in the "
+                        + "handshake")), lines.toString());
+                ClientNode alice = client("10.0.0.2").to(hub).start();
+                ClientNode bob = client("10.0.0.3").to(hub).start();
+                await("both clients joined", () -> alice.isConnected() && bob.isConnected());
+                assertTrue(lines.stream().anyMatch(l -> l.contains("evicted, the oldest of 4 connections in the "
+                        + "handshake")), lines.toString());
+            } finally {
+                for (Socket s : silent) {
+                    s.close();
+                }
+            }
+        }
     }
 
     @Test

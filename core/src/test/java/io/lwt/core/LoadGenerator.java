@@ -120,13 +120,12 @@ final class LoadGenerator {
         int n = settings.sessions();
         List<SimulatedClient> clients = new ArrayList<>();
         try {
-            for (int i = 1; i <= n; i++) {
-                clients.add(new SimulatedClient(hub, i, i % n + 1, i == 1 ? n : i - 1, settings.packetBytes()));
-            }
-            List<Thread> threads = new ArrayList<>();
-            for (SimulatedClient c : clients) {
+            for (int i = 1; i <= n; i++) { // one after another: all from one address, as the hub's limits allow
+                SimulatedClient c = new SimulatedClient(hub, i, i % n + 1, i == 1 ? n : i - 1, settings.packetBytes());
+                clients.add(c);
                 c.handshake();
             }
+            List<Thread> threads = new ArrayList<>();
             for (SimulatedClient c : clients) {
                 threads.add(Thread.ofVirtual().name("load-reader-" + c.id).start(c::readLoop));
             }

@@ -18,7 +18,12 @@ public final class LogCapture implements AutoCloseable {
      * One log line: its level as java.util.logging names it ({@code INFO}, {@code WARNING}, {@code SEVERE} for
      * errors), its message pattern ({@code "session {0} closed: {1}"}) and its parameters as text.
      */
-    public record Line(String level, String pattern, List<String> parameters) {}
+    public record Line(String level, String pattern, List<String> parameters) {
+        /** The line as it would be logged. */
+        public String message() {
+            return java.text.MessageFormat.format(pattern, parameters.toArray());
+        }
+    }
 
     private final Logger logger;
     private final boolean parentHandlers;
