@@ -231,6 +231,48 @@ class EndToEndTest {
         }
     }
 
+    /**
+     * An unauthenticated legacy client may not claim the hub's own address (it would get the hub's traffic), and once
+     * it has claimed one of its own it may send from no other.
+     */
+    @Test
+    void aLegacyClientClaimsNeitherTheHubsAddressNorASecondSource() throws Exception {
+        try (TunnelNetwork net = TunnelNetwork.create(TunnelNetwork.Options.defaults(), "alice", "mallory")) {
+            Netns.Running hub = net.ns("hub").start(List.of(TunnelNetwork.LWT.toString(), "-m", "server", "-l",
+                    "0.0.0.0:9000", "-t", "10.0.0.1/24", "-mtu", "1400"), net.directory().resolve("legacy-hub.log"));
+            hub.awaitLine(l -> l.contains("tunnel up"), WAIT, "legacy hub up");
+            Netns.Running alice = net.ns("alice").start(List.of(TunnelNetwork.LWT.toString(), "-m", "client", "-r",
+                    "10.99.1.1:9000", "-t", "10.0.0.2/24"), net.directory().resolve("legacy-alice.log"));
+            Netns.Running mallory = net.ns("mallory").start(List.of(TunnelNetwork.LWT.toString(), "-m", "client", "-r",
+                    "10.99.2.1:9000", "-t", "10.0.0.1/24"), net.directory().resolve("legacy-mallory.log"));
+            alice.awaitLine(l -> l.contains("tunnel up"), WAIT, "legacy alice up");
+            mallory.awaitLine(l -> l.contains("tunnel up"), WAIT, "legacy mallory up");
+            assertTrue(net.ns("alice").exec("ping", "-c", "1", "-W", "2", "10.0.0.1").ok(), hub.log()); // alice: 10.0.0.2
+
+            assertFalse(net.ns("mallory").exec("ping", "-c", "2", "-i", "0.2", "-W", "1", "10.0.0.2").ok(),
+                    "mallory's packets from the hub's address go nowhere");
+            hub.awaitLine(l -> l.contains("dropped packet (address-refused)") && l.contains("the hub's own address"),
+                    WAIT, "the claim of the hub's address refused");
+            long malloryReceived = rxPackets(net.ns("mallory"));
+            assertTrue(net.ns("alice").exec("ping", "-c", "2", "-i", "0.2", "-W", "2", "10.0.0.1").ok(), hub.log());
+            assertEquals(malloryReceived, rxPackets(net.ns("mallory")), "the hub's traffic did not go to mallory");
+
+            net.ns("mallory").exec("ip", "addr", "add", "10.0.0.5/24", "dev", "lwt0").orThrow();
+            assertTrue(net.ns("mallory").exec("ping", "-c", "1", "-W", "2", "-I", "10.0.0.5", "10.0.0.2").ok(),
+                    "a client's address of the network is learned: " + hub.log());
+            net.ns("mallory").exec("ip", "addr", "add", "10.0.0.9/24", "dev", "lwt0").orThrow();
+            assertFalse(net.ns("mallory").exec("ping", "-c", "2", "-i", "0.2", "-W", "1", "-I", "10.0.0.9", "10.0.0.2")
+                    .ok(), "a second source is not");
+            hub.awaitLine(l -> l.contains("dropped packet (spoofed-source)") && l.contains("10.0.0.9"), WAIT,
+                    "the second source dropped and counted");
+        }
+    }
+
+    /** Packets a legacy client's TUN device got from the tunnel. */
+    private static long rxPackets(Netns ns) {
+        return Long.parseLong(ns.exec("cat", "/sys/class/net/lwt0/statistics/rx_packets").orThrow().output().strip());
+    }
+
     @Test
     void aThirdPartyPluginDroppedIntoTheImageIsUsedFromYaml() throws Exception {
         Path example = Path.of("../examples/port-filter").toAbsolutePath().normalize();

@@ -105,7 +105,8 @@ final class NodeSettings {
             "where the hub accepts connections; `[::]:9000` takes IPv4 and IPv6 ones");
     static final Setting<Integer> MAX_CLIENTS = new Setting<>("max-clients", Set.of(HUB),
             new Integers(1, MOST, HubSpec.DEFAULT_MAX_CLIENTS), LIVE,
-            "connections served at once, authenticated or not; further ones are closed at once, with a logged reason");
+            "clients served at once, counting only sessions past their handshake; one more is told in the handshake "
+                    + "that the hub is full, and retries later");
     static final Setting<Selection> ROUTING = new Setting<>("routing", Set.of(HUB),
             new Plugin("hub"), LIVE,
             "the routing policy: `hub` (clients reach each other) or `isolated` (clients reach only the hub)");
@@ -125,10 +126,12 @@ final class NodeSettings {
             "a connection that has not authenticated by then is closed");
     static final Setting<Integer> MAX_HANDSHAKES = new Setting<>("max-handshakes", Set.of(HUB),
             new Integers(1, MOST, HubAccess.Secure.DEFAULT_MAX_HANDSHAKES), LIVE,
-            "connections in the handshake at once; further ones are refused");
+            "connections in the handshake at once, at most 8 of them from one address and 32 from one IPv4 /24 or "
+                    + "IPv6 /64 (more are refused); when all are taken a newcomer evicts the oldest, and while half are "
+                    + "a handshake has 2 s ([security.md](security.md))");
     static final Setting<Integer> CONNECTION_RATE = new Setting<>("connection-rate", Set.of(HUB),
             new Integers(1, MOST, HubAccess.Secure.DEFAULT_CONNECTION_RATE), LIVE,
-            "new connections per second from one address; further ones are refused");
+            "new connections per second from one IPv4 address or IPv6 /64; further ones are refused");
     static final Setting<Boolean> INSECURE = new Setting<>("insecure", Set.of(HUB),
             new Flag(false), LIVE,
             "`true` silences the warning a legacy hub gives at every start when its transport does not encrypt");
