@@ -774,6 +774,24 @@ class InMemoryTunnelTest {
         assertTrue(info.getFirst().contains("not for this hub's public key (mac1)"), info.toString());
     }
 
+    /** Initiations that wait in the receive buffer behind a failed one are not read: one proof per connection. */
+    @Test
+    void aConnectionGetsOneFailedProofAndNoMore() throws Exception {
+        HubNode hub = hub().start();
+        ByteBuffer frames = ByteBuffer.allocate(50 * (4 + 128));
+        for (int i = 0; i < 50; i++) {
+            frames.putInt(128).put(io.lwt.core.handshake.Initiation.TYPE).put((byte) 2).put(new byte[126]);
+        }
+        try (Socket s = new Socket(hub.listenAddress().getAddress(), hub.listenAddress().getPort())) {
+            s.getOutputStream().write(frames.array()); // all in the hub's receive buffer before it reads the first
+            assertEquals(-1, s.getInputStream().read(), "closed without an answer");
+        }
+        await("the failure counted", () -> hub.handshakeFailures() > 0);
+        await("the session gone", () -> hub.sessionCount() == 0);
+        assertEquals(1, hub.handshakeFailures());
+        assertEquals(1L, hub.counters().drops().get("handshake-failed"));
+    }
+
     /** A recorded initiation sent again gets no answer, and the session it once opened goes on. */
     @Test
     void aReplayedInitiationIsNotAnsweredAndTheLiveSessionGoesOn() throws Exception {
