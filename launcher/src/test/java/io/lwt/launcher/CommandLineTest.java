@@ -87,6 +87,19 @@ class CommandLineTest {
     }
 
     @Test
+    void theDemoTopologyChecks() throws Exception {
+        Path file = dir.resolve("demo.yaml");
+        try (var in = io.lwt.launcher.demo.DemoCommand.class.getResourceAsStream("demo.yaml")) {
+            Files.write(file, in.readAllBytes());
+        }
+        InitCommand.writeKey(dir.resolve("alice.key"));
+        InitCommand.writeKey(dir.resolve("bob.key"));
+        Outcome check = lwt("check", file.toString());
+        assertEquals(0, check.exit(), check.err());
+        assertEquals(file + ": ok (3 nodes: hub, alice, bob)", check.out().strip());
+    }
+
+    @Test
     void keygenMakesEveryKindOfKey() throws Exception {
         assertEquals(44, lwt("keygen").out().strip().length(), "a pre-shared key");
         String hub = lwt("keygen", "--hub").out().strip();
