@@ -302,7 +302,7 @@ class TopologyTest {
         assertEquals("t.yaml:2:80: nodes.hub.pool: 10.0.0.100-10.0.0.255 includes 10.0.0.255, the broadcast address of"
                 + " 10.0.0.0/24", addressed(", pool: [10.0.0.100-10.0.0.255]", ""));
         assertEquals("t.yaml:2:103: nodes.hub.pool: fd00::-fd00:: includes fd00::, the subnet-router anycast address"
-                + " of fd00::/64", addressed(", pool: [10.0.0.100-10.0.0.199, fd00::-fd00::]", ""));
+                + " of fd00::/64", addressed(", pool: [10.0.0.100-10.0.0.199, fd00::0-fd00::0]", ""));
         assertEquals(1, parse("nodes:\n  hub: {role: hub, listen: \":9000\", address: 10.0.0.0/31, pool: 10.0.0.1-10.0.0.1}\n")
                 .nodes().size(), "a /31 has no network or broadcast address (RFC 3021)");
     }
