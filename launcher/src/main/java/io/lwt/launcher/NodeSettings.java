@@ -150,7 +150,7 @@ final class NodeSettings {
     static final Setting<Optional<String>> KEY = new Setting<>("key", Set.of(CLIENT),
             new Text("key", "none: then a client certificate must authenticate it"), RESTART,
             "the pre-shared key: `file:PATH` (relative to the file), `env:VARIABLE`, or inline (warned about); "
-                    + "`lwt keygen` makes one");
+                    + "`lwt keygen -o FILE` makes one, readable by its owner only");
     static final Setting<Optional<String>> IDENTITY = new Setting<>("identity", Set.of(CLIENT),
             new Text("text", "the node's name"), RESTART,
             "the client's name in the hub's entries (a hub in the same file knows it by it) and in its own logs; the "

@@ -166,6 +166,7 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
         if (!Files.exists(file)) {
             return new StaticKey(StaticKeys.generate(), file);
         }
+        FileModes.exposedSecret(file, node, NodeSettings.STATIC_KEY.key()).ifPresent(warnings::add);
         try {
             return new StaticKey(StaticKeys.parse(Files.readString(file)), null);
         } catch (IOException | IllegalArgumentException e) {
@@ -212,6 +213,7 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
         metrics(node);
         NodeSettings.LOG_LEVEL.read(node);
         SessionSettings session = session(node);
+        tlsKeys(node, baseDir, warnings);
         // last: a file that is wrong in another way says so first
         StaticKey hubKey = legacy ? null : hubKey(node, hubKeys);
         ClientAuth auth = legacy
@@ -248,6 +250,7 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
         }
         metrics(node);
         NodeSettings.LOG_LEVEL.read(node);
+        tlsKeys(node, baseDir, warnings);
         HubSpec spec = new HubSpec(name, tun, listen, maxClients, session(node), access);
         return new NodeDefinition(name, spec, NodeSettings.TUN.read(node), NodeSettings.TRANSPORT.read(node),
                 NodeSettings.CODEC.read(node), NodeSettings.ROUTING.read(node), node,
@@ -287,6 +290,7 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
             }
         }
         Path state = baseDir.resolve(NodeSettings.STATE.read(node).orElse(name + "-pool.state"));
+        FileModes.exposedSecret(state, node, NodeSettings.STATE.key()).ifPresent(warnings::add);
         return checked(node, "pool", () -> new HubAccess.Secure(staticKey, clients, pool, state,
                 NodeSettings.HANDSHAKE_TIMEOUT.read(node), NodeSettings.MAX_HANDSHAKES.read(node),
                 NodeSettings.CONNECTION_RATE.read(node), routes));
@@ -327,6 +331,23 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
         }
         return new HubAccess.ClientEntry(name, key, fixed.ipv4() == null ? null : fixed.ipv4().address(),
                 fixed.ipv6() == null ? null : fixed.ipv6().address(), routes);
+    }
+
+    /**
+     * Warns when the private key of a {@code tls} transport is readable by group or others: its {@code private-key},
+     * or the one {@code certificate: auto} keeps in its {@code store}. The plugin reads and checks the files.
+     */
+    private static void tlsKeys(Config node, Path baseDir, List<String> warnings) {
+        Selection transport = NodeSettings.TRANSPORT.read(node);
+        Config tls = transport.section();
+        if (!transport.name().equals("tls")) {
+            return;
+        }
+        Optional<Path> key = tls.has("private-key") ? tls.file("private-key")
+                : tls.string("certificate").filter(c -> c.strip().equals("auto"))
+                        .map(auto -> tls.file("store").orElse(baseDir.resolve("tls")).resolve("tls.key"));
+        key.flatMap(file -> FileModes.exposedSecret(file, tls, tls.has("private-key") ? "private-key" : "certificate"))
+                .ifPresent(warnings::add);
     }
 
     /** A node's tunnel addresses: at most one of each family, e.g. {@code [10.0.0.1/24, fd00::1/64]}. */

@@ -343,6 +343,26 @@ class TopologyTest {
     }
 
     @Test
+    void aTlsPrivateKeyOthersMayReadIsWarnedAbout(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path key = java.nio.file.Files.writeString(dir.resolve("hub.pem"), "not read here");
+        java.nio.file.Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        java.nio.file.Path store = java.nio.file.Files.createDirectories(dir.resolve("tls"));
+        java.nio.file.Path auto = java.nio.file.Files.writeString(store.resolve("tls.key"), "not read here");
+        java.nio.file.Files.setPosixFilePermissions(auto, java.nio.file.attribute.PosixFilePermissions.fromString("rw----r--"));
+        String file = dir.resolve("t.yaml").toString();
+        Topology t = Topology.parse(YamlConfig.parse("""
+                nodes:
+                  hub: {role: hub, listen: ":9000", address: 10.0.0.1/24, transport: {tls: {certificate: hub.crt, private-key: hub.pem}}}
+                  alice: {role: client, connect: "h:9000", key: %s, transport: {tls: {certificate: auto}}}
+                """.formatted(KEY), file), dir);
+        assertEquals(List.of(file + ":3:126: nodes.alice.transport.tls.certificate: " + auto + " is mode 0604, readable"
+                        + " by group or others: chmod 600 " + auto,
+                file + ":2:112: nodes.hub.transport.tls.private-key: " + key + " is mode 0644, readable by group or"
+                        + " others: chmod 600 " + key),
+                t.warnings().stream().filter(w -> w.contains("chmod")).toList());
+    }
+
+    @Test
     void clientRoutesDoNotOverlapTheTunnelNetwork() {
         assertEquals("t.yaml:3:114: nodes.dave.routes: 10.0.0.0/8 overlaps the tunnel network 10.0.0.0/24: a client's"
                 + " routes are its sources, so it could send as other clients",
