@@ -8,7 +8,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -60,10 +59,8 @@ final class InitCommand implements Callable<Integer> {
 
     /** A new key readable by its owner only; an existing key file is kept. */
     static void writeKey(Path file) throws IOException {
-        if (Files.exists(file)) {
-            return;
+        if (!Files.exists(file)) {
+            Keys.writeNew(file, Keys.generate());
         }
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, Keys.generate() + "\n");
     }
 }

@@ -67,9 +67,17 @@ public final class Keys {
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
+        writeNew(file, StaticKeys.text(privateKey));
+    }
+
+    /**
+     * Writes a key (one line) to a new file, never over one that exists. The file is created readable by its owner
+     * only, so the key is never readable by others, not even between creating the file and a chmod.
+     */
+    public static void writeNew(Path file, String key) throws IOException {
         try (var out = Files.newByteChannel(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-            out.write(java.nio.ByteBuffer.wrap((StaticKeys.text(privateKey) + "\n").getBytes(StandardCharsets.US_ASCII)));
+            out.write(java.nio.ByteBuffer.wrap((key + "\n").getBytes(StandardCharsets.US_ASCII)));
         }
     }
 
@@ -94,6 +102,7 @@ public final class Keys {
             } catch (IOException e) {
                 throw node.error(key, "cannot read key file " + file + ": " + e.getMessage());
             }
+            FileModes.exposedSecret(file, node, key).ifPresent(warnings::add);
         } else if (reference.startsWith("env:")) {
             String variable = reference.substring(4).trim();
             text = System.getenv(variable);

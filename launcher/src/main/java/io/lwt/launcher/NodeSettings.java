@@ -82,7 +82,8 @@ final class NodeSettings {
             new Texts("IP prefix, or a list", "none"), LIVE,
             "networks of either family behind the node, e.g. `[192.168.50.0/24, fd00:50::/64]`: the hub forwards a "
                     + "client's routes to it and pushes its own and every other client's to each client, which routes "
-                    + "them into its TUN device; IPv6 ones need an IPv6 address on the hub");
+                    + "them into its TUN device; IPv6 ones need an IPv6 address on the hub; a client's must not "
+                    + "overlap the tunnel network");
     static final Setting<Optional<String>> METRICS = new Setting<>("metrics", NODE,
             new Text("`false`, `true` or `host:port`", "`false`"), RESTART,
             "serves Prometheus text at `/metrics`; `true` at `" + hostPort(MetricsEndpoint.DEFAULT) + "`");
@@ -117,7 +118,8 @@ final class NodeSettings {
     static final Setting<List<String>> POOL = new Setting<>("pool", Set.of(HUB),
             new Texts("address range, or a list of an IPv4 and an IPv6 one", "none"), RESTART,
             "addresses for clients without a fixed one, e.g. `[10.0.0.100-10.0.0.199, fd00::100-fd00::1ff]`, "
-                    + "each kept for its client across restarts");
+                    + "each kept for its client across restarts: inside the hub's network, without the hub's own, "
+                    + "the network and the broadcast address (IPv6: the subnet-router anycast `PREFIX::`)");
     static final Setting<Optional<String>> STATE = new Setting<>("state", Set.of(HUB),
             new Text("file", "`NODE-pool.state` beside the file"), RESTART,
             "where the pool remembers which client has which address");
@@ -151,7 +153,7 @@ final class NodeSettings {
     static final Setting<Optional<String>> KEY = new Setting<>("key", Set.of(CLIENT),
             new Text("key", "none: then a client certificate must authenticate it"), RESTART,
             "the pre-shared key: `file:PATH` (relative to the file), `env:VARIABLE`, or inline (warned about); "
-                    + "`lwt keygen` makes one");
+                    + "`lwt keygen -o FILE` makes one, readable by its owner only");
     static final Setting<Optional<String>> IDENTITY = new Setting<>("identity", Set.of(CLIENT),
             new Text("text", "the node's name"), RESTART,
             "the client's name in the hub's entries (a hub in the same file knows it by it) and in its own logs; the "
@@ -162,7 +164,8 @@ final class NodeSettings {
             "the client's pre-shared key, written as a client's `key`");
     static final Setting<List<String>> ENTRY_ADDRESS = new Setting<>("address", Set.of(CLIENT_ENTRY),
             new Texts("address, or a list of an IPv4 and an IPv6 one", "one from the pool"), LIVE,
-            "the client's fixed tunnel address: of either family or both, outside the pool");
+            "the client's fixed tunnel address: of either family or both, inside the hub's network and outside "
+                    + "the pool, as the pool's are");
 
     /** The table, in the reference's order. */
     static final List<Setting<?>> ALL = List.of(ROLE, NAME, ADDRESS, MTU, DEVICE, KEEPALIVE, TIMEOUT, SEND_QUEUE,

@@ -29,6 +29,9 @@ import java.util.jar.JarFile;
  * api version while the major is 0 changes only with the minor). A modular jar records that version when it is
  * compiled ({@code requires io.lwt.api} keeps the compiled version); a plain jar states it in its manifest as
  * {@code Lwt-Api-Version}.
+ *
+ * <p>A plugin directory or jar that group or others may write is refused with an error, not skipped: whoever can
+ * replace a jar runs code in lwt, usually as root ({@link FileModes}).
  */
 final class PluginJars {
 
@@ -49,6 +52,7 @@ final class PluginJars {
         if (!Files.isDirectory(directory)) {
             return new Result(loaded, problems);
         }
+        FileModes.requireTrusted(directory);
         List<Path> jars = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory, "*.jar")) {
             stream.forEach(jars::add);
@@ -57,6 +61,7 @@ final class PluginJars {
         }
         jars.sort(null);
         for (Path jar : jars) {
+            FileModes.requireTrusted(jar);
             try {
                 ModuleLayer layer = layerOf(jar);
                 for (Class<? extends NamedProvider<?>> spi : spis) {

@@ -1,5 +1,6 @@
 package io.lwt.launcher;
 
+import io.lwt.api.ConfigException;
 import io.lwt.api.NamedProvider;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -25,7 +26,7 @@ final class PluginsCommand implements Callable<Integer> {
         Providers providers;
         try {
             providers = plugins.discover();
-        } catch (IllegalStateException e) {
+        } catch (ConfigException | IllegalStateException e) {
             return Cli.fail(spec.commandLine().getErr(), e);
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -53,8 +53,9 @@ final class RunCommand implements Callable<Integer> {
             Path socket = control != null ? control : ControlSocket.defaultPath(definition.name());
             System.Logger.Level level = logLevel != null ? logLevel.level
                     : NodeSettings.LOG_LEVEL.read(definition.config()).level;
-            return run(definition, topology.warnings(), plugins.discover(), socket, level, spec.commandLine().getErr(),
-                    running -> new NodeReloader(file, definition, plugins.discover(), running, logLevel != null));
+            Providers providers = plugins.discover(); // once: the plugin directories are checked and loaded once
+            return run(definition, topology.warnings(), providers, socket, level, spec.commandLine().getErr(),
+                    running -> new NodeReloader(file, definition, providers, running, logLevel != null));
         } catch (ConfigException e) {
             return Cli.fail(spec.commandLine().getErr(), e);
         }

@@ -2,6 +2,7 @@ package io.lwt.launcher;
 
 import io.lwt.api.Config;
 import io.lwt.api.ConfigException;
+import io.lwt.api.ConfigValue;
 import io.lwt.api.IpPrefix;
 import io.lwt.api.tun.TunOptions;
 import io.lwt.core.ClientAuth;
@@ -165,6 +166,7 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
         if (!Files.exists(file)) {
             return new StaticKey(StaticKeys.generate(), file);
         }
+        FileModes.exposedSecret(file, node, NodeSettings.STATIC_KEY.key()).ifPresent(warnings::add);
         try {
             return new StaticKey(StaticKeys.parse(Files.readString(file)), null);
         } catch (IOException | IllegalArgumentException e) {
@@ -211,6 +213,7 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
         metrics(node);
         NodeSettings.LOG_LEVEL.read(node);
         SessionSettings session = session(node);
+        tlsKeys(node, baseDir, warnings);
         // last: a file that is wrong in another way says so first
         StaticKey hubKey = legacy ? null : hubKey(node, hubKeys);
         ClientAuth auth = legacy
@@ -243,11 +246,11 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
             warnings.add(node.locationOf("protocol") + ": " + node.qualified("protocol")
                     + ": legacy: anyone who reaches the hub can join and claim an unused address");
         } else {
-            access = secureAccess(name, node, baseDir, warnings, clientsInFile, address.ipv6() != null, routes,
-                    staticKey.key());
+            access = secureAccess(name, node, baseDir, warnings, clientsInFile, address, routes, staticKey.key());
         }
         metrics(node);
         NodeSettings.LOG_LEVEL.read(node);
+        tlsKeys(node, baseDir, warnings);
         HubSpec spec = new HubSpec(name, tun, listen, maxClients, session(node), access);
         return new NodeDefinition(name, spec, NodeSettings.TUN.read(node), NodeSettings.TRANSPORT.read(node),
                 NodeSettings.CODEC.read(node), NodeSettings.ROUTING.read(node), node,
@@ -256,13 +259,16 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
 
     /** The hub's clients: its own {@code clients:} entries and every secure client node of the same file. */
     private static HubAccess.Secure secureAccess(String name, Config node, Path baseDir, List<String> warnings,
-            Iterable<NodeDefinition> clientsInFile, boolean ipv6, List<IpPrefix> routes, byte[] staticKey) {
+            Iterable<NodeDefinition> clientsInFile, Addresses hub, List<IpPrefix> routes, byte[] staticKey) {
         List<String> ranges = NodeSettings.POOL.read(node);
         HubAccess.AddressPool pool = ranges.isEmpty() ? null
                 : checked(node, "pool", () -> HubAccess.AddressPool.parse(ranges.toArray(String[]::new)));
-        if (pool != null && pool.ipv6() != null && !ipv6) {
+        if (pool != null && pool.ipv6() != null && hub.ipv6() == null) {
             throw node.error("pool", "the IPv6 range " + pool.ipv6() + " needs an IPv6 address on the hub too"
                     + " (address: [10.0.0.1/24, fd00::1/64])");
+        }
+        for (int i = 0; i < ranges.size(); i++) {
+            checkRange(node, i, HubAccess.AddressRange.parse(ranges.get(i)), hub);
         }
         Map<String, HubAccess.ClientEntry> clients = new LinkedHashMap<>();
         Map<InetAddress, String> fixed = new java.util.HashMap<>();
@@ -271,8 +277,8 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
         for (String client : listed.keys()) {
             Config entry = listed.section(client).orElseThrow(() -> listed.error(client, "expected key: and address:"));
             entry.requireOnly(NodeSettings.keys(Scope.CLIENT_ENTRY));
-            add(clients, fixed, pool, entry, clientEntry(client,
-                    Keys.readOptional(entry, NodeSettings.ENTRY_KEY.key(), baseDir, warnings), entry, ipv6));
+            add(clients, fixed, pool, hub, entry, clientEntry(client,
+                    Keys.readOptional(entry, NodeSettings.ENTRY_KEY.key(), baseDir, warnings), entry, hub));
         }
         for (NodeDefinition definition : clientsInFile) {
             if (((ClientSpec) definition.spec()).auth() instanceof ClientAuth.Secure secure) {
@@ -280,27 +286,77 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
                 if (clients.containsKey(secure.identity())) {
                     throw config.error("identity", "client " + secure.identity() + " is defined twice");
                 }
-                add(clients, fixed, pool, config, clientEntry(secure.identity(), secure.key(), config, ipv6));
+                add(clients, fixed, pool, hub, config, clientEntry(secure.identity(), secure.key(), config, hub));
             }
         }
         Path state = baseDir.resolve(NodeSettings.STATE.read(node).orElse(name + "-pool.state"));
+        FileModes.exposedSecret(state, node, NodeSettings.STATE.key()).ifPresent(warnings::add);
         return checked(node, "pool", () -> new HubAccess.Secure(staticKey, clients, pool, state,
                 NodeSettings.HANDSHAKE_TIMEOUT.read(node), NodeSettings.MAX_HANDSHAKES.read(node),
                 NodeSettings.CONNECTION_RATE.read(node), routes));
     }
 
-    /** A client as its hub knows it: {@code config} holds its fixed {@code address:} and its {@code routes:}. */
-    private static HubAccess.ClientEntry clientEntry(String name, byte[] key, Config config, boolean hubHasIpv6) {
+    /**
+     * A pool's range (item {@code index} of {@code pool:}) must lie inside the hub's network of its family and leave
+     * out the addresses no client may have.
+     */
+    private static void checkRange(Config node, int index, HubAccess.AddressRange range, Addresses hub) {
+        HubNetwork network = hub.network(range.isIpv4());
+        if (!network.contains(range)) {
+            throw itemError(node, "pool", index, range + " is not inside the tunnel network " + network
+                    + " (the hub's address " + network.hub() + ")");
+        }
+        network.reservedIn(range).ifPresent(reserved -> {
+            throw itemError(node, "pool", index, range + " includes " + reserved);
+        });
+    }
+
+    /**
+     * A client as its hub knows it: {@code config} holds its fixed {@code address:} and its {@code routes:}, which
+     * must not overlap the tunnel network: the hub accepts a client's routes as its sources, so such a route would let
+     * it send as other clients.
+     */
+    private static HubAccess.ClientEntry clientEntry(String name, byte[] key, Config config, Addresses hub) {
         Addresses fixed = config.has("address") ? addresses(config, "address", false) : new Addresses(null, null);
-        if (fixed.ipv6() != null && !hubHasIpv6) {
+        if (fixed.ipv6() != null && hub.ipv6() == null) {
             throw config.error("address", IpPrefix.text(fixed.ipv6().address()) + ": an IPv6 address needs an IPv6 address on the hub too");
         }
+        List<IpPrefix> routes = routes(config, hub.ipv6() != null);
+        for (int i = 0; i < routes.size(); i++) {
+            HubNetwork network = hub.network(routes.get(i).isIpv4());
+            if (network.overlaps(routes.get(i))) {
+                throw itemError(config, "routes", i, routes.get(i) + " overlaps the tunnel network " + network
+                        + ": a client's routes are its sources, so it could send as other clients");
+            }
+        }
         return new HubAccess.ClientEntry(name, key, fixed.ipv4() == null ? null : fixed.ipv4().address(),
-                fixed.ipv6() == null ? null : fixed.ipv6().address(), routes(config, hubHasIpv6));
+                fixed.ipv6() == null ? null : fixed.ipv6().address(), routes);
+    }
+
+    /**
+     * Warns when the private key of a {@code tls} transport is readable by group or others: its {@code private-key},
+     * or the one {@code certificate: auto} keeps in its {@code store}. The plugin reads and checks the files.
+     */
+    private static void tlsKeys(Config node, Path baseDir, List<String> warnings) {
+        Selection transport = NodeSettings.TRANSPORT.read(node);
+        Config tls = transport.section();
+        if (!transport.name().equals("tls")) {
+            return;
+        }
+        Optional<Path> key = tls.has("private-key") ? tls.file("private-key")
+                : tls.string("certificate").filter(c -> c.strip().equals("auto"))
+                        .map(auto -> tls.file("store").orElse(baseDir.resolve("tls")).resolve("tls.key"));
+        key.flatMap(file -> FileModes.exposedSecret(file, tls, tls.has("private-key") ? "private-key" : "certificate"))
+                .ifPresent(warnings::add);
     }
 
     /** A node's tunnel addresses: at most one of each family, e.g. {@code [10.0.0.1/24, fd00::1/64]}. */
-    private record Addresses(IpPrefix ipv4, IpPrefix ipv6) {}
+    private record Addresses(IpPrefix ipv4, IpPrefix ipv6) {
+        /** A hub's network of one family; only asked for a family it has an address of. */
+        HubNetwork network(boolean ipv4Family) {
+            return new HubNetwork(java.util.Objects.requireNonNull(ipv4Family ? ipv4 : ipv6));
+        }
+    }
 
     /** {@code address:}, one address or a list of an IPv4 and an IPv6 one; a hub's needs the IPv4 one. */
     private static Addresses addresses(Config node, String key, boolean ipv4Required) {
@@ -354,21 +410,42 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
         return List.copyOf(routes);
     }
 
+    /**
+     * Adds a client after checking each of its fixed addresses (the items of {@code address:} in {@code where}): inside
+     * the hub's network, none of its reserved addresses, outside the pool and no other client's.
+     */
     private static void add(Map<String, HubAccess.ClientEntry> clients, Map<InetAddress, String> fixed,
-            HubAccess.AddressPool pool, Config where, HubAccess.ClientEntry entry) {
-        for (InetAddress address : java.util.Arrays.asList(entry.address(), entry.ipv6Address())) {
-            if (address == null) {
-                continue;
+            HubAccess.AddressPool pool, Addresses hub, Config where, HubAccess.ClientEntry entry) {
+        List<String> texts = where.strings("address");
+        for (int i = 0; i < texts.size(); i++) {
+            InetAddress address = IpPrefix.parse(texts.get(i)).address();
+            String text = IpPrefix.text(address);
+            HubNetwork network = hub.network(address instanceof java.net.Inet4Address);
+            if (!network.contains(address)) {
+                throw itemError(where, "address", i, text + " is not inside the tunnel network " + network
+                        + " (the hub's address " + network.hub() + ")");
+            }
+            String reserved = network.reserved().get(address);
+            if (reserved != null) {
+                throw itemError(where, "address", i, text + " is " + reserved);
+            }
+            if (pool != null && pool.contains(address)) {
+                throw itemError(where, "address", i, text + " lies inside the pool");
             }
             String other = fixed.putIfAbsent(address, entry.name());
             if (other != null) {
-                throw where.error("address", IpPrefix.text(address) + " is already the address of " + other);
-            }
-            if (pool != null && pool.contains(address)) {
-                throw where.error("address", IpPrefix.text(address) + " lies inside the pool");
+                throw itemError(where, "address", i, text + " is already the address of " + other);
             }
         }
         clients.put(entry.name(), entry);
+    }
+
+    /** An error about item {@code index} of {@code key}'s list (or its single value), located at that item. */
+    private static ConfigException itemError(Config node, String key, int index, String reason) {
+        Config.Location at = node.value(key).orElseThrow()
+                instanceof ConfigValue.Sequence(List<ConfigValue> items, Config.Location ignored)
+                ? items.get(index).location() : node.locationOf(key);
+        return new ConfigException(at, node.qualified(key) + ": " + reason);
     }
 
     private static <T> T checked(Config node, String key, java.util.function.Supplier<T> build) {

@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,6 +85,65 @@ class CommandLineTest {
                 + "legacy seals nothing"), check + "|");
         Files.writeString(file, "insecure: true\n", java.nio.file.StandardOpenOption.APPEND);
         assertFalse(lwt("check", file.toString()).err().contains("does not encrypt"));
+    }
+
+    @Test
+    void theDemoTopologyChecks() throws Exception {
+        Path file = dir.resolve("demo.yaml");
+        try (var in = io.lwt.launcher.demo.DemoCommand.class.getResourceAsStream("demo.yaml")) {
+            Files.write(file, in.readAllBytes());
+        }
+        InitCommand.writeKey(dir.resolve("alice.key"));
+        InitCommand.writeKey(dir.resolve("bob.key"));
+        Outcome check = lwt("check", file.toString());
+        assertEquals(0, check.exit(), check.err());
+        assertEquals(file + ": ok (3 nodes: hub, alice, bob)", check.out().strip());
+    }
+
+    @Test
+    void keygenWritesAKeyFileOnlyItsOwnerCanRead() throws Exception {
+        Path file = dir.resolve("carol.key");
+        Outcome keygen = lwt("keygen", "--out", file.toString());
+        assertEquals(0, keygen.exit(), keygen.err());
+        assertEquals("", keygen.out(), "the key goes to the file only");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals(44, Files.readString(file).strip().length());
+        Path hub = dir.resolve("hub.key");
+        assertEquals(0, lwt("keygen", "--hub", "-o", hub.toString()).exit());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(hub)));
+        StaticKeys.parse(Files.readString(hub));
+        Outcome again = lwt("keygen", "--out", file.toString());
+        assertEquals(Cli.FAILED, again.exit());
+        assertEquals("lwt: " + file + " exists; not overwriting it", again.err().strip());
+    }
+
+    @Test
+    void checkWarnsAboutSecretsOthersMayRead() throws Exception {
+        Path file = dir.resolve("lwt.yaml");
+        Files.writeString(file, """
+                nodes:
+                  hub: {role: hub, listen: ":9000", address: 10.0.0.1/24, pool: 10.0.0.100-10.0.0.199}
+                  alice: {role: client, connect: "h:9000", key: file:alice.key}
+                """);
+        Path key = dir.resolve("alice.key");
+        InitCommand.writeKey(key);
+        assertEquals("", lwt("check", file.toString()).err().replaceAll("warning: alice pins .*\n", ""),
+                "a key file of mode 0600");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+        Path hubKey = dir.resolve("noise/hub.key");
+        Keys.saveStatic(hubKey, StaticKeys.generate());
+        Files.setPosixFilePermissions(hubKey, PosixFilePermissions.fromString("rw-r-----"));
+        Path state = Files.writeString(dir.resolve("hub-pool.state"), "");
+        Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rw----r--"));
+        Outcome check = lwt("check", file.toString());
+        assertEquals(0, check.exit(), "a warning, not an error: " + check.err());
+        assertEquals(String.join("\n",
+                "warning: " + file + ":2:8: nodes.hub.static-key: " + hubKey + " is mode 0640, readable by group or"
+                        + " others: chmod 600 " + hubKey,
+                "warning: " + file + ":3:49: nodes.alice.key: " + key + " is mode 0644, readable by group or others:"
+                        + " chmod 600 " + key,
+                "warning: " + file + ":2:8: nodes.hub.state: " + state + " is mode 0604, readable by group or others:"
+                        + " chmod 600 " + state), check.err().strip());
     }
 
     @Test

@@ -1,8 +1,10 @@
 package io.lwt.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lwt.api.ConfigException;
 import io.lwt.api.NamedProvider;
 import io.lwt.api.routing.RoutingProvider;
 import java.io.IOException;
@@ -10,6 +12,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
@@ -62,6 +65,23 @@ class PluginJarsTest {
         assertTrue(result.problems().get(2).startsWith(missingClass + ": ") && result.problems().get(2).contains("org.example.Missing"),
                 result.problems().get(2));
         assertTrue(result.problems().get(3).startsWith(garbage + ": "), result.problems().get(3));
+    }
+
+    @Test
+    void aJarOrDirectoryThatOthersMayWriteIsRefused() throws IOException {
+        Path jar = plainJar("a.jar", "0.1.0", null);
+        Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-rw-rw-"));
+        assertEquals(jar + ": plugin jar is mode 0666, writable by group or others, who could put their code into lwt:"
+                + " chmod go-w " + jar, assertThrows(ConfigException.class, () -> PluginJars.load(plugins, SPIS)).getMessage());
+        Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
+        assertEquals(List.of(), PluginJars.load(plugins, SPIS).problems(), "0644 is fine");
+        Files.setPosixFilePermissions(plugins, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertEquals(plugins + ": plugin directory is mode 0777, writable by group or others, who could put their code"
+                + " into lwt: chmod go-w " + plugins, assertThrows(ConfigException.class,
+                        () -> PluginJars.load(plugins, SPIS)).getMessage());
+        Files.setPosixFilePermissions(plugins, PosixFilePermissions.fromString("rwxrwxr-x"));
+        assertTrue(assertThrows(ConfigException.class, () -> PluginJars.load(plugins, SPIS)).getMessage()
+                .startsWith(plugins + ": plugin directory is mode 0775,"), "group-writable too");
     }
 
     @Test

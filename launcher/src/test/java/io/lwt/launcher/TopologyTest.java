@@ -253,4 +253,122 @@ class TopologyTest {
         assertTrue(error("nodes:\n  old: {role: client, connect: \"h:9000\", protocol: legacy, address: fd00::9/64}\n")
                 .endsWith("nodes.old.address: legacy mode is IPv4 only: fd00::9/64 is an IPv6 address"));
     }
+
+    /** A dual-stack hub with a pool, a clients entry and a client node; {@code %s} ends the hub's line. */
+    private static final String ADDRESSED = """
+            nodes:
+              hub: {role: hub, listen: ":9000", address: [10.0.0.1/24, fd00::1/64]%s}
+              dave: {role: client, connect: "h:9000", key: %s%s}
+            """;
+
+    private static String addressed(String hub, String dave) {
+        return error(ADDRESSED.formatted(hub, KEY, dave));
+    }
+
+    @Test
+    void aValidConfigWithPoolsAndFixedAddressesPasses() {
+        Topology t = parse(ADDRESSED.formatted(", pool: [10.0.0.2-10.0.0.99, fd00::2-fd00::ffff],"
+                + " clients: {carol: {key: " + KEY + ", address: [10.0.0.254, fd00::ffff:ffff:ffff:ffff],"
+                + " routes: [10.1.0.0/16, fd01::/64]}}", KEY, ", address: [10.0.0.100, fd00::1:0], routes: 9.0.0.0/8"));
+        HubAccess.Secure access = (HubAccess.Secure) ((HubSpec) t.nodes().get("hub").spec()).access();
+        assertEquals("10.0.0.254", access.clients().get("carol").address().getHostAddress(), "the last host of the /24");
+        assertEquals("fd00::1:0", io.lwt.api.IpPrefix.text(access.clients().get("dave").ipv6Address()));
+    }
+
+    @Test
+    void poolRangesLieInsideTheTunnelNetwork() {
+        assertEquals("t.yaml:2:80: nodes.hub.pool: 10.0.1.100-10.0.1.199 is not inside the tunnel network 10.0.0.0/24"
+                + " (the hub's address 10.0.0.1/24)", addressed(", pool: [10.0.1.100-10.0.1.199]", ""));
+        assertEquals("t.yaml:2:79: nodes.hub.pool: 10.0.0.200-10.0.1.10 is not inside the tunnel network 10.0.0.0/24"
+                + " (the hub's address 10.0.0.1/24)", addressed(", pool: 10.0.0.200-10.0.1.10", ""),
+                "a range that starts inside and ends outside");
+        assertEquals("t.yaml:2:103: nodes.hub.pool: fd00:0:0:1::1-fd00:0:0:1::ff is not inside the tunnel network"
+                + " fd00::/64 (the hub's address fd00::1/64)",
+                addressed(", pool: [10.0.0.100-10.0.0.199, fd00:0:0:1::1-fd00:0:0:1::ff]", ""));
+    }
+
+    @Test
+    void poolRangesLeaveOutTheHubsOwnAddress() {
+        assertEquals("t.yaml:2:80: nodes.hub.pool: 10.0.0.1-10.0.0.99 includes 10.0.0.1, the hub's own address",
+                addressed(", pool: [10.0.0.1-10.0.0.99]", ""));
+        assertEquals("t.yaml:2:103: nodes.hub.pool: fd00::1-fd00::ff includes fd00::1, the hub's own address",
+                addressed(", pool: [10.0.0.100-10.0.0.199, fd00::1-fd00::ff]", ""));
+    }
+
+    @Test
+    void poolRangesLeaveOutTheNetworkAndBroadcastAddresses() {
+        assertEquals("t.yaml:2:80: nodes.hub.pool: 10.0.0.0-10.0.0.0 includes 10.0.0.0, the network address of"
+                + " 10.0.0.0/24", addressed(", pool: [10.0.0.0-10.0.0.0]", ""));
+        assertEquals("t.yaml:2:80: nodes.hub.pool: 10.0.0.100-10.0.0.255 includes 10.0.0.255, the broadcast address of"
+                + " 10.0.0.0/24", addressed(", pool: [10.0.0.100-10.0.0.255]", ""));
+        assertEquals("t.yaml:2:103: nodes.hub.pool: fd00::-fd00:: includes fd00::, the subnet-router anycast address"
+                + " of fd00::/64", addressed(", pool: [10.0.0.100-10.0.0.199, fd00::0-fd00::0]", ""));
+        assertEquals(1, parse("nodes:\n  hub: {role: hub, listen: \":9000\", address: 10.0.0.0/31, pool: 10.0.0.1-10.0.0.1}\n")
+                .nodes().size(), "a /31 has no network or broadcast address (RFC 3021)");
+    }
+
+    @Test
+    void fixedAddressesLieInsideTheTunnelNetwork() {
+        assertEquals("t.yaml:3:114: nodes.dave.address: fd00:1::5 is not inside the tunnel network fd00::/64"
+                + " (the hub's address fd00::1/64)", addressed("", ", address: [10.0.0.5, fd00:1::5]"));
+        assertEquals("t.yaml:2:151: nodes.hub.clients.carol.address: 192.168.0.4 is not inside the tunnel network"
+                + " 10.0.0.0/24 (the hub's address 10.0.0.1/24)",
+                addressed(", clients: {carol: {key: " + KEY + ", address: 192.168.0.4}}", ""));
+    }
+
+    @Test
+    void fixedAddressesAreNotTheHubsOwnNorTheNetworksOrBroadcast() {
+        assertEquals("t.yaml:3:103: nodes.dave.address: 10.0.0.1 is the hub's own address", addressed("", ", address: 10.0.0.1"));
+        assertEquals("t.yaml:3:103: nodes.dave.address: 10.0.0.0 is the network address of 10.0.0.0/24",
+                addressed("", ", address: 10.0.0.0"));
+        assertEquals("t.yaml:3:103: nodes.dave.address: 10.0.0.255 is the broadcast address of 10.0.0.0/24",
+                addressed("", ", address: 10.0.0.255"));
+        assertEquals("t.yaml:3:114: nodes.dave.address: fd00::1 is the hub's own address",
+                addressed("", ", address: [10.0.0.5, fd00::1]"));
+    }
+
+    @Test
+    void fixedAddressesLieOutsideThePool() {
+        assertEquals("t.yaml:3:114: nodes.dave.address: fd00::150 lies inside the pool",
+                addressed(", pool: [10.0.0.100-10.0.0.199, fd00::100-fd00::1ff]", ", address: [10.0.0.5, fd00::150]"));
+    }
+
+    @Test
+    void twoClientsHaveNoFixedAddressInCommon() {
+        assertEquals("t.yaml:3:103: nodes.dave.address: 10.0.0.4 is already the address of carol",
+                addressed(", clients: {carol: {key: " + KEY + ", address: 10.0.0.4}}", ", address: 10.0.0.4"));
+        assertEquals("t.yaml:3:114: nodes.dave.address: fd00::4 is already the address of carol",
+                addressed(", clients: {carol: {key: " + KEY + ", address: [10.0.0.4, fd00::4]}}",
+                        ", address: [10.0.0.5, fd00::4]"));
+    }
+
+    @Test
+    void aTlsPrivateKeyOthersMayReadIsWarnedAbout(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path key = java.nio.file.Files.writeString(dir.resolve("hub.pem"), "not read here");
+        java.nio.file.Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        java.nio.file.Path store = java.nio.file.Files.createDirectories(dir.resolve("tls"));
+        java.nio.file.Path auto = java.nio.file.Files.writeString(store.resolve("tls.key"), "not read here");
+        java.nio.file.Files.setPosixFilePermissions(auto, java.nio.file.attribute.PosixFilePermissions.fromString("rw----r--"));
+        String file = dir.resolve("t.yaml").toString();
+        Topology t = Topology.parse(YamlConfig.parse("""
+                nodes:
+                  hub: {role: hub, listen: ":9000", address: 10.0.0.1/24, transport: {tls: {certificate: hub.crt, private-key: hub.pem}}}
+                  alice: {role: client, connect: "h:9000", key: %s, transport: {tls: {certificate: auto}}}
+                """.formatted(KEY), file), dir);
+        assertEquals(List.of(file + ":3:126: nodes.alice.transport.tls.certificate: " + auto + " is mode 0604, readable"
+                        + " by group or others: chmod 600 " + auto,
+                file + ":2:112: nodes.hub.transport.tls.private-key: " + key + " is mode 0644, readable by group or"
+                        + " others: chmod 600 " + key),
+                t.warnings().stream().filter(w -> w.contains("chmod")).toList());
+    }
+
+    @Test
+    void clientRoutesDoNotOverlapTheTunnelNetwork() {
+        assertEquals("t.yaml:3:114: nodes.dave.routes: 10.0.0.0/8 overlaps the tunnel network 10.0.0.0/24: a client's"
+                + " routes are its sources, so it could send as other clients",
+                addressed("", ", routes: [9.0.0.0/8, 10.0.0.0/8]"));
+        assertEquals("t.yaml:2:151: nodes.hub.clients.carol.routes: fd00::40/122 overlaps the tunnel network fd00::/64:"
+                + " a client's routes are its sources, so it could send as other clients",
+                addressed(", clients: {carol: {key: " + KEY + ", routes: [fd00::40/122]}}", ""));
+    }
 }

@@ -63,7 +63,7 @@ public final class DemoCommand implements Callable<Integer> {
                 Files.write(topology, in.readAllBytes());
             }
             for (String client : List.of("alice", "bob")) {
-                Files.writeString(dir.resolve(client + ".key"), Keys.generate());
+                Keys.writeNew(dir.resolve(client + ".key"), Keys.generate());
             }
             out.println("creating namespaces " + String.join(", ", NODES.stream().map(ns::get).toList()));
             for (String name : NODES) {
