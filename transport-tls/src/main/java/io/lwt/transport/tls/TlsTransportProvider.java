@@ -9,17 +9,12 @@ import io.lwt.cert.AutoCertificate;
 import io.lwt.cert.Certificates;
 import io.lwt.cert.Credentials;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.cert.CRL;
-import java.security.cert.CertificateFactory;
 import java.security.cert.TrustAnchor;
-import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -222,8 +217,10 @@ public final class TlsTransportProvider implements TransportProvider {
             default -> throw config.error("client-identity", "expected cn or san, got '" + identity + "'");
         };
         List<X509Certificate> authorities = readCertificates(config, "client-ca");
-        List<X509CRL> crls = config.has("client-crl") ? readCrls(config, "client-crl") : List.of();
-        return Optional.of(new ClientAuthority(authorities, crls, from, "client-ca " + config.file("client-ca").orElseThrow()));
+        Optional<RevocationList> revocations = config.has("client-crl") ? Optional.of(readCrls(config, "client-crl"))
+                : Optional.empty();
+        return Optional.of(new ClientAuthority(authorities, revocations, from,
+                "client-ca " + config.file("client-ca").orElseThrow()));
     }
 
     private static List<X509Certificate> readCertificates(Config config, String key) {
@@ -234,20 +231,12 @@ public final class TlsTransportProvider implements TransportProvider {
         }
     }
 
-    private static List<X509CRL> readCrls(Config config, String key) {
-        Path file = config.file(key).orElseThrow();
-        List<X509CRL> crls = new ArrayList<>();
-        try (InputStream in = Files.newInputStream(file)) {
-            for (CRL crl : CertificateFactory.getInstance("X.509").generateCRLs(in)) {
-                crls.add((X509CRL) crl);
-            }
-        } catch (IOException | GeneralSecurityException e) {
-            throw config.error(key, file + ": not a PEM or DER CRL file: " + e.getMessage());
+    private static RevocationList readCrls(Config config, String key) {
+        try {
+            return RevocationList.read(config.file(key).orElseThrow());
+        } catch (IOException e) {
+            throw config.error(key, e.getMessage());
         }
-        if (crls.isEmpty()) {
-            throw config.error(key, file + ": no CRL found (expected PEM '-----BEGIN X509 CRL-----' or DER)");
-        }
-        return crls;
     }
 
     private static Set<TrustAnchor> anchors(List<X509Certificate> certificates) {
