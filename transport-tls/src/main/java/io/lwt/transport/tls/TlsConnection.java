@@ -114,6 +114,11 @@ final class TlsConnection implements Connection {
             throw failure(e, false);
         }
         if (n < 0) {
+            String reason = endedFor;
+            if (reason != null) {
+                // BouncyCastle may take the socket this side closed for the peer's end of stream
+                throw new IOException("tls: " + reason);
+            }
             return -1;
         }
         dst.put(readChunk, 0, n);
