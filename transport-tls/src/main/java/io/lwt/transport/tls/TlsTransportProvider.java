@@ -41,8 +41,10 @@ import org.bouncycastle.tls.ProtocolVersion;
  *     file), {@code trust: system}, {@code insecure-skip-verify: true}</li>
  * <li>{@code alpn}: protocols a client offers and a hub accepts (and then requires)</li>
  * <li>{@code versions}: {@code [1.3]} (default), {@code [1.2, 1.3]} or {@code [1.2]}</li>
- * <li>hub: {@code client-ca} (require client certificates from this CA), {@code client-crl} (revoked ones),
- *     {@code client-identity} ({@code cn} or {@code san})</li>
+ * <li>hub: {@code client-ca} (require client certificates from this CA), {@code client-crl} (revoked ones: read
+ *     again when the file changes and on reload, ending the connections of certificates it newly revokes; an expired
+ *     CRL is still enforced as it is, with a warning, as OpenVPN's crl-verify does), {@code client-identity}
+ *     ({@code cn} or {@code san})</li>
  * <li>{@code send-buffer}, {@code receive-buffer}: socket buffer sizes in bytes, as for {@code tcp}</li>
  * </ul>
  * Files are read and checked here, so a bad one fails at start-up with its key's location.
