@@ -132,8 +132,9 @@ public final class HubNode extends NodeLifecycle {
      * Applies the live part of a changed definition of this hub without dropping the sessions it does not concern:
      * added, removed and changed clients (a removed client, or one whose key, address or subnets changed, is
      * disconnected), the routing policy, max-clients, max-handshakes, connection-rate and the routes pushed to
-     * clients that join from now on. Everything else keeps its running value: which settings those are, and so need a
-     * restart, the launcher's table of settings says.
+     * clients that join from now on; and the listener re-reads the files its transport may take anew (a TLS hub's
+     * {@code client-crl}, which may end the sessions of certificates it now revokes). Everything else keeps its
+     * running value: which settings those are, and so need a restart, the launcher's table of settings says.
      */
     public synchronized Reload reload(HubSpec next, RoutingPolicy nextRouting) {
         HubSpec current = spec;
@@ -151,7 +152,20 @@ public final class HubNode extends NodeLifecycle {
                 session.close("its entry changed or was removed in a reload");
             }
         }
+        refreshListener();
         return new Reload(List.copyOf(applied));
+    }
+
+    /** A file the transport cannot re-read leaves it as it was, and the rest of the reload stands. */
+    private void refreshListener() {
+        try {
+            listener.refresh();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "reload: {0}", Nodes.describe(e));
+        } catch (RuntimeException e) {
+            counters.drop("plugin-error");
+            LOG.log(Level.ERROR, "reload: the transport failed to refresh its listener: {0}", Nodes.describe(e));
+        }
     }
 
     /** What a reload did: the changes now in effect, one phrase each. */

@@ -1217,6 +1217,73 @@ class InMemoryTunnelTest {
                 "INFO accepting connections again []"), lines, "one line per distinct cause, five failures of one");
     }
 
+    /**
+     * Plain TCP whose listener counts its refreshes and fails each with {@code failure}, if set, as a TLS hub's
+     * unreadable {@code client-crl} does.
+     */
+    private record Refreshing(Transport tcp, java.util.concurrent.atomic.AtomicInteger refreshes, String failure)
+            implements Transport {
+        @Override
+        public io.lwt.api.transport.Listener listen(InetSocketAddress local) throws java.io.IOException {
+            io.lwt.api.transport.Listener listener = tcp.listen(local);
+            return new io.lwt.api.transport.Listener() {
+                @Override
+                public io.lwt.api.transport.Connection accept() throws java.io.IOException {
+                    return listener.accept();
+                }
+
+                @Override
+                public InetSocketAddress localAddress() {
+                    return listener.localAddress();
+                }
+
+                @Override
+                public void refresh() throws java.io.IOException {
+                    refreshes.incrementAndGet();
+                    if (failure != null) {
+                        throw new java.io.IOException(failure);
+                    }
+                }
+
+                @Override
+                public void close() throws java.io.IOException {
+                    listener.close();
+                }
+            };
+        }
+
+        @Override
+        public io.lwt.api.transport.Connection dial(InetSocketAddress remote, Duration timeout) throws java.io.IOException {
+            return tcp.dial(remote, timeout);
+        }
+    }
+
+    /** A reload has the listener re-read its files; one it cannot read costs a line, and the rest of the reload stands. */
+    @Test
+    void aReloadRefreshesTheListenerAndAFailedRefreshChangesNothingElse() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger refreshes = new java.util.concurrent.atomic.AtomicInteger();
+        String failure = "client-crl /etc/lwt/clients.crl: no such file; the CRL read before stays in force";
+        HubNode hub = hub().maxClients(10).transport(new Refreshing(tcp, refreshes, failure)).start();
+        ClientNode c2 = client("10.0.0.2").to(hub).start();
+        await("c2", c2::isConnected);
+        HubSpec next = new HubSpec("hub", options("10.0.0.1/24", 1400),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 11, FAST, secure(null));
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HubNode.Reload reload;
+        try (io.lwt.testsupport.LogCapture capture = io.lwt.testsupport.LogCapture.of(HubNode.class.getName(), line -> {
+            if (line.pattern().startsWith("reload")) {
+                lines.add(line.level() + " " + line.pattern() + " " + line.parameters());
+            }
+        })) {
+            reload = hub.reload(next, hubRouting());
+        }
+        assertEquals(1, refreshes.get(), "the reload refreshed the listener");
+        assertEquals(List.of("WARNING reload: {0} [" + failure + "]"), lines);
+        assertEquals(List.of("max-clients 10 -> 11"), reload.applied(), "the rest of the reload stands");
+        announce(c2, "10.0.0.2", hub);
+        assertEquals(0, c2.status().reconnects(), "c2 kept its session");
+    }
+
     /** Plain TCP whose accepted connections report a fixed peer identity, standing in for a verified certificate. */
     private record CertifyingTransport(Transport tcp, String identity) implements Transport {
         @Override

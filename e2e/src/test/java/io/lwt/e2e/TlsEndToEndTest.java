@@ -191,6 +191,14 @@ class TlsEndToEndTest {
             String json = new String(status.getInputStream().readAllBytes());
             assertTrue(json.contains("\"identity\":\"alice\"") && json.contains("\"identity\":\"bob\""), json);
             assertFalse(json.contains("mallory") || json.contains("carol"), json);
+
+            // bob revoked while connected: a reload (or the file's poll, whichever comes first) ends his session only
+            writeCrl(dir, "carol", "bob");
+            TunnelNetwork.lwt("reload", "--socket", net.control("hub").toString());
+            String ended = hub.awaitLine(l -> l.contains("session bob " + net.address("bob") + " (") && l.contains(" closed: "),
+                    WAIT, "the hub's line on bob's session");
+            assertTrue(ended.contains("(CN=bob)") && ended.contains("is revoked by client-crl "), ended);
+            assertTrue(net.ping("alice", "hub").ok(), "alice kept her session: " + net.logs());
         }
     }
 
@@ -217,18 +225,25 @@ class TlsEndToEndTest {
         hub.awaitLine(l -> l.contains(clientAddress) && l.contains("tls: "), WAIT, "the hub's line on " + clientAddress);
     }
 
-    /** A CRL of the CA in {@code dir} revoking the client's certificate, as {@code ca.crl}. */
-    private static void writeCrl(Path dir, String revoked) throws Exception {
+    /**
+     * A CRL of the CA in {@code dir} revoking the clients' certificates, as {@code ca.crl}: written beside it and
+     * renamed over it, so that a hub polling the file never reads half of it.
+     */
+    private static void writeCrl(Path dir, String... revoked) throws Exception {
         Credentials ca = Certificates.read(dir.resolve("ca.crt"), dir.resolve("ca.key"));
-        BigInteger serial = Certificates.readCertificates(dir.resolve(revoked + ".crt")).getFirst().getSerialNumber();
         Date now = new Date();
         X509v2CRLBuilder crl = new X509v2CRLBuilder(new JcaX509CertificateHolder(ca.leaf()).getSubject(), now);
         crl.setNextUpdate(new Date(now.getTime() + Duration.ofDays(7).toMillis()));
-        crl.addCRLEntry(serial, now, org.bouncycastle.asn1.x509.CRLReason.keyCompromise);
+        for (String client : revoked) {
+            BigInteger serial = Certificates.readCertificates(dir.resolve(client + ".crt")).getFirst().getSerialNumber();
+            crl.addCRLEntry(serial, now, org.bouncycastle.asn1.x509.CRLReason.keyCompromise);
+        }
         var signed = new JcaX509CRLConverter().getCRL(crl.build(new JcaContentSignerBuilder("Ed25519").build(ca.key())));
-        Files.writeString(dir.resolve("ca.crl"), "-----BEGIN X509 CRL-----\n"
+        Path next = Files.writeString(dir.resolve("ca.crl.new"), "-----BEGIN X509 CRL-----\n"
                 + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(signed.getEncoded())
                 + "\n-----END X509 CRL-----\n");
+        Files.move(next, dir.resolve("ca.crl"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static String match(String regex, String text) {

@@ -5,20 +5,18 @@ import java.security.GeneralSecurityException;
 import java.security.cert.CertPath;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
-import java.security.cert.CertStore;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.CertificateParsingException;
-import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.PKIXParameters;
 import java.security.cert.PKIXReason;
 import java.security.cert.TrustAnchor;
-import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.bouncycastle.tls.AlertDescription;
 
@@ -33,11 +31,13 @@ final class ChainValidation {
     private static final String ANY_USAGE = "2.5.29.37.0";
 
     /**
+     * @param revocations the CRLs to check every certificate of the path against, if any
      * @param whose "the hub's certificate" or "the client's certificate", to start messages with
      * @param trusted where the anchors come from, e.g. "ca /etc/lwt/ca.pem"
      * @param usage the extended key usage the leaf must allow (if it restricts usages at all)
      */
-    record Rules(Set<TrustAnchor> anchors, List<X509CRL> crls, String whose, String trusted, String usage) {}
+    record Rules(Set<TrustAnchor> anchors, Optional<RevocationList> revocations, String whose, String trusted,
+            String usage) {}
 
     private ChainValidation() {}
 
@@ -66,10 +66,9 @@ final class ChainValidation {
         try {
             CertPath certPath = CertificateFactory.getInstance("X.509").generateCertPath(path);
             PKIXParameters parameters = new PKIXParameters(rules.anchors());
-            parameters.setRevocationEnabled(!rules.crls().isEmpty());
-            if (!rules.crls().isEmpty()) {
-                parameters.addCertStore(CertStore.getInstance("Collection",
-                        new CollectionCertStoreParameters(rules.crls())));
+            parameters.setRevocationEnabled(rules.revocations().isPresent());
+            if (rules.revocations().isPresent()) {
+                parameters.addCertStore(UndatedCrlStore.of(rules.revocations().get().crls()));
             }
             CertPathValidator.getInstance("PKIX").validate(certPath, parameters);
         } catch (CertPathValidatorException e) {
@@ -99,11 +98,13 @@ final class ChainValidation {
         }
         if (e.getReason() == CertPathValidatorException.BasicReason.REVOKED) {
             return new Refusal(AlertDescription.certificate_revoked, which + ", serial "
-                    + failed.getSerialNumber().toString(16) + ", is revoked");
+                    + failed.getSerialNumber().toString(16) + ", is revoked by "
+                    + rules.revocations().map(RevocationList::source).orElse("a CRL"));
         }
         if (e.getReason() == CertPathValidatorException.BasicReason.UNDETERMINED_REVOCATION_STATUS) {
             return new Refusal(AlertDescription.certificate_unknown, "the revocation status of " + which
-                    + " is unknown: no current CRL from its issuer (" + e.getMessage() + ")");
+                    + " is unknown: no CRL from its issuer in "
+                    + rules.revocations().map(RevocationList::source).orElse("the CRLs") + " (" + e.getMessage() + ")");
         }
         return new Refusal(AlertDescription.bad_certificate, which + " is not valid: " + e.getMessage());
     }

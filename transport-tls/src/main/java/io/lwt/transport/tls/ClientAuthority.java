@@ -2,10 +2,10 @@ package io.lwt.transport.tls;
 
 import java.security.cert.CertificateParsingException;
 import java.security.cert.TrustAnchor;
-import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.bouncycastle.asn1.x500.RDN;
@@ -17,9 +17,10 @@ import org.bouncycastle.tls.AlertDescription;
 /**
  * Mutual TLS at a hub ({@code client-ca}): client chains must lead to one of these CA certificates and not be revoked
  * by {@code client-crl}; the client's identity is its certificate's CN or first DNS (else email) subjectAltName.
+ * A CRL read anew makes a new authority ({@link #withRevocations}), which {@link ClientTrust} puts in force.
  */
-record ClientAuthority(List<X509Certificate> authorities, List<X509CRL> crls, IdentityFrom identityFrom,
-        String source) {
+record ClientAuthority(List<X509Certificate> authorities, Optional<RevocationList> revocations,
+        IdentityFrom identityFrom, String source) {
 
     enum IdentityFrom { CN, SAN }
 
@@ -29,13 +30,16 @@ record ClientAuthority(List<X509Certificate> authorities, List<X509CRL> crls, Id
 
     ClientAuthority {
         authorities = List.copyOf(authorities);
-        crls = List.copyOf(crls);
+    }
+
+    ClientAuthority withRevocations(RevocationList next) {
+        return new ClientAuthority(authorities, Optional.of(next), identityFrom, source);
     }
 
     /** Validates a client's chain (leaf first, not empty) and returns the client's identity. */
     String identify(List<X509Certificate> chain) throws Refusal {
         Set<TrustAnchor> anchors = authorities.stream().map(c -> new TrustAnchor(c, null)).collect(Collectors.toSet());
-        ChainValidation.validate(chain, new ChainValidation.Rules(anchors, crls, WHOSE, source,
+        ChainValidation.validate(chain, new ChainValidation.Rules(anchors, revocations, WHOSE, source,
                 ChainValidation.CLIENT_AUTH));
         X509Certificate leaf = chain.getFirst();
         String identity = identityFrom == IdentityFrom.CN ? commonName(leaf) : altName(leaf);

@@ -8,6 +8,7 @@ import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Optional;
 import java.util.Vector;
 import java.util.stream.Collectors;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -34,21 +35,29 @@ final class HubPeer extends AbstractTlsServer {
     private final JdkTlsCrypto crypto;
     private final TlsSettings settings;
     private final Credentials credentials;
+    private final ClientTrust clients;
     private String clientIdentity;
+    /** The client's chain as it sent it, published before it is checked (see {@link ClientTrust}). */
+    private volatile List<X509Certificate> clientChain;
+    /** The session's exporter, taken as the handshake completes (the reader of the handshake only). */
+    private byte[] exporter;
 
-    HubPeer(JdkTlsCrypto crypto, TlsSettings settings, Credentials credentials) {
+    HubPeer(JdkTlsCrypto crypto, TlsSettings settings, Credentials credentials, ClientTrust clients) {
         super(crypto);
         this.crypto = crypto;
         this.settings = settings;
         this.credentials = credentials;
+        this.clients = clients;
     }
 
     /** After the handshake, on its thread. */
-    /** The session's exporter, taken as the handshake completes (the reader of the handshake only). */
-    private byte[] exporter;
-
     Negotiated negotiated() {
         return Negotiated.of(context, clientIdentity, exporter);
+    }
+
+    /** The client's certificate chain, leaf first, once it sent one; else {@code null}. */
+    List<X509Certificate> clientChain() {
+        return clientChain;
     }
 
     @Override
@@ -150,12 +159,13 @@ final class HubPeer extends AbstractTlsServer {
 
     @Override
     public CertificateRequest getCertificateRequest() throws IOException {
-        if (settings.clientAuthority().isEmpty()) {
+        Optional<ClientAuthority> authority = clients.current();
+        if (authority.isEmpty()) {
             return null;
         }
         Vector<X500Name> authorities = new Vector<>();
-        for (X509Certificate authority : settings.clientAuthority().get().authorities()) {
-            authorities.add(X500Name.getInstance(authority.getSubjectX500Principal().getEncoded()));
+        for (X509Certificate certificate : authority.get().authorities()) {
+            authorities.add(X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()));
         }
         Vector<?> signatureAlgorithms = TlsUtils.getDefaultSupportedSignatureAlgorithms(context);
         return TlsUtils.isTLSv13(context)
@@ -166,13 +176,15 @@ final class HubPeer extends AbstractTlsServer {
 
     @Override
     public void notifyClientCertificate(Certificate clientCertificate) throws IOException {
-        ClientAuthority authority = settings.clientAuthority().orElseThrow(
-                () -> new TlsFatalAlert(AlertDescription.internal_error));
         if (clientCertificate == null || clientCertificate.isEmpty()) {
             throw new Refusal(TlsUtils.isTLSv13(context) ? AlertDescription.certificate_required
                     : AlertDescription.handshake_failure, "the client sent no certificate (client-ca requires one)");
         }
-        clientIdentity = authority.identify(Algorithms.chain(clientCertificate));
+        List<X509Certificate> chain = Algorithms.chain(clientCertificate);
+        clientChain = chain; // before the authority is read: see ClientTrust
+        ClientAuthority authority = clients.current().orElseThrow(
+                () -> new TlsFatalAlert(AlertDescription.internal_error));
+        clientIdentity = authority.identify(chain);
     }
 
     /** Without supported_versions a client offers its version and every older one: name only the useful ones. */

@@ -4,6 +4,7 @@ import io.lwt.cert.Certificates;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.bouncycastle.tls.AlertDescription;
 
@@ -39,7 +40,7 @@ sealed interface ServerVerifier {
 
         @Override
         public void verify(List<X509Certificate> chain, String expectedName) throws Refusal {
-            ChainValidation.validate(chain, new ChainValidation.Rules(anchors, List.of(), WHOSE, source,
+            ChainValidation.validate(chain, new ChainValidation.Rules(anchors, Optional.empty(), WHOSE, source,
                     ChainValidation.SERVER_AUTH));
             X509Certificate leaf = chain.getFirst();
             if (!HostnameMatch.matches(leaf, expectedName)) {

@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.bouncycastle.tls.TlsProtocol;
 
 /**
@@ -17,7 +18,8 @@ import org.bouncycastle.tls.TlsProtocol;
  * and buffers; the only records written from other threads (alerts) pass the {@link RecordGate}. A hub's handshake
  * runs on the first read or write, once, whichever thread comes first (the other waits), so accepting never waits
  * for a client; {@link #close()} from any thread closes the socket, which ends a pending handshake and unblocks both
- * directions.
+ * directions. A hub's {@link ClientTrust} follows its accepted connections until they close, and {@link #end}s one
+ * whose certificate a CRL read anew revokes.
  */
 final class TlsConnection implements Connection {
 
@@ -38,16 +40,21 @@ final class TlsConnection implements Connection {
     private final Handshake handshake;
     private final InetSocketAddress remote;
     private final InetSocketAddress local;
+    /** Told once this connection closes, from whichever thread closes it. */
+    private final Consumer<TlsConnection> onClose;
     private final ReentrantLock handshakeLock = new ReentrantLock();
     private final byte[] readChunk = new byte[READ_CHUNK];
     private final byte[] writeChunk = new byte[WRITE_CHUNK];
     private volatile Negotiated negotiated;
     private volatile boolean closed;
+    /** Why this side ended the connection, when it had a reason to give: the failures that follow report it. */
+    private volatile String endedFor;
     private IOException handshakeFailure; // guarded by handshakeLock
 
     private TlsConnection(Socket socket, TlsProtocol protocol, RecordInput input, RecordGate gate, Side side,
-            Handshake handshake) {
+            Handshake handshake, Consumer<TlsConnection> onClose) {
         this.socket = socket;
+        this.onClose = onClose;
         this.protocol = protocol;
         this.input = input;
         this.gate = gate;
@@ -72,24 +79,26 @@ final class TlsConnection implements Connection {
             output.endHandshake();
             input.clearDeadline();
             return peer.negotiated();
-        });
+        }, closed -> {});
         connection.handshake();
         return connection;
     }
 
-    /** An accepted socket whose handshake waits for the first read or write. */
-    static TlsConnection accepted(Socket socket, JdkTlsCrypto crypto, TlsSettings settings, Credentials credentials)
-            throws IOException {
+    /** An accepted socket whose handshake waits for the first read or write; {@code clients} follows it. */
+    static TlsConnection accepted(Socket socket, JdkTlsCrypto crypto, TlsSettings settings, Credentials credentials,
+            ClientTrust clients) throws IOException {
         RecordGate gate = new RecordGate();
         RecordOutput output = new RecordOutput(socket.getOutputStream());
         RecordInput input = new RecordInput(socket, output, "the peer does not speak TLS (is its transport tcp?)");
         ServerProtocol protocol = new ServerProtocol(input, output, gate);
-        HubPeer peer = new HubPeer(crypto, settings, credentials);
-        return new TlsConnection(socket, protocol, input, gate, Side.SERVER, () -> {
+        HubPeer peer = new HubPeer(crypto, settings, credentials, clients);
+        TlsConnection connection = new TlsConnection(socket, protocol, input, gate, Side.SERVER, () -> {
             protocol.accept(peer);
             output.endHandshake();
             return peer.negotiated();
-        });
+        }, clients::forget);
+        clients.track(connection, peer);
+        return connection;
     }
 
     @Override
@@ -105,6 +114,11 @@ final class TlsConnection implements Connection {
             throw failure(e, false);
         }
         if (n < 0) {
+            String reason = endedFor;
+            if (reason != null) {
+                // BouncyCastle may take the socket this side closed for the peer's end of stream
+                throw new IOException("tls: " + reason);
+            }
             return -1;
         }
         dst.put(readChunk, 0, n);
@@ -176,7 +190,21 @@ final class TlsConnection implements Connection {
     @Override
     public void close() throws IOException {
         closed = true;
-        socket.close();
+        try {
+            socket.close();
+        } finally {
+            onClose.accept(this);
+        }
+    }
+
+    /** Closes the connection for {@code reason}, which its blocked and later reads and writes then throw. */
+    void end(String reason) {
+        endedFor = reason;
+        try {
+            close();
+        } catch (IOException e) {
+            // the socket is closed all the same
+        }
     }
 
     @Override
@@ -201,8 +229,7 @@ final class TlsConnection implements Connection {
                 negotiated = handshake.run();
             } catch (IOException | RuntimeException e) {
                 handshakeFailure = failure(e, true);
-                closed = true;
-                socket.close();
+                close();
                 throw handshakeFailure;
             }
         } finally {
@@ -211,6 +238,6 @@ final class TlsConnection implements Connection {
     }
 
     private IOException failure(Throwable e, boolean handshaking) {
-        return TlsErrors.describe(e, new TlsErrors.Circumstances(side, handshaking, input.ended(), closed));
+        return TlsErrors.describe(e, new TlsErrors.Circumstances(side, handshaking, input.ended(), closed, endedFor));
     }
 }

@@ -11,8 +11,12 @@ import org.bouncycastle.tls.TlsFatalAlertReceived;
 /** Turns whatever a TLS connection failed with into one line that starts with "tls: " and names the cause. */
 final class TlsErrors {
 
-    /** What the connection knew when it failed. */
-    record Circumstances(Side side, boolean handshaking, boolean peerEnded, boolean closedHere) {}
+    /**
+     * What the connection knew when it failed.
+     *
+     * @param endedFor why this side ended it, when it gave a reason (a certificate revoked since); else {@code null}
+     */
+    record Circumstances(Side side, boolean handshaking, boolean peerEnded, boolean closedHere, String endedFor) {}
 
     private TlsErrors() {}
 
@@ -22,6 +26,9 @@ final class TlsErrors {
 
     private static String reason(Throwable failure, Circumstances at) {
         String peer = at.side() == Side.CLIENT ? "the hub" : "the client";
+        if (at.endedFor() != null) {
+            return at.endedFor();
+        }
         if (at.closedHere()) {
             return "connection closed" + (at.handshaking() ? " during the TLS handshake" : "");
         }

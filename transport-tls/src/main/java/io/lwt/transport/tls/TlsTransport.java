@@ -15,6 +15,9 @@ import java.time.Duration;
 /** TCP with TLS. java.net sockets park virtual threads and take a read timeout, which bounds the client handshake. */
 final class TlsTransport implements Transport {
 
+    /** How often a hub looks whether its {@code client-crl} file changed: a stat call, nothing read unless it did. */
+    static final Duration CRL_POLL = Duration.ofSeconds(5);
+
     private final TlsSettings settings;
     private final JdkTlsCrypto crypto = new JdkTlsCrypto(new SecureRandom());
 
@@ -24,6 +27,11 @@ final class TlsTransport implements Transport {
 
     @Override
     public Listener listen(InetSocketAddress local) throws IOException {
+        return listen(local, CRL_POLL);
+    }
+
+    /** As {@link #listen(InetSocketAddress)}, polling {@code client-crl} every {@code crlPoll} (tests wait less). */
+    Listener listen(InetSocketAddress local, Duration crlPoll) throws IOException {
         Credentials credentials = settings.credentials().orElseThrow(() -> new IOException(
                 "tls: cannot listen on " + local + " without a certificate: set certificate (auto or a PEM file)"));
         ServerSocket server = new ServerSocket();
@@ -37,7 +45,7 @@ final class TlsTransport implements Transport {
             server.close();
             throw e;
         }
-        return new TlsListener(server, crypto, settings, credentials);
+        return new TlsListener(server, crypto, settings, credentials, crlPoll);
     }
 
     /** Connects and runs the whole TLS handshake within {@code timeout}. */

@@ -9,17 +9,12 @@ import io.lwt.cert.AutoCertificate;
 import io.lwt.cert.Certificates;
 import io.lwt.cert.Credentials;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.cert.CRL;
-import java.security.cert.CertificateFactory;
 import java.security.cert.TrustAnchor;
-import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -46,8 +41,10 @@ import org.bouncycastle.tls.ProtocolVersion;
  *     file), {@code trust: system}, {@code insecure-skip-verify: true}</li>
  * <li>{@code alpn}: protocols a client offers and a hub accepts (and then requires)</li>
  * <li>{@code versions}: {@code [1.3]} (default), {@code [1.2, 1.3]} or {@code [1.2]}</li>
- * <li>hub: {@code client-ca} (require client certificates from this CA), {@code client-crl} (revoked ones),
- *     {@code client-identity} ({@code cn} or {@code san})</li>
+ * <li>hub: {@code client-ca} (require client certificates from this CA), {@code client-crl} (revoked ones: read
+ *     again when the file changes and on reload, ending the connections of certificates it newly revokes; an expired
+ *     CRL is still enforced as it is, with a warning, as OpenVPN's crl-verify does), {@code client-identity}
+ *     ({@code cn} or {@code san})</li>
  * <li>{@code send-buffer}, {@code receive-buffer}: socket buffer sizes in bytes, as for {@code tcp}</li>
  * </ul>
  * Files are read and checked here, so a bad one fails at start-up with its key's location.
@@ -222,8 +219,10 @@ public final class TlsTransportProvider implements TransportProvider {
             default -> throw config.error("client-identity", "expected cn or san, got '" + identity + "'");
         };
         List<X509Certificate> authorities = readCertificates(config, "client-ca");
-        List<X509CRL> crls = config.has("client-crl") ? readCrls(config, "client-crl") : List.of();
-        return Optional.of(new ClientAuthority(authorities, crls, from, "client-ca " + config.file("client-ca").orElseThrow()));
+        Optional<RevocationList> revocations = config.has("client-crl") ? Optional.of(readCrls(config, "client-crl"))
+                : Optional.empty();
+        return Optional.of(new ClientAuthority(authorities, revocations, from,
+                "client-ca " + config.file("client-ca").orElseThrow()));
     }
 
     private static List<X509Certificate> readCertificates(Config config, String key) {
@@ -234,20 +233,12 @@ public final class TlsTransportProvider implements TransportProvider {
         }
     }
 
-    private static List<X509CRL> readCrls(Config config, String key) {
-        Path file = config.file(key).orElseThrow();
-        List<X509CRL> crls = new ArrayList<>();
-        try (InputStream in = Files.newInputStream(file)) {
-            for (CRL crl : CertificateFactory.getInstance("X.509").generateCRLs(in)) {
-                crls.add((X509CRL) crl);
-            }
-        } catch (IOException | GeneralSecurityException e) {
-            throw config.error(key, file + ": not a PEM or DER CRL file: " + e.getMessage());
+    private static RevocationList readCrls(Config config, String key) {
+        try {
+            return RevocationList.read(config.file(key).orElseThrow());
+        } catch (IOException e) {
+            throw config.error(key, e.getMessage());
         }
-        if (crls.isEmpty()) {
-            throw config.error(key, file + ": no CRL found (expected PEM '-----BEGIN X509 CRL-----' or DER)");
-        }
-        return crls;
     }
 
     private static Set<TrustAnchor> anchors(List<X509Certificate> certificates) {

@@ -9,20 +9,32 @@ import io.lwt.cert.Certificates;
 import io.lwt.cert.Credentials;
 import io.lwt.cert.KeyType;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509CRL;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.bouncycastle.asn1.x509.CRLReason;
+import org.bouncycastle.cert.X509v2CRLBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** Builds {@code tls} transports from YAML-like sections and runs a hub and a client over loopback. */
 final class Loopback {
@@ -70,6 +82,35 @@ final class Loopback {
     static Path write(Path dir, String name, Credentials credentials) throws IOException {
         Certificates.write(credentials, dir.resolve(name + ".crt"), dir.resolve(name + ".key"));
         return dir.resolve(name + ".crt");
+    }
+
+    /**
+     * A CRL of {@code ca} (an EC authority, as {@link #authority} makes) revoking {@code revoked} since
+     * {@code thisUpdate}; {@code nextUpdate} may be null.
+     */
+    static X509CRL crl(Credentials ca, Instant thisUpdate, Instant nextUpdate, BigInteger... revoked) {
+        X509v2CRLBuilder builder = new JcaX509v2CRLBuilder(ca.leaf(), Date.from(thisUpdate));
+        if (nextUpdate != null) {
+            builder.setNextUpdate(Date.from(nextUpdate));
+        }
+        for (BigInteger serial : revoked) {
+            builder.addCRLEntry(serial, Date.from(thisUpdate), CRLReason.keyCompromise);
+        }
+        try {
+            return new JcaX509CRLConverter().getCRL(builder.build(
+                    new JcaContentSignerBuilder("SHA256withECDSA").build(ca.key())));
+        } catch (GeneralSecurityException | OperatorCreationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A CRL as a PEM file would hold it. */
+    static String pem(X509CRL crl) throws IOException {
+        StringWriter pem = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
+            writer.writeObject(crl);
+        }
+        return pem.toString();
     }
 
     /**

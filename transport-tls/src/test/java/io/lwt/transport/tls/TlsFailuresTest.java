@@ -16,24 +16,17 @@ import io.lwt.transport.tls.Loopback.Outcome;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509CRL;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
-import org.bouncycastle.asn1.x509.CRLReason;
-import org.bouncycastle.cert.X509v2CRLBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -202,7 +195,7 @@ class TlsFailuresTest {
         Outcome revoked = Loopback.attempt(hub, Loopback.transport(dir, "certificate", "alice.crt", "private-key",
                 "alice.key", "insecure-skip-verify", "true"), "127.0.0.1");
         assertEquals("tls: the client's certificate (CN=alice), serial " + alice.leaf().getSerialNumber().toString(16)
-                + ", is revoked", revoked.hub());
+                + ", is revoked by client-crl " + crl, revoked.hub());
         assertEquals("tls: the hub refused our certificate: alert certificate_revoked", revoked.client());
 
         Outcome valid = Loopback.attempt(hub, Loopback.transport(dir, "certificate", "bob.crt", "private-key",
@@ -312,19 +305,9 @@ class TlsFailuresTest {
     }
 
     private Path writeCrl(BigInteger revokedSerial, boolean der) throws Exception {
-        Date now = new Date();
-        X509v2CRLBuilder builder = new JcaX509v2CRLBuilder(ca.leaf(), now)
-                .setNextUpdate(Date.from(now.toInstant().plus(Duration.ofDays(7))))
-                .addCRLEntry(revokedSerial, now, CRLReason.keyCompromise);
-        var crl = new JcaX509CRLConverter().getCRL(builder.build(
-                new JcaContentSignerBuilder("SHA256withECDSA").build(ca.key())));
-        if (der) {
-            return Files.write(dir.resolve("revoked.crl"), crl.getEncoded());
-        }
-        StringWriter pem = new StringWriter();
-        try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
-            writer.writeObject(crl);
-        }
-        return Files.writeString(dir.resolve("revoked.crl"), pem.toString());
+        Instant now = Instant.now();
+        X509CRL crl = Loopback.crl(ca, now, now.plus(Duration.ofDays(7)), revokedSerial);
+        return der ? Files.write(dir.resolve("revoked.crl"), crl.getEncoded())
+                : Files.writeString(dir.resolve("revoked.crl"), Loopback.pem(crl));
     }
 }
