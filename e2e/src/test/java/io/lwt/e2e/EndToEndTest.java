@@ -63,8 +63,10 @@ class EndToEndTest {
             net.start("alice");
             net.start("bob");
             net.startWithoutWaiting("carol");
-            net.node("hub").awaitLine(l -> l.contains("refused connection from /10.99.3.2")
-                    && l.contains("max-clients 2 reached"), WAIT, "the refusal");
+            net.node("hub").awaitLine(l -> l.contains("rejected /10.99.3.2")
+                    && l.contains("no room for carol: max-clients 2 reached"), WAIT, "the refusal");
+            net.node("carol").awaitLine(l -> l.contains("the hub refused this client for now: the hub is full"), WAIT,
+                    "carol told why, and retrying");
             assertTrue(net.ping("alice", "hub").ok() && net.ping("bob", "hub").ok(), net.logs());
             assertTrue(net.ping("alice", "bob").ok(), net.logs());
             assertFalse(net.ping("carol", "hub").ok(), "the refused client has no tunnel");
@@ -560,7 +562,9 @@ class EndToEndTest {
             Netns.Running flood = net.ns("mallory").start(List.of("bash", "-c",
                     "ulimit -n 4096; for i in $(seq 1000); do exec {fd}<>/dev/tcp/10.99.1.1/9000 || true; done; sleep 10"),
                     net.directory().resolve("flood.log"));
-            hub.awaitLine(l -> l.contains("connections per second from this address"), WAIT, "the rate limit at work");
+            hub.awaitLine(l -> l.contains("refused connection from /10.99.1.2")
+                    && l.contains("8 connections from this address are still in the handshake"), WAIT,
+                    "the address's share of the places in the handshake at work");
             net.start("bob");
             assertTrue(net.ping("bob", "hub").ok(), "bob joined during the flood: " + net.logs());
             assertTrue(flood.process().waitFor(60, TimeUnit.SECONDS), "the flood ends by itself");
