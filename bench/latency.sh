@@ -1,7 +1,7 @@
 # Sourced after network.sh: ping latency at idle and under load between two namespaces, the same for every tunnel.
 # Idle: 100 pings 20 ms apart. Loaded: 200 pings 25 ms apart while one iperf3 TCP stream runs the same way.
 # Percentiles are nearest-rank over the per-packet time= lines (ping's summary has no percentiles), so a lost
-# ping shortens the list instead of counting as zero; losses are reported beside the figures.
+# ping shortens the list instead of counting as zero; losses are reported beside the figures. About 20 s a row.
 command -v iperf3 >/dev/null || { echo "bench: needs iperf3" >&2; exit 1; }
 
 # pings NAMESPACE ADDRESS COUNT INTERVAL: prints "p50 p99 lost" in ms; bounded by ping's deadline
@@ -35,11 +35,12 @@ iperf3_wait() {
     | head -1 | cut -d: -f2 | awk '{printf "%.0f", $1 / 1e6} END {if (NR == 0) printf "-"}')
 }
 
-# latency_row LABEL FROM TO ADDRESS: warms the path (the JIT of a Java node) with a 2 s stream, then prints a row of
-# latency_header's table
+# latency_row LABEL FROM TO ADDRESS: warms the path with a stream of WARMUP_SECONDS (default 10: a Java node's C2
+# compiler, the only one in the image, took about that long to reach full speed on a busy 2-core machine), then
+# prints a row of latency_header's table
 latency_row() {
   local label=$1 from=$2 to=$3 address=$4 idle loaded
-  iperf3_start $from $to $address 2; iperf3_wait
+  iperf3_start $from $to $address ${WARMUP_SECONDS:-10}; iperf3_wait
   idle=($(pings $from $address 100 0.02))
   # the stream runs 1 s (slow start, not counted) + 6 s; the 200 pings take 5 s from its second second
   iperf3_start $from $to $address 6 1
