@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Latency against peers, in one sitting: the namespaces of bench/network.sh (a hub and two clients joined by veth),
 # client to client through the hub, for the raw path, lwt over tcp and over tls, OpenVPN 2.6 (UDP, AES-256-GCM, a
-# server with client-to-client, certificates from a throwaway CA) and tinc 1.0 (router mode, three nodes, its default
-# aes-256-cbc with HMAC-SHA256, alice and bob reaching each other only through the hub). Each is measured by bench/latency.sh: ping p50 and p99 at idle and
-# while one iperf3 stream runs alice -> bob, and that stream's throughput. Every tunnel runs with an MTU of 1400 and
-# otherwise its defaults. Prints one Markdown table, the load average before and after, and the versions.
+# server with client-to-client, certificates from a throwaway CA) and tinc 1.0 (router mode, three nodes, its
+# default aes-256-cbc with HMAC-SHA256, alice and bob reaching each other only through the hub). Each is measured by
+# bench/latency.sh: ping p50 and p99 at idle and while one iperf3 stream runs alice -> bob, and that stream's
+# throughput. Every tunnel runs with an MTU of 1400 and otherwise its defaults. Prints one Markdown table, the load
+# average before and after, and the versions.
 # Bounded (about two and a half minutes); everything it starts and creates is removed on exit, also on failure.
 #   bench/peers.sh        (needs root; build first: bash scripts/build.sh; apt-get install -y openvpn tinc)
 for tool in openvpn tincd openssl; do
