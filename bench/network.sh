@@ -1,7 +1,8 @@
 # Sourced by the benchmarks: a hub and two clients (alice, bob) in network namespaces joined by veth, as in
 # `lwt demo`, running the image's bin/lwt (or $LWT). Everything it creates is removed on exit, also on failure.
 # Provides: LWT, DIR, HUB/A/B (namespace names), NODE_PID[node], START_NS[node] (launch time), start_node NODE,
-# up_seconds NODE (launch to its "tunnel up" line).
+# up_seconds NODE (launch to its "tunnel up" line), start_nodes/stop_nodes (all three, rewriting the topology),
+# stop PID and forget PID (one this script started).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 LWT=${LWT:-$(pwd)/packaging/target/maven-jlink/default/bin/lwt}
@@ -49,6 +50,31 @@ start_node() {
   for _ in $(seq 600); do grep -qs "tunnel up" "$DIR/$node.log" && return; sleep 0.05; done
   { echo "bench: $node did not come up:"; cat "$DIR/$node.log"; exit 1; } >&2
 }
+
+# start_nodes [CODEC [PORT [HUB_TRANSPORT CLIENT_TRANSPORT]]]: rewrites the topology with that codec and those
+# transports (YAML flow values), clients dialing PORT on the hub, and the TUN settings in $TUN if set, and starts
+# the three nodes
+start_nodes() {
+  local codec=${1:-length-prefix} port=${2:-9000} hub_transport=${3:-tcp} client_transport=${4:-tcp}
+  cat > "$DIR/lwt.yaml" <<YAML
+defaults: {mtu: 1400, codec: $codec${TUN:+, tun: $TUN}}
+nodes:
+  hub: {role: hub, listen: "0.0.0.0:9000", address: 10.0.0.1/24, transport: $hub_transport, insecure: true}
+  alice: {role: client, connect: "10.99.1.1:$port", key: file:alice.key, address: 10.0.0.2, transport: $client_transport}
+  bob: {role: client, connect: "10.99.2.1:$port", key: file:bob.key, address: 10.0.0.3, transport: $client_transport}
+YAML
+  for node in hub alice bob; do start_node $node; done
+}
+# stop PID: ends a process this script started and forgets it, so the exit trap never signals a reused PID
+stop() { kill "$1"; forget "$1"; }
+# forget PID: waits for a process this script started to end and takes it off the exit trap's list
+forget() {
+  wait "$1" 2>/dev/null || true
+  local keep=() pid
+  for pid in "${PIDS[@]}"; do [ "$pid" = "$1" ] || keep+=("$pid"); done
+  PIDS=("${keep[@]}")
+}
+stop_nodes() { for node in hub alice bob; do stop "${NODE_PID[$node]}"; done; }
 
 # Seconds from a node's launch to the time stamp of its "tunnel up" line (UTC, milliseconds).
 up_seconds() {

@@ -13,34 +13,15 @@
 # default on tls), and prints each as a ratio of the first.
 # With "offload", it runs the tunnel with TUN offloads (the default) and without (tun: {linux: {offload: false}}),
 # beside the raw path, and gives the CPU seconds per GB of the three nodes together.
-#   bench/run.sh [SECONDS]  |  bench/run.sh codecs|tls|offload|seal [SECONDS]      (build first: bash scripts/build.sh)
+# With "latency", it measures client to client through the hub, over tcp and over tls and on the raw path, ping
+# p50 and p99 at idle (100 pings 20 ms apart) and while one iperf3 stream runs the same way (200 pings 25 ms apart),
+# and that stream's throughput (bench/latency.sh; bench/peers.sh adds OpenVPN and tinc). It ignores SECONDS.
+#   bench/run.sh [SECONDS]  |  bench/run.sh codecs|tls|offload|seal|latency [SECONDS]  (build first: bash scripts/build.sh)
 MODE=all
-if [ "${1:-}" = codecs ] || [ "${1:-}" = tls ] || [ "${1:-}" = offload ] || [ "${1:-}" = seal ]; then MODE=$1; shift; fi
+case "${1:-}" in codecs|tls|offload|seal|latency) MODE=$1; shift ;; esac
 SECONDS_PER_RUN=${1:-10}
 source "$(dirname "$0")/network.sh"
-command -v iperf3 >/dev/null || { echo "bench: needs iperf3" >&2; exit 1; }
-# start_nodes [CODEC [PORT [HUB_TRANSPORT CLIENT_TRANSPORT]]]: rewrites the topology with that codec and those
-# transports (YAML flow values), clients dialing PORT on the hub, and the TUN settings in $TUN if set, and starts
-# the three nodes
-start_nodes() {
-  local codec=${1:-length-prefix} port=${2:-9000} hub_transport=${3:-tcp} client_transport=${4:-tcp}
-  cat > "$DIR/lwt.yaml" <<YAML
-defaults: {mtu: 1400, codec: $codec${TUN:+, tun: $TUN}}
-nodes:
-  hub: {role: hub, listen: "0.0.0.0:9000", address: 10.0.0.1/24, transport: $hub_transport, insecure: true}
-  alice: {role: client, connect: "10.99.1.1:$port", key: file:alice.key, address: 10.0.0.2, transport: $client_transport}
-  bob: {role: client, connect: "10.99.2.1:$port", key: file:bob.key, address: 10.0.0.3, transport: $client_transport}
-YAML
-  for node in hub alice bob; do start_node $node; done
-}
-# stop PID: ends a process this script started and forgets it, so the exit trap never signals a reused PID
-stop() {
-  kill "$1"; wait "$1" 2>/dev/null || true
-  local keep=() pid
-  for pid in "${PIDS[@]}"; do [ "$pid" = "$1" ] || keep+=("$pid"); done
-  PIDS=("${keep[@]}")
-}
-stop_nodes() { for node in hub alice bob; do stop "${NODE_PID[$node]}"; done; }
+source "$(dirname "$0")/latency.sh"
 
 cpu_ticks() { awk '{print $14 + $15}' /proc/$1/stat; }
 TICK=$(getconf CLK_TCK)
@@ -121,6 +102,22 @@ CONF
   for case in "${CASES[@]}"; do
     echo "| $case | ${MBITS[$case]} | $(ratio ${MBITS[$case]} ${MBITS[length-prefix]}) | ${RTT[$case]} | $(ratio ${RTT[$case]} ${RTT[length-prefix]}) |"
   done
+  exit 0
+fi
+
+if [ $MODE = latency ]; then
+  pin=$("$LWT" cert create hub --dir "$DIR/certs" | sed -n 's/.*pin: //p')
+  load=$(cut -d' ' -f1-3 /proc/loadavg)
+  echo
+  echo "Latency $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -r), client to client through the hub, MTU 1400"
+  echo
+  latency_header
+  latency_row "raw path" $A $B 10.99.2.2
+  start_nodes; latency_row "lwt tcp" $A $B 10.0.0.3; stop_nodes
+  start_nodes length-prefix 9000 "{tls: {certificate: certs/hub.crt, private-key: certs/hub.key}}" "{tls: {pin: '$pin'}}"
+  latency_row "lwt tls" $A $B 10.0.0.3; stop_nodes
+  echo
+  echo "Load average (1, 5, 15 min) before: $load; after: $(cut -d' ' -f1-3 /proc/loadavg)"
   exit 0
 fi
 
