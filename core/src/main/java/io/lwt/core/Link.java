@@ -1,6 +1,7 @@
 package io.lwt.core;
 
 import io.lwt.api.ProtocolException;
+import io.lwt.api.Side;
 import io.lwt.api.codec.Framer;
 import io.lwt.api.codec.MessageSink;
 import io.lwt.api.transport.Connection;
@@ -54,8 +55,10 @@ final class Link {
     private static final System.Logger LOG = System.getLogger(Link.class.getName());
     /** The most messages framed and sent with one gathering write. */
     static final int BATCH = 64;
-    /** How long a connection sends nothing before a client's packet skips the queue (see {@link #writeNow}). */
+    /** How long a connection sends nothing before a packet skips the queue (see {@link #writeNow}). */
     static final Duration IDLE = Duration.ofMillis(1);
+    /** Queued in place of {@link #rest}, so that what is queued after it waits for it. */
+    private static final ByteBuffer REST = ByteBuffer.allocate(0);
 
     private final Connection connection;
     private final SessionContext context;
@@ -69,6 +72,10 @@ final class Link {
     /** Held while framing and writing: the framer and the connection take one writer at a time. */
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ByteBuffer[] one = new ByteBuffer[1]; // guarded by writeLock
+    /** The rest of a frame {@link #writeNow} could not send whole, which the writer sends when it takes {@link #REST}. */
+    private ByteBuffer rest; // guarded by writeLock
+    /** False once the connection said it cannot write without blocking. */
+    private volatile boolean writesWithoutBlocking = true;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Set by whoever first owns the receive buffer's return: the reader, or close() before any reader. */
     private final AtomicBoolean started = new AtomicBoolean();
@@ -145,35 +152,54 @@ final class Link {
             return;
         }
         if (closed.get()) {
-            queue.clear(context.packets()::release); // close() may have drained before this offer
+            queue.clear(this::releaseQueued); // close() may have drained before this offer
         }
     }
 
     /**
      * Frames and writes a message in the calling thread when the connection is idle (nothing queued or being written,
-     * nothing sent for {@link #IDLE}), and releases it; false when it must be queued instead. This saves an idle
-     * client's packet the hand-off to the writer thread, a wake-up that costs about 0.1 ms on an idle two-core VM. A
-     * busy connection keeps the queue, where the writer gathers packets into one write per batch. Only a client does
-     * it: the caller may block until its own socket takes the frame, which on a client stalls only its own traffic,
-     * while on a hub it would let a peer that stops reading stall the reader of another.
+     * nothing sent for {@link #IDLE}), and takes it; false when it must be queued instead. This saves an idle peer's
+     * packet the hand-off to the writer thread, a wake-up that costs about 0.1 ms on an idle two-core VM. A busy
+     * connection keeps the queue, where the writer gathers packets into one write per batch. A client writes as a
+     * blocking write would, which stalls only its own traffic; a hub writes what the socket takes without blocking
+     * ({@link Connection#writeWithoutBlocking}), so that a peer that stops reading cannot stall the reader of another,
+     * and leaves the rest of the frame to the writer, which sends it before anything queued after it. A hub on a
+     * transport that cannot write without blocking queues everything, as before.
      */
     boolean writeNow(ByteBuffer message) {
-        if (!queue.isIdle() || liveness.sentWithin(IDLE) || !writeLock.tryLock()) {
+        boolean blocking = context.side() == Side.CLIENT;
+        if (!blocking && !writesWithoutBlocking || !queue.isIdle() || liveness.sentWithin(IDLE)
+                || !writeLock.tryLock()) {
             return false;
         }
+        boolean whole = true;
         try {
             if (!queue.isIdle()) {
                 return false; // the writer took a message after the first look; it goes first
             }
             one[0] = message;
-            write(one, 1);
+            frame(one, 1);
+            if (blocking) {
+                connection.write(one, 0, 1);
+            } else {
+                if (connection.writeWithoutBlocking(one, 0, 1) < 0) {
+                    writesWithoutBlocking = false; // this transport cannot: queue from the next message on
+                }
+                if (message.hasRemaining()) { // framed and sealed: the writer sends the rest before anything else
+                    whole = false;
+                    rest = message;
+                    queue.offer(REST); // the queue is idle, so it takes it
+                }
+            }
         } catch (IOException | RuntimeException e) {
             close(closed.get() ? closeReason : "write failed: " + failure(e));
         } finally {
             one[0] = null;
             writeLock.unlock();
         }
-        context.packets().release(message);
+        if (whole) {
+            context.packets().release(message);
+        }
         return true;
     }
 
@@ -214,7 +240,7 @@ final class Link {
         if (w != null) {
             w.interrupt();
         }
-        queue.clear(context.packets()::release);
+        queue.clear(this::releaseQueued);
         if (started.compareAndSet(false, true)) {
             context.receiveBuffers().release(inbound); // no reader ever ran
         }
@@ -299,6 +325,10 @@ final class Link {
                 // cover traffic only once established: to a stranger, a hub says nothing at all
                 boolean covering = cover != null && receiver.isEstablished();
                 ByteBuffer first = queue.takeFirst(covering ? Math.max(0, cover.nanosUntilDue()) : -1);
+                if (first == REST) {
+                    writeRest();
+                    continue;
+                }
                 int taken = 0;
                 writeLock.lock();
                 try {
@@ -334,14 +364,50 @@ final class Link {
             throw e;
         } finally {
             release(batch, n);
+            writeLock.lock();
+            try {
+                if (rest != null) { // closed before the writer sent it
+                    context.packets().release(rest);
+                    rest = null;
+                }
+            } finally {
+                writeLock.unlock();
+            }
         }
     }
 
-    /**
-     * Seals (once the handshake is done) and frames the messages in place and sends them with one gathering write;
-     * the caller holds the write lock. Handshake messages and a codec's empty cover frames go as they are.
-     */
+    private void releaseQueued(ByteBuffer message) {
+        if (message != REST) { // the writer releases the rest of a frame when it ends
+            context.packets().release(message);
+        }
+    }
+
+    /** Sends what {@link #writeNow} left of a frame; what was queued after it waits. */
+    private void writeRest() throws IOException {
+        writeLock.lock();
+        try {
+            one[0] = rest;
+            connection.write(one, 0, 1);
+            context.packets().release(rest);
+            rest = null;
+        } finally {
+            one[0] = null;
+            writeLock.unlock();
+            queue.written(1);
+        }
+    }
+
+    /** Frames the messages and sends them with one gathering write; the caller holds the write lock. */
     private void write(ByteBuffer[] messages, int n) throws IOException {
+        frame(messages, n);
+        connection.write(messages, 0, n);
+    }
+
+    /**
+     * Seals (once the handshake is done) and frames the messages in place, counted as sent; the caller holds the
+     * write lock, and writes them next. Handshake messages and a codec's empty cover frames go as they are.
+     */
+    private void frame(ByteBuffer[] messages, int n) throws IOException {
         Framer f = framer;
         SessionKeys k = keys;
         long bytes = 0;
@@ -362,7 +428,6 @@ final class Link {
             }
             f.encode(message);
         }
-        connection.write(messages, 0, n);
         liveness.sent();
         traffic.sent(packets, bytes);
     }

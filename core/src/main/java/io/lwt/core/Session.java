@@ -1,7 +1,6 @@
 package io.lwt.core;
 
 import io.lwt.api.ProtocolException;
-import io.lwt.api.Side;
 import io.lwt.api.routing.Peer;
 import io.lwt.api.routing.Route;
 import io.lwt.api.transport.Connection;
@@ -258,7 +257,7 @@ final class Session implements Peer, Link.Receiver {
         } else {
             packet.put(start - 1, Messages.DATA).position(start - 1);
         }
-        if (context.side() != Side.CLIENT || !link.writeNow(packet)) {
+        if (!link.writeNow(packet)) {
             link.offer(packet, "queue-full");
         }
     }

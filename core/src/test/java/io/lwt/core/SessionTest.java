@@ -29,6 +29,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -308,6 +309,37 @@ class SessionTest {
 
     private static byte[] packet(int i) {
         return TestPackets.udp("10.0.0.7", "10.0.0.1", ("packet " + i).getBytes());
+    }
+
+    /**
+     * A hub writes a packet to an idle peer from the sending thread, as much as the socket takes without blocking; the
+     * rest of that frame the writer sends before anything queued after it. With a peer that reads nothing, every send
+     * returns (none blocks the thread that sends), and once it reads, every message opens, in order.
+     */
+    @Test
+    void aHubWritesWithoutBlockingAndTheWriterSendsTheRestOfAFrameFirst() throws Exception {
+        SessionKeys client = sealed();
+        PacketBuffers packets = new PacketBuffers(MTU, SessionKeys.TAG);
+        pair.client().holdReads();
+        int count = 210; // frames of 1,321 bytes: 198 fill the pipe's 256 KiB, the 199th only in part, 11 queue
+        for (int i = 0; i < count; i++) {
+            now += Link.IDLE.toNanos(); // each finds the connection idle unless something waits
+            sealedSession.send(pooled(packets, bulk(i)), false);
+        }
+        pair.client().releaseReads();
+        for (int i = 0; i < count; i++) {
+            ByteBuffer out = ByteBuffer.wrap(next());
+            client.open(out);
+            assertArrayEquals(message(Messages.DATA, bulk(i)), Arrays.copyOfRange(out.array(), 0, out.limit()),
+                    "packet " + i);
+        }
+        assertEquals(Map.of(), counters.drops(), "nothing dropped");
+    }
+
+    private static byte[] bulk(int i) {
+        byte[] payload = new byte[1300 - 28];
+        ByteBuffer.wrap(payload).putInt(i);
+        return TestPackets.udp("10.0.0.7", "10.0.0.1", payload);
     }
 
     @Test

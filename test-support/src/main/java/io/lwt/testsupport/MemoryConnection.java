@@ -61,6 +61,19 @@ public final class MemoryConnection implements Connection {
         }
     }
 
+    /** Writes what the pipe has room for now, as a non-blocking socket does. */
+    @Override
+    public long writeWithoutBlocking(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        long written = 0;
+        for (int i = offset; i < offset + length; i++) {
+            written += out.writeSome(srcs[i], false);
+            if (srcs[i].hasRemaining()) {
+                break;
+            }
+        }
+        return written;
+    }
+
     /** Writes bytes as they are, e.g. garbage in place of a peer's frames. */
     public void writeRaw(byte[] bytes) throws IOException {
         out.write(ByteBuffer.wrap(bytes));
@@ -143,6 +156,12 @@ public final class MemoryConnection implements Connection {
         }
 
         void write(ByteBuffer src) throws IOException {
+            writeSome(src, true);
+        }
+
+        /** Writes what fits, waiting for room only when {@code blocking}; returns the bytes written. */
+        long writeSome(ByteBuffer src, boolean blocking) throws IOException {
+            long written = 0;
             lock.lock();
             try {
                 while (src.hasRemaining()) {
@@ -153,6 +172,9 @@ public final class MemoryConnection implements Connection {
                         throw new IOException("connection closed by the peer");
                     }
                     if (size == ring.length) {
+                        if (!blocking) {
+                            break;
+                        }
                         awaitChange();
                         continue;
                     }
@@ -161,11 +183,13 @@ public final class MemoryConnection implements Connection {
                     int first = Math.min(n, ring.length - tail);
                     src.get(ring, tail, first).get(ring, 0, n - first);
                     size += n;
+                    written += n;
                     changed.signalAll();
                 }
             } finally {
                 lock.unlock();
             }
+            return written;
         }
 
         private void awaitChange() throws IOException {

@@ -25,6 +25,17 @@ public interface Connection extends Closeable {
      */
     void write(ByteBuffer[] srcs, int offset, int length) throws IOException;
 
+    /**
+     * Writes what the connection takes at once, without blocking, of {@code srcs[offset..offset+length)}, and
+     * returns how many bytes that was (the buffers' positions moved past them), possibly 0; or -1, having written
+     * nothing, when the transport cannot write without blocking. What is left of a frame must then go with
+     * {@link #write} before anything else. A hub's session uses it to send a packet to an idle peer from the thread
+     * that read it, without waking the peer's writer, and without a peer that stops reading stalling that thread.
+     */
+    default long writeWithoutBlocking(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        return -1;
+    }
+
     /** The peer's address as the transport sees it. */
     InetSocketAddress remoteAddress();
 

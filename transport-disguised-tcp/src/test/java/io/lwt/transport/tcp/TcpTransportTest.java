@@ -87,6 +87,52 @@ class TcpTransportTest {
         }
     }
 
+    /**
+     * Writing without blocking to a peer that reads nothing takes what the socket buffers hold, then 0, and returns
+     * at once every time; a blocking write then waits until close from another thread ends it. What was written
+     * arrives intact once the peer reads.
+     */
+    @Test
+    void aWriteWithoutBlockingReturnsWhenTheSocketIsFullAndCloseEndsABlockedWrite() throws Exception {
+        try (Listener listener = tcp.listen(anyLoopbackPort);
+                Connection client = tcp.dial(listener.localAddress(), TIMEOUT);
+                Connection server = listener.accept()) {
+            long written = 0;
+            byte[] chunk = new byte[64 * 1024];
+            for (int i = 0; i < 10_000; i++) { // far more than any socket buffers hold: it stops at a full socket
+                java.util.Arrays.fill(chunk, (byte) i);
+                ByteBuffer b = ByteBuffer.wrap(chunk);
+                long n = server.writeWithoutBlocking(new ByteBuffer[] {b}, 0, 1);
+                written += n;
+                if (b.hasRemaining()) {
+                    break;
+                }
+            }
+            assertTrue(written > 0 && written < 10_000L * chunk.length, "stopped at a full socket: " + written);
+            ByteBuffer received = ByteBuffer.allocate(chunk.length);
+            for (long left = written, at = 0; left > 0; ) {
+                received.clear().limit((int) Math.min(received.capacity(), left));
+                int n = client.read(received);
+                for (int i = 0; i < n; i++, at++) {
+                    assertEquals((byte) (at / chunk.length), received.get(i), "byte " + at);
+                }
+                left -= n;
+            }
+
+            CompletableFuture<Throwable> blocked = CompletableFuture.supplyAsync(() -> {
+                try {
+                    server.write(new ByteBuffer[] {ByteBuffer.allocate(64 << 20)}, 0, 1); // more than the peer takes
+                    return null;
+                } catch (IOException e) {
+                    return e;
+                }
+            });
+            Thread.sleep(100); // let the writer block: there is no signal for "blocked in write"
+            server.close();
+            assertTrue(blocked.get(5, TimeUnit.SECONDS) instanceof IOException);
+        }
+    }
+
     @Test
     void dialToAClosedPortFailsClearly() throws Exception {
         InetSocketAddress closed;
