@@ -43,8 +43,9 @@ class ResilienceEndToEndTest {
 
     @Test
     void floodsDoNotKeepAClientOutNorDisturbATransferBetweenOthers() throws Exception {
-        try (TunnelNetwork net = TunnelNetwork.create(TunnelNetwork.Options.defaults(), "alice", "bob", "mallory", "carol",
-                "dave").startAll()) {
+        // the hub logs at debug level: lines about one stranger beyond one a second go there, and the test awaits them
+        TunnelNetwork.Options debug = TunnelNetwork.Options.defaults().nodeKeys("log-level: debug", "");
+        try (TunnelNetwork net = TunnelNetwork.create(debug, "alice", "bob", "mallory", "carol", "dave").startAll()) {
             Netns.Running hub = net.node("hub");
             net.node("dave").terminate(WAIT); // joins during the floods
             Usage before = Usage.of(hub.pid());
