@@ -114,6 +114,8 @@ if [ $MODE = latency ]; then
   latency_header
   latency_row "raw path" $A $B 10.99.2.2
   start_nodes; latency_row "lwt tcp" $A $B 10.0.0.3; stop_nodes
+  start_nodes length-prefix 9000 "{tcp: {unsent-limit: 0}}" "{tcp: {unsent-limit: 0}}"
+  latency_row "lwt tcp, the system's unsent limit" $A $B 10.0.0.3; stop_nodes
   start_nodes length-prefix 9000 "{tls: {certificate: certs/hub.crt, private-key: certs/hub.key}}" "{tls: {pin: '$pin'}}"
   latency_row "lwt tls" $A $B 10.0.0.3; stop_nodes
   echo

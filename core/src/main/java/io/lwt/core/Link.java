@@ -55,6 +55,11 @@ final class Link {
     private static final System.Logger LOG = System.getLogger(Link.class.getName());
     /** The most messages framed and sent with one gathering write. */
     static final int BATCH = 64;
+    /**
+     * The bytes of one gathering write, at least one message: a small packet queued behind a batch waits for the
+     * whole batch to enter the socket, about 0.3 ms at 3 Gbit/s for this much.
+     */
+    static final int BATCH_BYTES = 128 << 10;
     /** How long a connection sends nothing before a packet skips the queue (see {@link #writeNow}). */
     static final Duration IDLE = Duration.ofMillis(1);
     /** Queued in place of {@link #rest}, so that what is queued after it waits for it. */
@@ -96,7 +101,11 @@ final class Link {
         this.context = context;
         this.maxMessageLength = context.maxMessageLength();
         this.inbound = inbound;
-        this.queue = new SendQueue(context.settings().sendQueue(), context.settings().sendQueueBytes());
+        this.queue = new SendQueue(context.settings().sendQueue(), context.settings().sendQueueBytes(), System::nanoTime,
+                late -> {
+                    context.packets().release(late);
+                    context.counters().drop("queue-delay");
+                });
         this.liveness = liveness;
         this.traffic = traffic;
         this.receiver = receiver;
@@ -142,11 +151,12 @@ final class Link {
     }
 
     /**
-     * Queues a message (a pooled buffer at {@code position..limit}, its type byte first); the link owns the buffer
-     * from now on. A message that does not fit is released and counted as {@code dropReason}.
+     * Queues a message (a pooled buffer at {@code position..limit}, its type byte first) of a flow bucket (see
+     * {@link SendQueue}); the link owns the buffer from now on. A message that does not fit is released and counted
+     * as {@code dropReason}.
      */
-    void offer(ByteBuffer message, String dropReason) {
-        if (!queue.offer(message)) {
+    void offer(ByteBuffer message, int flow, String dropReason) {
+        if (!queue.offer(message, flow)) {
             context.packets().release(message);
             context.counters().drop(dropReason);
             return;
@@ -188,7 +198,7 @@ final class Link {
                 if (message.hasRemaining()) { // framed and sealed: the writer sends the rest before anything else
                     whole = false;
                     rest = message;
-                    queue.offer(REST); // the queue is idle, so it takes it
+                    queue.offer(REST, SendQueue.CONTROL); // the queue is idle, so it takes it, and first
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -334,7 +344,7 @@ final class Link {
                 try {
                     if (first != null) {
                         batch[0] = first;
-                        n = taken = queue.fill(batch, 1, room);
+                        n = taken = queue.fill(batch, 1, room, BATCH_BYTES);
                     }
                     if (covering && cover.isDue()) {
                         ByteBuffer frame = context.packets().acquire();

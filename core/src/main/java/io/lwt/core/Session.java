@@ -175,7 +175,7 @@ final class Session implements Peer, Link.Receiver {
         buffer.put(message.type());
         message.write(buffer);
         buffer.limit(buffer.position()).position(PacketBuffers.HEADROOM - 1);
-        link.offer(buffer, "queue-full");
+        link.offer(buffer, SendQueue.CONTROL, "queue-full");
     }
 
     /** Sends one last handshake message (a REJECT), then closes with {@code reason}. */
@@ -240,6 +240,7 @@ final class Session implements Peer, Link.Receiver {
             return;
         }
         int start = packet.position();
+        int flow = SendQueue.bucket(FlowHash.of(packet, start));
         if (e.peerTakesSuperSegments()) {
             if (!withHeader) {
                 VirtioNetHeader.writeNone(packet, start - VirtioNetHeader.LENGTH);
@@ -258,7 +259,7 @@ final class Session implements Peer, Link.Receiver {
             packet.put(start - 1, Messages.DATA).position(start - 1);
         }
         if (!link.writeNow(packet)) {
-            link.offer(packet, "queue-full");
+            link.offer(packet, flow, "queue-full");
         }
     }
 
@@ -299,7 +300,7 @@ final class Session implements Peer, Link.Receiver {
             message.putLong(PacketBuffers.HEADROOM, body);
         }
         message.limit(PacketBuffers.HEADROOM + (withBody ? PROBE_LENGTH : 0)).position(PacketBuffers.HEADROOM - 1);
-        link.offer(message, "keepalive-queue-full");
+        link.offer(message, SendQueue.CONTROL, "keepalive-queue-full");
     }
 
     @Override

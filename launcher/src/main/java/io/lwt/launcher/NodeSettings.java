@@ -95,7 +95,8 @@ final class NodeSettings {
             "the TUN driver; `linux` takes `configure` and `offload` ([install.md](install.md))");
     static final Setting<Selection> TRANSPORT = new Setting<>("transport", NODE,
             new Plugin("tcp"), RESTART,
-            "how nodes connect: `tcp` or `tls` ([tls.md](tls.md)); both take `send-buffer` and `receive-buffer` (bytes)");
+            "how nodes connect: `tcp` or `tls` ([tls.md](tls.md)); both take `send-buffer` and `receive-buffer` (bytes), "
+                    + "`tcp` also `unsent-limit` (TCP_NOTSENT_LOWAT, default 16 KiB, 0 for the system's)");
     static final Setting<Selection> CODEC = new Setting<>("codec", NODE,
             new Plugin("length-prefix"), RESTART,
             "the framing, the same on a hub and its clients: `length-prefix`, `websocket` or `padded` "

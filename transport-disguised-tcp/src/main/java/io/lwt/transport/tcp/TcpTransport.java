@@ -12,13 +12,16 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 
-/** Plain TCP with blocking NIO channels, which park rather than pin on virtual threads. */
+/** Plain TCP with NIO channels, which park rather than pin virtual threads. */
 final class TcpTransport implements Transport {
 
     private final SocketBuffers buffers;
+    private final int unsentLimit;
 
-    TcpTransport(SocketBuffers buffers) {
+    /** A transport with these socket buffers and TCP_NOTSENT_LOWAT of {@code unsentLimit}, 0 for the system's. */
+    TcpTransport(SocketBuffers buffers, int unsentLimit) {
         this.buffers = buffers;
+        this.unsentLimit = unsentLimit;
     }
 
     @Override
@@ -64,6 +67,9 @@ final class TcpTransport implements Transport {
         }
         if (buffers.receive() > 0) {
             channel.setOption(StandardSocketOptions.SO_RCVBUF, buffers.receive());
+        }
+        if (unsentLimit > 0) {
+            UnsentLimit.set(channel, unsentLimit);
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.lwt.transport.tcp;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,6 +13,12 @@ import io.lwt.api.transport.Connection;
 import io.lwt.api.transport.Listener;
 import io.lwt.api.transport.Transport;
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.reflect.Field;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,6 +27,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import sun.nio.ch.SelChImpl;
 
 class TcpTransportTest {
 
@@ -149,5 +158,40 @@ class TcpTransportTest {
                 assertThrows(ConfigException.class, () -> new TcpTransportProvider().create(typo)).getMessage());
         Config tiny = Config.builder("transport.tcp", Config.Location.of("f")).put("receive-buffer", "1").build();
         assertThrows(ConfigException.class, () -> new TcpTransportProvider().create(tiny));
+    }
+
+    @Test
+    void bothEndsHoldAtMostTheUnsentLimitAndZeroLeavesTheSystemsOwn() throws Throwable {
+        assertTrue(UnsentLimit.AVAILABLE, "the tests run with the runtime image's export of sun.nio.ch");
+        try (Listener listener = tcp.listen(anyLoopbackPort);
+                Connection client = tcp.dial(listener.localAddress(), TIMEOUT);
+                Connection server = listener.accept()) {
+            assertEquals(UnsentLimit.DEFAULT, notSentLowat(client));
+            assertEquals(UnsentLimit.DEFAULT, notSentLowat(server));
+        }
+        Config system = Config.builder("transport.tcp", Config.Location.of("f")).put("unsent-limit", "0").build();
+        Transport unlimited = new TcpTransportProvider().create(system);
+        try (Listener listener = unlimited.listen(anyLoopbackPort);
+                Connection client = unlimited.dial(listener.localAddress(), TIMEOUT);
+                Connection server = listener.accept()) {
+            assertEquals(0, notSentLowat(client), "unset, so net.ipv4.tcp_notsent_lowat applies");
+            assertEquals(0, notSentLowat(server));
+        }
+    }
+
+    /** getsockopt(TCP_NOTSENT_LOWAT) of a connection's socket. */
+    private static int notSentLowat(Connection connection) throws Throwable {
+        Field field = TcpConnection.class.getDeclaredField("channel");
+        field.setAccessible(true);
+        int fd = ((SelChImpl) field.get(connection)).getFDVal();
+        Linker linker = Linker.nativeLinker();
+        MethodHandle getsockopt = linker.downcallHandle(linker.defaultLookup().find("getsockopt").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocate(JAVA_INT);
+            MemorySegment length = arena.allocateFrom(JAVA_INT, 4);
+            assertEquals(0, (int) getsockopt.invokeExact(fd, 6, 25, value, length)); // IPPROTO_TCP, TCP_NOTSENT_LOWAT
+            return value.get(JAVA_INT, 0);
+        }
     }
 }
