@@ -16,10 +16,14 @@
 # With "latency", it measures client to client through the hub, over tcp and over tls and on the raw path, ping
 # p50 and p99 at idle (100 pings 20 ms apart) and while one iperf3 stream runs the same way (200 pings 25 ms apart),
 # and that stream's throughput (bench/latency.sh; bench/peers.sh adds OpenVPN and tinc). It ignores SECONDS.
-#   bench/run.sh [SECONDS]  |  bench/run.sh codecs|tls|offload|seal|latency [SECONDS]  (build first: bash scripts/build.sh)
+# With "pauses", it logs every GC and safepoint of the three nodes (unified logging) while one iperf3 stream runs
+# client to client through the hub for SECONDS (default 60) and pings go the same way, and prints per node the
+# count, the longest pause and the operation that took it; PAUSE_OPTIONS adds JVM options to compare against the
+# image's own (bin/lwt).
+#   bench/run.sh [SECONDS]  |  bench/run.sh codecs|tls|offload|seal|latency|pauses [SECONDS]  (build first: bash scripts/build.sh)
 MODE=all
-case "${1:-}" in codecs|tls|offload|seal|latency) MODE=$1; shift ;; esac
-SECONDS_PER_RUN=${1:-10}
+case "${1:-}" in codecs|tls|offload|seal|latency|pauses) MODE=$1; shift ;; esac
+SECONDS_PER_RUN=${1:-$([ $MODE = pauses ] && echo 60 || echo 10)}
 source "$(dirname "$0")/network.sh"
 source "$(dirname "$0")/latency.sh"
 
@@ -155,6 +159,42 @@ if [ $MODE = seal ]; then
     set -- ${ONE[$case]}; one=$1; cpu=$(awk "BEGIN {printf \"%.1f\", $2 + $3 + $4}")
     set -- ${FOUR[$case]}; four=$1
     echo "| $case | $one | $(ratio $one $base1) | $cpu | $(ratio $cpu $basecpu) | $four | $(ratio $four $base4) | ${RTTS[$case]} | $(awk "BEGIN {printf \"%+.3f\", ${RTTS[$case]} - ${RTTS[$base]}}") |"
+  done
+  exit 0
+fi
+
+if [ $MODE = pauses ]; then
+  # %p: each JVM writes its own file, named by its PID
+  export LWT_JAVA_OPTIONS="-Xlog:gc,safepoint:file=$DIR/pauses-%p.log ${PAUSE_OPTIONS:-}"
+  start_nodes
+  unset LWT_JAVA_OPTIONS
+  iperf3_start $A $B 10.0.0.3 ${WARMUP_SECONDS:-10}; iperf3_wait  # C2 reaches full speed, as in latency_row
+  declare -A SKIP  # only the loaded run counts: lines logged before it are skipped
+  for node in hub alice bob; do SKIP[$node]=$(wc -l < "$DIR/pauses-${NODE_PID[$node]}.log"); done
+  iperf3_start $A $B 10.0.0.3 $SECONDS_PER_RUN
+  sleep 1
+  loaded=($(pings $A 10.0.0.3 $(( (SECONDS_PER_RUN - 2) * 40 )) 0.025))
+  iperf3_wait
+  echo
+  echo "Pauses $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -r), one iperf3 stream alice to bob through the hub for" \
+    "$SECONDS_PER_RUN s ($MBITS Mbit/s), pings 25 ms apart the same way: p50 ${loaded[0]} ms, p99 ${loaded[1]} ms$(lost ${loaded[2]} $(( (SECONDS_PER_RUN - 2) * 40 )))"
+  echo "JVM options added to the image's: ${PAUSE_OPTIONS:-none}"
+  echo
+  echo "| node | GCs | GC pause p50 | safepoints | safepoint p50 | p99 | longest | its operation | over 1 ms | over 5 ms | RSS after |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  for node in hub alice bob; do
+    log=$DIR/pauses-${NODE_PID[$node]}.log
+    # a safepoint's Total is reaching + at + leaving it: what every Java thread of the node waited
+    tail -n +$(( SKIP[$node] + 1 )) "$log" | grep -o 'Pause Young.* [0-9.]*ms$' | grep -o '[0-9.]*ms$' | tr -d ms | sort -n > "$DIR/gc" || true
+    tail -n +$(( SKIP[$node] + 1 )) "$log" | grep 'Safepoint "' \
+      | sed 's/.*Safepoint "\([^"]*\)".*Total: \([0-9]*\) ns.*/\2 \1/' | sort -n > "$DIR/safepoints"
+    awk -v node=$node -v rss=$(rss_mb ${NODE_PID[$node]}) -v gcs=$(wc -l < "$DIR/gc") \
+        -v gc50=$(awk '{t[NR] = $1} END {print NR ? t[int((NR + 1) / 2)] : 0}' "$DIR/gc") '
+      function rank(q) { i = int(q * NR); if (i < q * NR) i++; return t[i < 1 ? 1 : i] / 1e6 }
+      {t[NR] = $1; op[NR] = $2; if ($1 > 1e6) over1++; if ($1 > 5e6) over5++}
+      END {printf "| %s | %d | %.3f ms | %d | %.3f ms | %.3f ms | %.3f ms | %s | %d | %d | %d MB |\n", node, gcs, gc50, NR,
+        rank(0.5), rank(0.99), rank(1), op[NR], over1, over5, rss}
+    ' "$DIR/safepoints"
   done
   exit 0
 fi
