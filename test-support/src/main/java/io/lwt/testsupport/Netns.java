@@ -81,6 +81,25 @@ public final class Netns implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a {@link DelayLine} between two interfaces of this namespace, which must route between them, and waits
+     * until it forwards: from then on every packet between them takes {@code delay ± jitter} each way.
+     */
+    public Running startDelayLine(String interfaceA, String interfaceB, Duration delay, Duration jitter, Path log)
+            throws InterruptedException {
+        String classes;
+        try {
+            classes = Path.of(DelayLine.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        Running line = start(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", classes, DelayLine.class.getName(), interfaceA, interfaceB,
+                delay.toNanos() / 1e6 + "ms", jitter.toNanos() / 1e6 + "ms"), log);
+        line.awaitLine(l -> l.startsWith(DelayLine.READY), Duration.ofSeconds(30), "the delay line");
+        return line;
+    }
+
     private List<String> inside(List<String> command) {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
         full.addAll(command);
