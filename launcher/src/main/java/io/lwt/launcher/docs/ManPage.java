@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -32,14 +33,11 @@ final class ManPage {
         page.append(".SH NAME\n").append(escape(pageName(command))).append(" \\- ")
                 .append(text(summary(command))).append('\n');
         synopsis(command, page);
-        String[] description = command.usageMessage().description();
-        if (description.length > 0) {
-            page.append(".SH DESCRIPTION\n");
-            for (String paragraph : description) {
-                page.append(text(paragraph)).append('\n');
-            }
+        String description = text(String.join("\n", command.usageMessage().description()));
+        if (!description.isEmpty()) {
+            page.append(".SH DESCRIPTION\n").append(description).append('\n');
         }
-        List<PositionalParamSpec> parameters = command.positionalParameters().stream().filter(p -> !p.hidden()).toList();
+        List<PositionalParamSpec> parameters = parameters(command);
         if (!parameters.isEmpty()) {
             page.append(".SH ARGUMENTS\n");
             for (PositionalParamSpec parameter : parameters) {
@@ -102,21 +100,29 @@ final class ManPage {
         return command.options().stream().filter(option -> !option.hidden()).toList();
     }
 
-    /** The first line of the description: what NAME and a parent's COMMANDS list say of it. */
+    private static List<PositionalParamSpec> parameters(CommandSpec command) {
+        return command.positionalParameters().stream().filter(parameter -> !parameter.hidden()).toList();
+    }
+
+    /** {@code =VALUE} after the option's name, unless it is a flag. */
+    private static String value(OptionSpec option) {
+        return option.typeInfo().isBoolean() || option.arity().max() == 0 ? "" : "=" + italic(option.paramLabel());
+    }
+
+    /** The header, else the description's first line: what NAME and a parent's COMMANDS list say of it. */
     private static String summary(CommandSpec command) {
-        String[] description = command.usageMessage().description();
-        return description.length > 0 ? description[0] : "";
+        return Stream.of(command.usageMessage().header(), command.usageMessage().description())
+                .flatMap(Arrays::stream).map(ManPage::format).filter(line -> !line.isBlank()).findFirst().orElse("");
     }
 
     private static void synopsis(CommandSpec command, StringBuilder page) {
         page.append(".SH SYNOPSIS\n").append(bold(command.qualifiedName()));
         for (OptionSpec option : options(command)) {
-            String usage = bold(option.shortestName()) + (option.typeInfo().isBoolean() || option.arity().max() == 0
-                    ? "" : "=" + italic(option.paramLabel()));
+            String usage = bold(option.shortestName()) + value(option);
             String repeated = option.isMultiValue() ? "..." : "";
             page.append('\n').append(option.required() ? usage + repeated : "[" + usage + "]" + repeated);
         }
-        for (PositionalParamSpec parameter : command.positionalParameters().stream().filter(p -> !p.hidden()).toList()) {
+        for (PositionalParamSpec parameter : parameters(command)) {
             String usage = italic(parameter.paramLabel()) + (parameter.isMultiValue() ? "..." : "");
             page.append('\n').append(parameter.arity().min() > 0 ? usage : "[" + usage + "]");
         }
@@ -128,7 +134,7 @@ final class ManPage {
 
     private static String optionNames(OptionSpec option) {
         String names = Arrays.stream(option.names()).map(ManPage::bold).collect(Collectors.joining(", "));
-        return option.typeInfo().isBoolean() || option.arity().max() == 0 ? names : names + "=" + italic(option.paramLabel());
+        return names + value(option);
     }
 
     private static void describe(String[] description, StringBuilder page) {
@@ -152,9 +158,14 @@ final class ManPage {
      * control character.
      */
     private static String text(String paragraph) {
-        return paragraph.replace("%n", "\n").replace("%%", "%").lines().map(String::strip)
-                .map(line -> line.isEmpty() ? ".sp" : line.startsWith(".") || line.startsWith("'") ? "\\&" + escape(line) : escape(line))
+        return format(paragraph).strip().lines().map(String::strip)
+                .map(line -> line.isEmpty() ? ".sp" : (line.matches("^[.'].*") ? "\\&" : "") + escape(line))
                 .collect(Collectors.joining("\n"));
+    }
+
+    /** What picocli's format specifiers in usage texts stand for: {@code %n} a line break, {@code %%} a percent. */
+    private static String format(String usageText) {
+        return usageText.replace("%n", "\n").replace("%%", "%");
     }
 
     /** roff's escape character, and hyphens as minus signs so that option names can be searched for and copied. */

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,7 +56,8 @@ class ManPageTest {
             assertEquals(0, rendered.exit(), page + ": " + rendered.err());
             assertEquals("", rendered.err(), page + ": warnings");
             String text = rendered.out().replaceAll("\\s+", " ");
-            assertTrue(text.contains(command.qualifiedName("-") + " - "), page + ": NAME\n" + text);
+            assertTrue(Pattern.compile("NAME " + Pattern.quote(command.qualifiedName("-")) + " - \\S").matcher(text).find(),
+                    page + ": NAME and a summary\n" + text);
             for (OptionSpec option : command.options()) {
                 for (String name : option.names()) {
                     assertTrue(text.contains(name), page + ": " + name + "\n" + text);
