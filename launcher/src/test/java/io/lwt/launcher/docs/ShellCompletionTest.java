@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lwt.launcher.Lwt;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,7 +62,7 @@ class ShellCompletionTest {
         Tools.Result result = Tools.run(dir, command);
         assertEquals(0, result.exit(), result.err());
         assertEquals(List.of("lwt cert ", "lwt cert create ", "lwt run --log-level ", "lwt run --log-level debug ",
-                "lwt kick --socket "), java.nio.file.Files.readAllLines(dir.resolve("buffers")), result.err());
+                "lwt kick --socket "), Files.readAllLines(dir.resolve("buffers")), result.err());
     }
 
     /**
