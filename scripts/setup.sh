@@ -15,6 +15,10 @@ command -v curl >/dev/null || need+=(curl)
 command -v openssl >/dev/null || need+=(openssl)
 command -v nginx >/dev/null || need+=(nginx)
 command -v objcopy >/dev/null || need+=(binutils)
+# the launcher's tests run the generated completion in bash and zsh and render the man pages with groff and man
+command -v zsh >/dev/null || need+=(zsh)
+command -v groff >/dev/null || need+=(groff-base)
+command -v man >/dev/null || need+=(man-db)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "setup: missing ${need[*]}; run as root to install them" >&2

@@ -7,6 +7,10 @@ import picocli.CommandLine.Command;
 
 /** The {@code lwt} command. The original Go program's single-dash flags are accepted too, as a second front end. */
 @Command(name = "lwt", mixinStandardHelpOptions = true, versionProvider = Lwt.Version.class,
+        exitCodeListHeading = "%nExit status:%n", exitCodeList = {"0:success",
+                Cli.FAILED + ":failed; may pass if started again",
+                Cli.CONFIGURATION + ":a configuration or command-line error; never passes as it is",
+                Cli.REFUSED + ":the hub refused this client (authenticated)"},
         description = "lightweight-tunnel: a plugin-based layer-3 tunnel for Linux",
         subcommands = {RunCommand.class, StatusCommand.class, KickCommand.class, ReloadCommand.class, CertCommand.class, CheckCommand.class, PluginsCommand.class, InitCommand.class, KeygenCommand.class,
                 DemoCommand.class, CommandLine.HelpCommand.class})
