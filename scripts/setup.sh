@@ -19,6 +19,7 @@ command -v objcopy >/dev/null || need+=(binutils)
 command -v zsh >/dev/null || need+=(zsh)
 command -v groff >/dev/null || need+=(groff-base)
 command -v man >/dev/null || need+=(man-db)
+command -v promtool >/dev/null || need+=(prometheus)  # promtool checks a live hub's /metrics
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "setup: missing ${need[*]}; run as root to install them" >&2

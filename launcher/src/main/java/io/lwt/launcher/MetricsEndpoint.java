@@ -62,19 +62,12 @@ final class MetricsEndpoint implements AutoCloseable {
                         .append(quote(label(peer))).append("} ").append(peer.rtt().toNanos() / 1e9).append('\n');
             }
         }
-        b.append("# HELP lwt_handshake_age_seconds How long ago a session's handshake made its keys (sealed sessions)."
-                + "\n# TYPE lwt_handshake_age_seconds gauge\n");
-        b.append("# HELP lwt_rekeys_total Times a sealed session replaced a direction's key.\n"
-                + "# TYPE lwt_rekeys_total counter\n");
-        for (NodeStatus.Peer peer : status.peers()) {
-            if (peer.protection() != null) {
-                String labels = "{node=" + quote(status.node()) + ",peer=" + quote(label(peer)) + ",cipher="
-                        + quote(peer.protection().cipher()) + "} ";
-                b.append("lwt_handshake_age_seconds").append(labels).append(peer.protection().handshakeAge().toSeconds())
-                        .append('\n');
-                b.append("lwt_rekeys_total").append(labels).append(peer.protection().rekeys()).append('\n');
-            }
-        }
+        // each family's samples in one group, as the text format requires
+        sealed(b, "lwt_handshake_age_seconds", "gauge",
+                "How long ago a session's handshake made its keys (sealed sessions).", status,
+                protection -> protection.handshakeAge().toSeconds());
+        sealed(b, "lwt_rekeys_total", "counter", "Times a sealed session replaced a direction's key.", status,
+                NodeStatus.Protection::rekeys);
         b.append("# HELP lwt_reconnects_total A client's sessions after its first; a hub's sessions that replaced one "
                 + "of the same client.\n# TYPE lwt_reconnects_total counter\n")
                 .append("lwt_reconnects_total{node=").append(quote(status.node())).append("} ").append(status.reconnects())
@@ -99,6 +92,20 @@ final class MetricsEndpoint implements AutoCloseable {
         for (NodeStatus.Peer peer : status.peers()) {
             b.append(name).append("{node=").append(quote(status.node())).append(",peer=").append(quote(label(peer)))
                     .append("} ").append(value.applyAsLong(peer)).append('\n');
+        }
+    }
+
+    /** A family over the sealed sessions only, labelled also by cipher. */
+    private static void sealed(StringBuilder b, String name, String type, String help, NodeStatus status,
+            java.util.function.ToLongFunction<NodeStatus.Protection> value) {
+        b.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(' ')
+                .append(type).append('\n');
+        for (NodeStatus.Peer peer : status.peers()) {
+            if (peer.protection() != null) {
+                b.append(name).append("{node=").append(quote(status.node())).append(",peer=").append(quote(label(peer)))
+                        .append(",cipher=").append(quote(peer.protection().cipher())).append("} ")
+                        .append(value.applyAsLong(peer.protection())).append('\n');
+            }
         }
     }
 

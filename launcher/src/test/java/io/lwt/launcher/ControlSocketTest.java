@@ -90,6 +90,27 @@ class ControlSocketTest {
     }
 
     @Test
+    void eachMetricFamilyIsOneGroupAfterItsType() {
+        NodeStatus.Peer alice = NODE.status().peers().getFirst();
+        NodeStatus.Peer bob = new NodeStatus.Peer("bob", "10.0.0.3", "/10.99.2.2:4000", alice.since(), 1, 100, 1, 100,
+                0, 0, 0, Duration.ofMillis(2), new NodeStatus.Protection("ChaCha20-Poly1305", Duration.ofSeconds(5), 0));
+        String text = MetricsEndpoint.text(new NodeStatus("hub", "hub", List.of(alice, bob), Map.of(), 0));
+        List<String> typed = new java.util.ArrayList<>();
+        String current = null;
+        for (String line : text.lines().toList()) {
+            if (line.startsWith("# TYPE ")) {
+                current = line.split(" ")[2];
+                assertTrue(!typed.contains(current), "a second TYPE line for " + current + ":\n" + text);
+                typed.add(current);
+            } else if (!line.startsWith("# HELP ")) {
+                assertEquals(current, line.split("[{ ]")[0], "a sample outside its family's group:\n" + text);
+            }
+        }
+        assertTrue(text.contains("lwt_rekeys_total{node=\"hub\",peer=\"al\\\"ice\",cipher=\"AES-256-GCM\"} 2\n"
+                + "lwt_rekeys_total{node=\"hub\",peer=\"bob\",cipher=\"ChaCha20-Poly1305\"} 0\n"), text);
+    }
+
+    @Test
     void ratesAreShownInBitsPerSecondWithAUnit() {
         assertEquals("0 b/s", StatusCommand.rate(0));
         assertEquals("12.0 kb/s", StatusCommand.rate(1500.0));

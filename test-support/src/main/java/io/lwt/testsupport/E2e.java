@@ -27,6 +27,18 @@ public final class E2e {
         Assumptions.abort(message);
     }
 
+    /** Skips the test when a tool it runs is missing, or fails it when end-to-end tests are required. */
+    public static void requireTool(Path executable, String debianPackage) {
+        if (Files.isExecutable(executable)) {
+            return;
+        }
+        String message = "no " + executable + " (Debian package " + debianPackage + "; scripts/setup.sh installs it)";
+        if (REQUIRED.equals(System.getenv(ENVIRONMENT))) {
+            Assertions.fail(message + ", and " + ENVIRONMENT + "=" + REQUIRED);
+        }
+        Assumptions.abort(message);
+    }
+
     static boolean isRoot() {
         try {
             return Files.readAllLines(Path.of("/proc/self/status")).stream()
