@@ -15,6 +15,9 @@ command -v curl >/dev/null || need+=(curl)
 command -v openssl >/dev/null || need+=(openssl)
 command -v nginx >/dev/null || need+=(nginx)
 command -v objcopy >/dev/null || need+=(binutils)
+# the Debian package: dpkg-deb builds it; its test installs it, and its scripts add and delete the user lwt
+command -v dpkg-deb >/dev/null || need+=(dpkg)
+command -v useradd >/dev/null || need+=(passwd)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "setup: missing ${need[*]}; run as root to install them" >&2

@@ -9,7 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # Debian sorts ~ before anything, so 0.1.0~SNAPSHOT comes before the release 0.1.0
 version=$(printf '%s' "$maven_version" | tr '-' '~')
 arch=$(dpkg --print-architecture)
-root=$out/deb
+root=$out/deb-root
 rm -rf "$root"
 umask 022
 mkdir -p "$root/DEBIAN" "$root/usr/lib/lwt" "$root/usr/bin" "$root/usr/lib/systemd/system" "$root/etc/lwt"
@@ -45,4 +45,6 @@ done
 (cd "$root" && find etc -type f | sed 's,^,/,') > "$root/DEBIAN/conffiles"
 [ -s "$root/DEBIAN/conffiles" ] || rm "$root/DEBIAN/conffiles"
 
+rm -f "$out"/lwt_*.deb # one package in target/, the one its test installs
 dpkg-deb --build --root-owner-group "$root" "$out/lwt_${version}_${arch}.deb"
+rm -rf "$root"
