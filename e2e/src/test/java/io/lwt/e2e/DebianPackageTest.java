@@ -129,7 +129,7 @@ class DebianPackageTest {
         return found;
     }
 
-    /** The files of the image's share/ tree (man pages, completion), relative to it, as the package puts them in /usr/share. */
+    /** The files of the image's share/ tree (man pages, completion), relative to it: the package's /usr/share. */
     private static List<Path> shared() throws IOException {
         Path share = IMAGE.resolve("share");
         if (!Files.isDirectory(share)) {
