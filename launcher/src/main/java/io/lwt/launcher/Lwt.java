@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lwt", mixinStandardHelpOptions = true, versionProvider = Lwt.Version.class,
         description = "lightweight-tunnel: a plugin-based layer-3 tunnel for Linux",
         subcommands = {RunCommand.class, StatusCommand.class, KickCommand.class, ReloadCommand.class, CertCommand.class, CheckCommand.class, PluginsCommand.class, InitCommand.class, KeygenCommand.class,
+                InviteCommand.class, JoinCommand.class,
                 DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Lwt implements Runnable {
 
