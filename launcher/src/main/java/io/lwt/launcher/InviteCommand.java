@@ -105,7 +105,8 @@ final class InviteCommand implements Callable<Integer> {
         InviteToken token = new InviteToken(name, dial, StaticKeys.publicKey(access.staticKey()),
                 Base64.getDecoder().decode(key), spec.tun().mtu());
         try {
-            InvitedClients.write(entry, name, key, addresses, routes);
+            InvitedClients.write(entry, name, key, addresses, routes,
+                    InvitedClients.reader(Topology.baseDir(file), definition.name(), file));
         } catch (FileAlreadyExistsException e) {
             throw new IllegalStateException(entry + " exists; lwt invite --revoke " + name + " removes it");
         }

@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,10 +67,12 @@ final class InvitedClients {
 
     /**
      * Writes a new client's entry, never over an existing one: its key inline, its fixed addresses and routes (each
-     * checked to be an address or prefix, so no text of the command line becomes YAML of its own).
+     * checked to be an address or prefix, so no text of the command line becomes YAML of its own). New directories
+     * and the file are given to {@code owner} (null: who runs this) when that is not who runs this: {@code lwt invite}
+     * runs as root, the hub of the systemd unit as user {@code lwt}, which must read the file.
      */
-    static void write(Path file, String client, String key, List<String> addresses, List<String> routes)
-            throws IOException {
+    static void write(Path file, String client, String key, List<String> addresses, List<String> routes,
+            UserPrincipal owner) throws IOException {
         StringBuilder yaml = new StringBuilder("# Added by lwt invite " + client + "; lwt invite --revoke " + client
                 + " removes it.\n# It holds the client's key: keep it readable by its owner only (mode 0600).\n");
         yaml.append("key: ").append(key).append('\n');
@@ -80,12 +83,35 @@ final class InvitedClients {
             yaml.append("routes: ").append(list(routes)).append('\n');
         }
         Path dir = file.toAbsolutePath().getParent();
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
+        createPrivate(dir.getParent(), owner);
+        createPrivate(dir, owner);
         try (var out = Files.newByteChannel(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
             out.write(java.nio.ByteBuffer.wrap(yaml.toString().getBytes(StandardCharsets.UTF_8)));
+        }
+        giveTo(file, owner);
+    }
+
+    /**
+     * Who must read a hub's invited clients: the owner of the static key it already reads ({@code noise/HUB.key} of
+     * {@code static-key: auto}), else of its topology file.
+     */
+    static UserPrincipal reader(Path baseDir, String hub, Path topology) throws IOException {
+        Path key = Keys.autoStaticKey(baseDir, hub);
+        return Files.getOwner(Files.exists(key) ? key : topology);
+    }
+
+    /** A directory lwt makes is mode 0700 and its reader's; one that exists is left as it is. */
+    private static void createPrivate(Path dir, UserPrincipal owner) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            giveTo(dir, owner);
+        }
+    }
+
+    private static void giveTo(Path path, UserPrincipal owner) throws IOException {
+        if (owner != null && !Files.getOwner(path).equals(owner)) {
+            Files.setOwner(path, owner);
         }
     }
 

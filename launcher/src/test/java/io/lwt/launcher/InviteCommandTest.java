@@ -154,18 +154,18 @@ class InviteCommandTest {
                   erin: {key: %s, address: 10.0.0.7}
                 """.formatted(Keys.generate()));
         Path entries = dir.resolve("clients.d/hub");
-        InvitedClients.write(entries.resolve("frank.yaml"), "frank", Keys.generate(), java.util.List.of(), java.util.List.of());
+        InvitedClients.write(entries.resolve("frank.yaml"), "frank", Keys.generate(), java.util.List.of(), java.util.List.of(), null);
         Files.writeString(entries.resolve("frank.yaml~"), "editor backup: ignored");
         assertEquals(java.util.Set.of("erin", "frank"), access(file).clients().keySet());
 
-        InvitedClients.write(entries.resolve("erin.yaml"), "erin", Keys.generate(), java.util.List.of(), java.util.List.of());
+        InvitedClients.write(entries.resolve("erin.yaml"), "erin", Keys.generate(), java.util.List.of(), java.util.List.of(), null);
         ConfigException twice = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> access(file));
         assertEquals(entries.resolve("erin.yaml") + ":3:1: client erin is defined twice: in clients and by lwt invite",
                 twice.getMessage());
         Files.delete(entries.resolve("erin.yaml"));
 
         InvitedClients.write(entries.resolve("gina.yaml"), "gina", Keys.generate(), java.util.List.of("10.0.0.7"),
-                java.util.List.of());
+                java.util.List.of(), null);
         ConfigException taken = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> access(file));
         assertTrue(taken.getMessage().startsWith(entries.resolve("gina.yaml") + ":"), taken.getMessage());
         assertTrue(taken.getMessage().endsWith("10.0.0.7 is already the address of erin"), taken.getMessage());
