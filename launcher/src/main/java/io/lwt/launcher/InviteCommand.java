@@ -116,9 +116,16 @@ final class InviteCommand implements Callable<Integer> {
             Files.deleteIfExists(entry);
             throw e;
         }
+        String reloaded;
+        try {
+            reloaded = reload(control);
+        } catch (IllegalStateException refused) { // a plugin's check the file alone could not make: leave nothing behind
+            Files.deleteIfExists(entry);
+            throw refused;
+        }
         PrintWriter err = this.spec.commandLine().getErr();
         err.println("invited " + name + " to hub " + definition.name() + ": wrote " + entry);
-        err.println(reload(control));
+        err.println(reloaded);
         if (!definition.transport().name().equals("tcp") || !definition.codec().name().equals("length-prefix")) {
             err.println("The hub uses transport " + definition.transport().name() + " and codec "
                     + definition.codec().name() + ", which the line does not carry: after lwt join, add the same "
