@@ -35,6 +35,11 @@ final class FileModes {
                         + octal(mode) + ", readable by group or others: chmod 600 " + file);
     }
 
+    /** Whether {@code file} exists with POSIX modes that let neither group nor others read it. */
+    static boolean ownerOnly(Path file) {
+        return mode(file).filter(mode -> mode.stream().noneMatch(READ_BY_OTHERS::contains)).isPresent();
+    }
+
     /** Refuses to load code from {@code path} (a plugin directory or jar) when group or others may write it. */
     static void requireTrusted(Path path) {
         mode(path).filter(mode -> mode.stream().anyMatch(WRITE_BY_OTHERS::contains)).ifPresent(mode -> {

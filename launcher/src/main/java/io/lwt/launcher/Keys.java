@@ -16,7 +16,7 @@ import java.util.List;
 /**
  * Pre-shared keys: 32 random bytes, written as base64. YAML refers to one by file ({@code file:alice.key}, relative
  * to the YAML file), by environment variable ({@code env:LWT_ALICE_KEY}), or inline (which {@code lwt check} warns
- * about: anyone who can read the file can then join as that client).
+ * about unless the file is readable by its owner only: anyone who can read the file can then join as that client).
  */
 public final class Keys {
 
@@ -111,6 +111,9 @@ public final class Keys {
             }
         } else {
             text = reference;
+            if (FileModes.ownerOnly(Path.of(node.location().source()))) {
+                return text; // as safe as a key file of mode 0600, such as lwt join and lwt invite write
+            }
             warnings.add(node.locationOf(key) + ": " + node.qualified(key)
                     + ": inline key: anyone who can read this file can use it; prefer file: or env:");
         }

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 Cli.REFUSED + ":the hub refused this client (authenticated)"},
         description = "lightweight-tunnel: a plugin-based layer-3 tunnel for Linux",
         subcommands = {RunCommand.class, StatusCommand.class, KickCommand.class, ReloadCommand.class, CertCommand.class, CheckCommand.class, PluginsCommand.class, InitCommand.class, KeygenCommand.class,
+                InviteCommand.class, JoinCommand.class,
                 DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Lwt implements Runnable {
 

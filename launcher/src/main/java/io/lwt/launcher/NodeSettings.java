@@ -115,7 +115,8 @@ final class NodeSettings {
     static final Setting<Optional<Config>> CLIENTS = new Setting<>("clients", Set.of(HUB),
             new Mapping("mapping of names to entries", "none"), LIVE,
             "clients not defined as nodes of the file: `NAME: {key: ..., address: ..., routes: [...]}`; the hub also "
-                    + "accepts every secure client node of its file");
+                    + "accepts every secure client node of its file, and every client `lwt invite` added: one entry "
+                    + "each in `clients.d/NODE/NAME.yaml` beside the file ([install.md](install.md#inviting-clients))");
     static final Setting<List<String>> POOL = new Setting<>("pool", Set.of(HUB),
             new Texts("address range, or a list of an IPv4 and an IPv6 one", "none"), RESTART,
             "addresses for clients without a fixed one, e.g. `[10.0.0.100-10.0.0.199, fd00::100-fd00::1ff]`, "

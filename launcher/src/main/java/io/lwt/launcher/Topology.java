@@ -280,11 +280,23 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
             add(clients, fixed, pool, hub, entry, clientEntry(client,
                     Keys.readOptional(entry, NodeSettings.ENTRY_KEY.key(), baseDir, warnings), entry, hub));
         }
+        Path invitedDir = InvitedClients.directory(baseDir, name);
+        InvitedClients.read(invitedDir).forEach((client, entry) -> {
+            entry.requireOnly(NodeSettings.keys(Scope.CLIENT_ENTRY));
+            if (clients.containsKey(client)) {
+                throw new ConfigException(entry.location(), "client " + client + " is defined twice: in "
+                        + node.qualified(NodeSettings.CLIENTS.key()) + " and by lwt invite");
+            }
+            add(clients, fixed, pool, hub, entry, clientEntry(client,
+                    Keys.readOptional(entry, NodeSettings.ENTRY_KEY.key(), invitedDir, warnings), entry, hub));
+        });
         for (NodeDefinition definition : clientsInFile) {
             if (((ClientSpec) definition.spec()).auth() instanceof ClientAuth.Secure secure) {
                 Config config = definition.config();
                 if (clients.containsKey(secure.identity())) {
-                    throw config.error("identity", "client " + secure.identity() + " is defined twice");
+                    throw config.error("identity", "client " + secure.identity() + " is defined twice"
+                            + (Files.exists(InvitedClients.file(baseDir, name, secure.identity()))
+                                    ? ": here and by lwt invite" : ""));
                 }
                 add(clients, fixed, pool, hub, config, clientEntry(secure.identity(), secure.key(), config, hub));
             }

@@ -35,7 +35,7 @@ class CommandLineTest {
     @Test
     void versionAndHelpOnEveryCommand() {
         assertEquals("lwt 0.1.0-SNAPSHOT", lwt("--version").out().strip());
-        for (String command : new String[] {"run", "status", "kick", "reload", "check", "plugins", "init", "keygen", "demo"}) {
+        for (String command : new String[] {"run", "status", "kick", "reload", "check", "plugins", "init", "keygen", "invite", "join", "demo"}) {
             Outcome help = lwt(command, "--help");
             assertEquals(0, help.exit(), command);
             assertTrue(help.out().startsWith("Usage: lwt " + command), help.out());
