@@ -1,5 +1,6 @@
 package io.lwt.launcher;
 
+import static io.lwt.launcher.InProcess.lwt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,20 +24,11 @@ class CommandLineTest {
     @TempDir
     Path dir;
 
-    private record Outcome(int exit, String out, String err) {}
-
-    private static Outcome lwt(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Lwt.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Outcome(exit, out.toString(), err.toString());
-    }
-
     @Test
     void versionAndHelpOnEveryCommand() {
         assertEquals("lwt 0.1.0-SNAPSHOT", lwt("--version").out().strip());
         for (String command : new String[] {"run", "status", "kick", "reload", "check", "plugins", "init", "keygen", "invite", "join", "demo"}) {
-            Outcome help = lwt(command, "--help");
+            InProcess.Outcome help = lwt(command, "--help");
             assertEquals(0, help.exit(), command);
             assertTrue(help.out().startsWith("Usage: lwt " + command), help.out());
         }
@@ -44,10 +36,10 @@ class CommandLineTest {
 
     @Test
     void initWritesAnExampleThatChecksAndRefusesToOverwrite() throws Exception {
-        Outcome init = lwt("init", dir.toString());
+        InProcess.Outcome init = lwt("init", dir.toString());
         assertEquals(0, init.exit(), init.err());
         Path file = dir.resolve("lwt.yaml");
-        Outcome check = lwt("check", file.toString());
+        InProcess.Outcome check = lwt("check", file.toString());
         assertEquals(0, check.exit(), check.err());
         assertEquals(file + ": ok (3 nodes: hub, alice, bob)", check.out().strip());
         assertEquals("", check.err(), "keys in files, the hub's static key made: no warning");
@@ -57,7 +49,7 @@ class CommandLineTest {
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(dir.resolve("noise/hub.key"))));
         assertTrue(Files.exists(dir.resolve("alice.key")) && Files.exists(dir.resolve("bob.key")));
-        Outcome again = lwt("init", dir.toString());
+        InProcess.Outcome again = lwt("init", dir.toString());
         assertEquals(1, again.exit());
         assertEquals("lwt: " + file + " exists; not overwriting it", again.err().strip());
     }
@@ -66,7 +58,7 @@ class CommandLineTest {
     void checkPrintsTheLocatedErrorAlone() throws Exception {
         Path file = dir.resolve("bad.yaml");
         Files.writeString(file, "nodes:\n  hub: {role: hub, listen: \":9000\", address: 10.0.0.1/24, routing: hubb}\n");
-        Outcome check = lwt("check", file.toString());
+        InProcess.Outcome check = lwt("check", file.toString());
         assertEquals(Cli.CONFIGURATION, check.exit());
         assertEquals(file + ":2:68: unknown routing plugin 'hubb' (available: hub, isolated); did you mean 'hub'?",
                 check.err().strip());
@@ -79,7 +71,7 @@ class CommandLineTest {
         Files.writeString(file, "role: hub\nlisten: \":9000\"\naddress: 10.0.0.1/24\ntransport: {tcp: {}}\n");
         assertEquals("", lwt("check", file.toString()).err(), "the secure protocol seals everything on tcp");
         Files.writeString(file, "protocol: legacy\n", java.nio.file.StandardOpenOption.APPEND);
-        Outcome check = lwt("check", file.toString());
+        InProcess.Outcome check = lwt("check", file.toString());
         assertEquals(0, check.exit(), check.err());
         assertTrue(check.err().contains("warning: " + file + ":4:18: transport: tcp does not encrypt, and protocol "
                 + "legacy seals nothing"), check + "|");
@@ -95,7 +87,7 @@ class CommandLineTest {
         }
         InitCommand.writeKey(dir.resolve("alice.key"));
         InitCommand.writeKey(dir.resolve("bob.key"));
-        Outcome check = lwt("check", file.toString());
+        InProcess.Outcome check = lwt("check", file.toString());
         assertEquals(0, check.exit(), check.err());
         assertEquals(file + ": ok (3 nodes: hub, alice, bob)", check.out().strip());
     }
@@ -103,7 +95,7 @@ class CommandLineTest {
     @Test
     void keygenWritesAKeyFileOnlyItsOwnerCanRead() throws Exception {
         Path file = dir.resolve("carol.key");
-        Outcome keygen = lwt("keygen", "--out", file.toString());
+        InProcess.Outcome keygen = lwt("keygen", "--out", file.toString());
         assertEquals(0, keygen.exit(), keygen.err());
         assertEquals("", keygen.out(), "the key goes to the file only");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
@@ -112,7 +104,7 @@ class CommandLineTest {
         assertEquals(0, lwt("keygen", "--hub", "-o", hub.toString()).exit());
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(hub)));
         StaticKeys.parse(Files.readString(hub));
-        Outcome again = lwt("keygen", "--out", file.toString());
+        InProcess.Outcome again = lwt("keygen", "--out", file.toString());
         assertEquals(Cli.FAILED, again.exit());
         assertEquals("lwt: " + file + " exists; not overwriting it", again.err().strip());
     }
@@ -135,7 +127,7 @@ class CommandLineTest {
         Files.setPosixFilePermissions(hubKey, PosixFilePermissions.fromString("rw-r-----"));
         Path state = Files.writeString(dir.resolve("hub-pool.state"), "");
         Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rw----r--"));
-        Outcome check = lwt("check", file.toString());
+        InProcess.Outcome check = lwt("check", file.toString());
         assertEquals(0, check.exit(), "a warning, not an error: " + check.err());
         assertEquals(String.join("\n",
                 "warning: " + file + ":2:8: nodes.hub.static-key: " + hubKey + " is mode 0640, readable by group or"
@@ -155,7 +147,7 @@ class CommandLineTest {
         String publicKey = lwt("keygen", "--public", file.toString()).out().strip();
         assertEquals(StaticKeys.text(StaticKeys.publicKey(StaticKeys.parse(hub))), publicKey);
         Files.writeString(file, "not a key");
-        Outcome bad = lwt("keygen", "--public", file.toString());
+        InProcess.Outcome bad = lwt("keygen", "--public", file.toString());
         assertEquals(Cli.FAILED, bad.exit());
         assertTrue(bad.err().startsWith("lwt: " + file + ": not a hub's key: "), bad.err());
     }
@@ -165,7 +157,7 @@ class CommandLineTest {
         Path file = dir.resolve("client.yaml");
         Files.writeString(file, "role: client\nconnect: 192.0.2.1:9000\nkey: file:alice.key\n");
         InitCommand.writeKey(dir.resolve("alice.key"));
-        Outcome check = lwt("check", file.toString());
+        InProcess.Outcome check = lwt("check", file.toString());
         assertEquals(Cli.CONFIGURATION, check.exit());
         assertEquals(file + ":1:1: hub-key: missing: the hub's public key, which it prints at its first start (lwt "
                 + "keygen --public on its key file shows it; lwt init writes it)", check.err().strip());
@@ -179,7 +171,7 @@ class CommandLineTest {
         Path file = dir.resolve("keyless.yaml");
         Files.writeString(file, "role: client\nconnect: 192.0.2.1:9000\nhub-key: "
                 + StaticKeys.text(StaticKeys.publicKey(StaticKeys.generate())) + "\n");
-        Outcome check = lwt("check", file.toString());
+        InProcess.Outcome check = lwt("check", file.toString());
         assertEquals(Cli.CONFIGURATION, check.exit());
         assertEquals(file + ":1:1: key: missing; only a transport that authenticates this client (tls with a client "
                 + "certificate) can replace it", check.err().strip());
@@ -188,7 +180,7 @@ class CommandLineTest {
     @Test
     void runReportsAMissingNodeChoice() throws Exception {
         lwt("init", dir.toString());
-        Outcome run = lwt("run", dir.resolve("lwt.yaml").toString());
+        InProcess.Outcome run = lwt("run", dir.resolve("lwt.yaml").toString());
         assertEquals(Cli.CONFIGURATION, run.exit());
         assertTrue(run.err().contains("the file defines 3 nodes (hub, alice, bob): choose one with --node"), run.err());
     }
@@ -201,7 +193,7 @@ class CommandLineTest {
         assertFalse(LegacyCommand.isLegacy(new String[] {"--version"}));
         assertFalse(LegacyCommand.isLegacy(new String[] {"run", "-m"}));
         assertEquals("lwt 0.1.0-SNAPSHOT", lwt("-v").out().strip());
-        Outcome tls = lwt("-m", "server", "-tls");
+        InProcess.Outcome tls = lwt("-m", "server", "-tls");
         assertEquals(Cli.CONFIGURATION, tls.exit());
         assertEquals("command line: TLS on a server needs -tls-cert and -tls-key (tls_cert_file and tls_key_file)",
                 tls.err().strip());

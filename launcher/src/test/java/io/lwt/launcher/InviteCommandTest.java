@@ -1,5 +1,6 @@
 package io.lwt.launcher;
 
+import static io.lwt.launcher.InProcess.lwt;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,8 +13,6 @@ import io.lwt.core.ClientSpec;
 import io.lwt.core.HubAccess;
 import io.lwt.core.HubSpec;
 import io.lwt.core.StaticKeys;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -25,15 +24,6 @@ class InviteCommandTest {
 
     @TempDir
     Path dir;
-
-    private record Outcome(int exit, String out, String err) {}
-
-    private static Outcome lwt(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Lwt.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Outcome(exit, out.toString(), err.toString());
-    }
 
     private Path hubFile(String extra) throws Exception {
         Path file = dir.resolve("hub.yaml");
@@ -49,7 +39,7 @@ class InviteCommandTest {
         return file;
     }
 
-    private Outcome invite(Path file, String... more) {
+    private InProcess.Outcome invite(Path file, String... more) {
         String[] args = new String[] {"invite", "--config", file.toString(), "--socket", dir.resolve("hub.sock").toString(),
                 "--endpoint", "hub.example.org:9000"};
         String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
@@ -65,7 +55,7 @@ class InviteCommandTest {
     void invitedClientJoinsWithTheKeysTheHubKnows() throws Exception {
         Path file = hubFile("");
         String before = Files.readString(file);
-        Outcome invited = invite(file, "alice", "--address", "10.0.0.5", "--routes", "192.168.50.0/24");
+        InProcess.Outcome invited = invite(file, "alice", "--address", "10.0.0.5", "--routes", "192.168.50.0/24");
         assertEquals(0, invited.exit(), invited.err());
         String token = invited.out().strip();
         assertEquals(1, invited.out().lines().count(), "one line to give: " + invited.out());
@@ -84,7 +74,7 @@ class InviteCommandTest {
         assertEquals(java.util.List.of(), Topology.load(file).warnings(), "an inline key in a 0600 file: no warning");
 
         Path client = dir.resolve("alice.yaml");
-        Outcome joined = lwt("join", token, "--out", client.toString());
+        InProcess.Outcome joined = lwt("join", token, "--out", client.toString());
         assertEquals(0, joined.exit(), joined.err());
         assertTrue(joined.out().contains("Start it with: sudo lwt run " + client), joined.out());
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(client)));
@@ -98,7 +88,7 @@ class InviteCommandTest {
         assertEquals(1380, spec.mtu(), "the hub's mtu");
         assertEquals(java.util.List.of(), Topology.load(client).warnings());
 
-        Outcome again = lwt("join", token, "--out", client.toString());
+        InProcess.Outcome again = lwt("join", token, "--out", client.toString());
         assertEquals(1, again.exit());
         assertEquals("lwt: " + client + " exists; not overwriting it (--out FILE)", again.err().strip());
     }
@@ -107,7 +97,7 @@ class InviteCommandTest {
     void joinRefusesADamagedTokenInOneLineAndWritesNothing() throws Exception {
         String token = invite(hubFile(""), "bob").out().strip();
         Path client = dir.resolve("bob.yaml");
-        Outcome cut = lwt("join", token.substring(0, token.length() - 5), "--out", client.toString());
+        InProcess.Outcome cut = lwt("join", token.substring(0, token.length() - 5), "--out", client.toString());
         assertEquals(1, cut.exit());
         assertEquals("lwt: the invitation is truncated: copy the whole line lwt invite printed", cut.err().strip());
         assertFalse(Files.exists(client));
@@ -118,16 +108,16 @@ class InviteCommandTest {
         Path file = hubFile("");
         assertEquals(0, invite(file, "carol").exit());
         assertTrue(access(file).clients().containsKey("carol"));
-        Outcome twice = invite(file, "carol");
+        InProcess.Outcome twice = invite(file, "carol");
         assertEquals(1, twice.exit());
         assertTrue(twice.err().contains("carol is already a client of hub"), twice.err());
 
-        Outcome revoked = invite(file, "--revoke", "carol");
+        InProcess.Outcome revoked = invite(file, "--revoke", "carol");
         assertEquals(0, revoked.exit(), revoked.err());
         assertTrue(revoked.out().startsWith("revoked carol: deleted " + dir.resolve("clients.d/hub/carol.yaml")),
                 revoked.out());
         assertFalse(access(file).clients().containsKey("carol"));
-        Outcome unknown = invite(file, "--revoke", "carol");
+        InProcess.Outcome unknown = invite(file, "--revoke", "carol");
         assertEquals(1, unknown.exit());
         assertTrue(unknown.err().startsWith("lwt: no invited client carol"), unknown.err());
     }
@@ -135,15 +125,15 @@ class InviteCommandTest {
     @Test
     void refusesWhatTheHubWouldRefuseAndLeavesNoFile() throws Exception {
         Path file = hubFile("");
-        Outcome outside = invite(file, "dave", "--address", "10.9.0.5");
+        InProcess.Outcome outside = invite(file, "dave", "--address", "10.9.0.5");
         assertEquals(2, outside.exit(), outside.err());
         assertTrue(outside.err().contains("10.9.0.5 is not inside the tunnel network 10.0.0.0/24"), outside.err());
         assertFalse(Files.exists(dir.resolve("clients.d/hub/dave.yaml")));
-        Outcome noEndpoint = lwt("invite", "--config", file.toString(), "dave");
+        InProcess.Outcome noEndpoint = lwt("invite", "--config", file.toString(), "dave");
         assertEquals(1, noEndpoint.exit());
         assertEquals("lwt: the hub listens on every address (port 9000): give the address clients dial with "
                 + "--endpoint HOST:9000", noEndpoint.err().strip());
-        Outcome badName = invite(file, "../x");
+        InProcess.Outcome badName = invite(file, "../x");
         assertEquals(1, badName.exit());
     }
 
