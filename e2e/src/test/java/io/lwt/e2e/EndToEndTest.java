@@ -447,6 +447,17 @@ class EndToEndTest {
         }
     }
 
+    @Test
+    void aHubStartedWithSighupIgnoredSaysItCannotReloadOnIt() throws Exception {
+        try (TunnelNetwork net = TunnelNetwork.create(TunnelNetwork.Options.defaults())) {
+            // as nohup leaves it: the JVM then keeps SIGHUP ignored and installs no handler
+            Netns.Running hub = net.ns("hub").start(List.of("sh", "-c", "trap '' HUP; exec \"$0\" \"$@\"",
+                    TunnelNetwork.LWT.toString(), "run", net.directory().resolve("lwt.yaml").toString(), "--node", "hub"),
+                    net.directory().resolve("hub.log"));
+            hub.awaitLine(l -> l.contains("SIGHUP is ignored by this process (started by nohup?)"), WAIT, "the warning");
+        }
+    }
+
     private static String threadDump(long pid) throws Exception {
         Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                 Long.toString(pid), "Thread.print").redirectErrorStream(true).start();

@@ -209,8 +209,9 @@ final class TunnelNetwork implements AutoCloseable {
 
     /** Starts a node from another file, e.g. a client with a key the hub does not know. */
     Netns.Running startWithoutWaiting(String node, Path file) {
-        Netns.Running running = ns(node).start(List.of(LWT.toString(), "run", file.toString(), "--node", node,
-                "--control", control(node).toString()), dir.resolve(node + ".log"));
+        // env: SIGHUP as a service manager leaves it, also when the tests run under nohup (which ignores it)
+        Netns.Running running = ns(node).start(List.of("env", "--default-signal=HUP", LWT.toString(), "run",
+                file.toString(), "--node", node, "--control", control(node).toString()), dir.resolve(node + ".log"));
         nodes.put(node, running);
         return running;
     }

@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -111,7 +112,11 @@ final class RunCommand implements Callable<Integer> {
         }
         NodeReloader reloads = reloader == null ? null : reloader.apply(running);
         if (reloads != null) {
-            Signal.handle(new Signal("HUP"), signal -> reloads.reload());
+            // the JVM keeps a signal ignored at start-up ignored (nohup does that to SIGHUP), and says so only here
+            if (Signal.handle(new Signal("HUP"), signal -> reloads.reload()) == SignalHandler.SIG_IGN) {
+                log.log(System.Logger.Level.WARNING, "SIGHUP is ignored by this process (started by nohup?): "
+                        + "it cannot reload the node; lwt reload can");
+            }
         }
         ControlSocket socket;
         try {
