@@ -26,6 +26,8 @@ rm -f "$root/usr/lib/lwt/lib/server/classes.jsa"
 if [ -d "$image/share" ]; then
   mkdir -p "$root/usr/share"
   cp -a "$image/share/." "$root/usr/share/"
+  # Debian's policy: man pages compressed, without a name or time stamp (-n), so builds are reproducible
+  find "$root/usr/share/man" -type f -name '*.[0-9]' -exec gzip -9n {} +
 fi
 ln -s ../lib/lwt/bin/lwt "$root/usr/bin/lwt"
 sed 's,/opt/lwt,/usr/lib/lwt,g' "$image/systemd/lwt@.service" > "$root/usr/lib/systemd/system/lwt@.service"

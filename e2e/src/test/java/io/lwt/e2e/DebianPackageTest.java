@@ -109,6 +109,7 @@ class DebianPackageTest {
         for (Path file : shared()) {
             assertTrue(Files.isRegularFile(Path.of("/usr/share").resolve(file)), "installed: /usr/share/" + file);
         }
+        assertEquals("/usr/share/man/man1/lwt-run.1.gz", run("man", "-w", "lwt-run").orThrow().output().strip());
     }
 
     /** Whatever of the package, its user or its directories this machine has. */
@@ -129,14 +130,18 @@ class DebianPackageTest {
         return found;
     }
 
-    /** The files of the image's share/ tree (man pages, completion), relative to it: the package's /usr/share. */
+    /**
+     * The files of the image's share/ tree (man pages, completion), relative to it, as the package installs them
+     * under /usr/share: man pages gzipped, as Debian's policy wants.
+     */
     private static List<Path> shared() throws IOException {
         Path share = IMAGE.resolve("share");
         if (!Files.isDirectory(share)) {
             return List.of();
         }
         try (Stream<Path> files = Files.walk(share)) {
-            return files.filter(Files::isRegularFile).map(share::relativize).toList();
+            return files.filter(Files::isRegularFile).map(share::relativize)
+                    .map(file -> file.startsWith("man") ? Path.of(file + ".gz") : file).toList();
         }
     }
 
