@@ -16,8 +16,8 @@ pings() {
 }
 
 # iperf3_start FROM TO ADDRESS SECONDS [OMIT]: one TCP stream in the background, its JSON in $DIR/iperf3.json;
-# iperf3_wait then sets MBITS to its received Mbit/s (the omitted first seconds excluded). Not in a subshell: the
-# exit trap must know both PIDs.
+# iperf3_wait then sets MBITS to its received Mbit/s and BYTES to the bytes received (the omitted first seconds
+# excluded). Not in a subshell: the exit trap must know both PIDs.
 iperf3_start() {
   local from=$1 to=$2 address=$3 seconds=$4 omit=${5:-0}
   : > "$DIR/iperf3-server.log"
@@ -31,8 +31,10 @@ iperf3_wait() {
   forget $IPERF3_CLIENT
   # the server ends by itself after one test (bash has then reaped it), unless the client never reached it
   kill $IPERF3_SERVER 2>/dev/null || true; forget $IPERF3_SERVER
-  MBITS=$(tr -d ' \n\t' < "$DIR/iperf3.json" | grep -o '"sum_received":{[^}]*' | grep -o '"bits_per_second":[0-9.e+]*' \
-    | head -1 | cut -d: -f2 | awk '{printf "%.0f", $1 / 1e6} END {if (NR == 0) printf "-"}')
+  local received; received=$(tr -d ' \n\t' < "$DIR/iperf3.json" | grep -o '"sum_received":{[^}]*' || true)
+  MBITS=$(echo "$received" | grep -o '"bits_per_second":[0-9.e+]*' | head -1 | cut -d: -f2 \
+    | awk '{printf "%.0f", $1 / 1e6} END {if (NR == 0) printf "-"}')
+  BYTES=$(echo "$received" | grep -o '"bytes":[0-9]*' | head -1 | cut -d: -f2 || true)
 }
 
 # latency_row LABEL FROM TO ADDRESS: warms the path with a stream of WARMUP_SECONDS (default 10: a Java node's C2

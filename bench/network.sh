@@ -83,3 +83,6 @@ up_seconds() {
 }
 
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' /proc/$1/status; }
+# cpu_ticks PID: user + system CPU time of a process, in ticks of TICK a second
+cpu_ticks() { awk '{print $14 + $15}' /proc/$1/stat; }
+TICK=$(getconf CLK_TCK)

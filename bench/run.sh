@@ -27,8 +27,6 @@ SECONDS_PER_RUN=${1:-$([ $MODE = pauses ] && echo 60 || echo 10)}
 source "$(dirname "$0")/network.sh"
 source "$(dirname "$0")/latency.sh"
 
-cpu_ticks() { awk '{print $14 + $15}' /proc/$1/stat; }
-TICK=$(getconf CLK_TCK)
 
 # iperf3 from one namespace to another; prints "Mbit/s cpu_s_per_GB(hub) cpu_s_per_GB(sender) cpu_s_per_GB(receiver)"
 measure() { # from to address streams sender receiver

@@ -46,14 +46,12 @@ delay_line() {
   for _ in $(seq 600); do grep -qs "delay line ready" "$DIR/delay-line.log" && return; sleep 0.05; done
   { echo "bench: the delay line did not start:"; cat "$DIR/delay-line.log"; exit 1; } >&2
 }
-cpu_ticks() { awk '{print $14 + $15}' /proc/$1/stat; }
 
 start_nodes
 delay_line 0ms
 t0=$(cpu_ticks $DELAY_LINE)
 iperf3_start $A $B 10.99.2.2 10 1; iperf3_wait
-bytes=$(tr -d ' \n\t' < "$DIR/iperf3.json" | grep -o '"sum_received":{[^}]*' | grep -o '"bytes":[0-9]*' | head -1 | cut -d: -f2)
-line_cpu=$(awk "BEGIN {printf \"%.1f\", ($(cpu_ticks $DELAY_LINE) - $t0) / $(getconf CLK_TCK) / ($bytes / 1e9)}")
+line_cpu=$(awk "BEGIN {printf \"%.1f\", ($(cpu_ticks $DELAY_LINE) - $t0) / $TICK / ($BYTES / 1e9)}")
 line_mbits=$MBITS
 
 # the rate limit on both of the router's egresses, and loss on what enters it from either side (a packet passes the

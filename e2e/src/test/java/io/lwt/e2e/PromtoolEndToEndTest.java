@@ -26,13 +26,14 @@ import org.junit.jupiter.api.Test;
 class PromtoolEndToEndTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
     private static final Path DASHBOARD = Path.of("../docs/grafana/lwt-dashboard.json");
+
+    private Path promtool;
 
     @BeforeEach
     void rootAndPromtool() {
         E2e.requireRoot();
-        E2e.requireTool(PROMTOOL, "prometheus");
+        promtool = E2e.requireTool("promtool", "prometheus");
     }
 
     /** Sessions with a round-trip time, sealed ones, and a refused handshake: every family has samples. */
@@ -93,8 +94,8 @@ class PromtoolEndToEndTest {
 
     record Result(int exit, String output) {}
 
-    private static Result promtool(String input, String... arguments) throws IOException, InterruptedException {
-        List<String> command = new java.util.ArrayList<>(List.of(PROMTOOL.toString()));
+    private Result promtool(String input, String... arguments) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of(promtool.toString()));
         command.addAll(List.of(arguments));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         try (OutputStream in = process.getOutputStream()) {

@@ -29,6 +29,8 @@ final class ControlSocket implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ControlSocket.class.getName());
     /** Where nodes put their sockets unless told otherwise; systemd's RuntimeDirectory=lwt makes it. */
     static final Path DEFAULT_DIRECTORY = Path.of("/run/lwt");
+    /** How an answer starts that reports an error rather than a result. */
+    static final String ERROR = "error: ";
 
     private final Path path;
     private final ServerSocketChannel server;
@@ -97,18 +99,18 @@ final class ControlSocket implements AutoCloseable {
             return json(node.status());
         }
         if (request.equals("reload")) {
-            return reloader == null ? "error: this node was started from the original's flags: nothing to reload\n"
+            return reloader == null ? ERROR + "this node was started from the original's flags: nothing to reload\n"
                     : String.join("\n", reloader.reload()) + "\n";
         }
         if (request.startsWith("kick ")) {
             if (!(node instanceof io.lwt.core.HubNode hub)) {
-                return "error: only a hub can kick clients\n";
+                return ERROR + "only a hub can kick clients\n";
             }
             String name = request.substring(5).strip();
             int kicked = hub.kick(name);
-            return kicked == 0 ? "error: no session of " + name + "\n" : "kicked " + kicked + " session(s) of " + name + "\n";
+            return kicked == 0 ? ERROR + "no session of " + name + "\n" : "kicked " + kicked + " session(s) of " + name + "\n";
         }
-        return "error: unknown request (status, kick NAME, reload)\n";
+        return ERROR + "unknown request (status, kick NAME, reload)\n";
     }
 
     /**
@@ -122,8 +124,8 @@ final class ControlSocket implements AutoCloseable {
         } catch (IOException e) {
             return Cli.fail(spec.commandLine().getErr(), new IOException("cannot reach " + path + ": " + e.getMessage()));
         }
-        if (answer.startsWith("error: ")) {
-            return Cli.fail(spec.commandLine().getErr(), new IllegalStateException(answer.substring(7)));
+        if (answer.startsWith(ERROR)) {
+            return Cli.fail(spec.commandLine().getErr(), new IllegalStateException(answer.substring(ERROR.length())));
         }
         spec.commandLine().getOut().println(answer);
         return 0;

@@ -3,9 +3,13 @@ package io.lwt.launcher;
 import io.lwt.api.Config;
 import io.lwt.api.ConfigException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -38,6 +42,17 @@ final class FileModes {
     /** Whether {@code file} exists with POSIX modes that let neither group nor others read it. */
     static boolean ownerOnly(Path file) {
         return mode(file).filter(mode -> mode.stream().noneMatch(READ_BY_OTHERS::contains)).isPresent();
+    }
+
+    /**
+     * Writes {@code text} to a new file, never over one that exists. The file is created readable by its owner only
+     * (0600), so a secret in it is never readable by others, not even between creating the file and a chmod.
+     */
+    static void writeNewPrivate(Path file, String text) throws IOException {
+        try (var out = Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+            out.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+        }
     }
 
     /** Refuses to load code from {@code path} (a plugin directory or jar) when group or others may write it. */

@@ -149,7 +149,7 @@ final class InviteCommand implements Callable<Integer> {
         out.println(reload(control));
         try { // the reload closed its session; a kick makes sure of it
             String kicked = ControlSocket.ask(control, "kick " + name).strip();
-            out.println(kicked.startsWith("error: ") ? "no session of " + name + " is left" : kicked);
+            out.println(kicked.startsWith(ControlSocket.ERROR) ? "no session of " + name + " is left" : kicked);
         } catch (IOException notRunning) {
             // reload() said so
         }
@@ -160,8 +160,9 @@ final class InviteCommand implements Callable<Integer> {
     private static String reload(Path control) {
         try {
             String answer = ControlSocket.ask(control, "reload").strip();
-            if (answer.startsWith("error: ")) {
-                throw new IllegalStateException("the running hub refused the reload: " + answer.substring(7));
+            if (answer.startsWith(ControlSocket.ERROR)) {
+                throw new IllegalStateException("the running hub refused the reload: "
+                        + answer.substring(ControlSocket.ERROR.length()));
             }
             return "the running hub applied it: " + answer.lines().findFirst().orElse(answer);
         } catch (IOException e) {

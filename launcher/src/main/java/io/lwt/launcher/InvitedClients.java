@@ -4,11 +4,9 @@ import io.lwt.api.Config;
 import io.lwt.api.ConfigException;
 import io.lwt.api.IpPrefix;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.LinkedHashMap;
@@ -85,10 +83,7 @@ final class InvitedClients {
         Path dir = file.toAbsolutePath().getParent();
         createPrivate(dir.getParent(), owner);
         createPrivate(dir, owner);
-        try (var out = Files.newByteChannel(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-            out.write(java.nio.ByteBuffer.wrap(yaml.toString().getBytes(StandardCharsets.UTF_8)));
-        }
+        FileModes.writeNewPrivate(file, yaml.toString());
         giveTo(file, owner);
     }
 

@@ -7,8 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -77,9 +75,6 @@ final class JoinCommand implements Callable<Integer> {
                 + "hub-key: " + StaticKeys.text(invitation.hubKey()) + "\n"
                 + "key: " + Base64.getEncoder().encodeToString(invitation.clientKey()) + "\n"
                 + "mtu: " + invitation.mtu() + "\n"; // the hub's, which every node shares
-        try (var channel = Files.newByteChannel(file, java.util.Set.of(StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-            channel.write(java.nio.ByteBuffer.wrap(yaml.getBytes(StandardCharsets.UTF_8)));
-        }
+        FileModes.writeNewPrivate(file, yaml);
     }
 }

@@ -5,9 +5,7 @@ import io.lwt.api.ConfigException;
 import io.lwt.core.StaticKeys;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -75,10 +73,7 @@ public final class Keys {
      * only, so the key is never readable by others, not even between creating the file and a chmod.
      */
     public static void writeNew(Path file, String key) throws IOException {
-        try (var out = Files.newByteChannel(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-            out.write(java.nio.ByteBuffer.wrap((key + "\n").getBytes(StandardCharsets.US_ASCII)));
-        }
+        FileModes.writeNewPrivate(file, key + "\n");
     }
 
     /** A Curve25519 key (a hub's private key, or the public one a client pins) by the same references as a key. */

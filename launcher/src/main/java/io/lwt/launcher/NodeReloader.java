@@ -50,7 +50,7 @@ final class NodeReloader {
             plugins = NodePlugins.of(next, providers);
         } catch (ConfigException | IllegalStateException | IllegalArgumentException e) {
             LOG.log(Level.WARNING, "reload refused, nothing changed: {0}", e.getMessage());
-            return List.of("error: " + e.getMessage() + " (nothing changed)");
+            return List.of(ControlSocket.ERROR + e.getMessage() + " (nothing changed)");
         }
         List<String> applied = new ArrayList<>();
         List<String> restart = needRestart(started.config(), next.config(), started.isHub() ? Scope.HUB : Scope.CLIENT);

@@ -41,8 +41,7 @@ public final class DelayLine {
     /** The line a caller waits for before sending traffic. */
     public static final String READY = "delay line ready";
 
-    private static final int SLOT_BYTES = 65536; // a TUN device hands over one packet a read, up to its MTU
-    private static final int MTU = 1500;
+    private static final int MTU = 1500; // each device's: what the kernel sends it is cut to this, one packet a read
 
     private DelayLine() {}
 
@@ -66,6 +65,10 @@ public final class DelayLine {
                 new Direction(b + " -> " + a, Tun.open(deviceB), delay, jitter, slots));
         route(a, deviceA, 101);
         route(b, deviceB, 102);
+        for (String setting : List.of("net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0",
+                "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1")) {
+            sysctl(setting);
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             StringBuilder line = new StringBuilder("delay line:");
             for (Direction d : directions) {
@@ -87,11 +90,7 @@ public final class DelayLine {
         ip("-6", "route", "add", "default", "dev", device, "table", Integer.toString(table));
         ip("rule", "add", "iif", from, "lookup", Integer.toString(table));
         ip("-6", "rule", "add", "iif", from, "lookup", Integer.toString(table));
-        for (String scope : List.of("all", "default", device)) {
-            sysctl("net.ipv4.conf." + scope + ".rp_filter=0");
-        }
-        sysctl("net.ipv4.ip_forward=1");
-        sysctl("net.ipv6.conf.all.forwarding=1");
+        sysctl("net.ipv4.conf." + device + ".rp_filter=0");
     }
 
     private static void ip(String... arguments) throws IOException, InterruptedException {
@@ -150,7 +149,7 @@ public final class DelayLine {
             this.queued = new ArrayBlockingQueue<>(slots);
             Arena arena = Arena.global();
             for (int i = 0; i < slots; i++) {
-                free.add(new Frame(arena.allocate(SLOT_BYTES)));
+                free.add(new Frame(arena.allocate(MTU)));
             }
         }
 
@@ -160,7 +159,7 @@ public final class DelayLine {
         }
 
         private void read() {
-            MemorySegment scratch = Arena.global().allocate(SLOT_BYTES);
+            MemorySegment scratch = Arena.global().allocate(MTU);
             MemorySegment errno = Tun.errnoState();
             while (true) {
                 Frame frame = free.poll();

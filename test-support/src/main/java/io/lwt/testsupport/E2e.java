@@ -17,22 +17,27 @@ public final class E2e {
 
     /** Call first in every end-to-end test: skips it without root, or fails it when end-to-end tests are required. */
     public static void requireRoot() {
-        if (isRoot()) {
-            return;
+        if (!isRoot()) {
+            skipOrFail("end-to-end tests need root (network namespaces, TUN devices)");
         }
-        String message = "end-to-end tests need root (network namespaces, TUN devices)";
-        if (REQUIRED.equals(System.getenv(ENVIRONMENT))) {
-            Assertions.fail(message + ", and " + ENVIRONMENT + "=" + REQUIRED);
-        }
-        Assumptions.abort(message);
     }
 
-    /** Skips the test when a tool it runs is missing, or fails it when end-to-end tests are required. */
-    public static void requireTool(Path executable, String debianPackage) {
-        if (Files.isExecutable(executable)) {
-            return;
+    /**
+     * The path of {@code program} on PATH. A missing one skips the test, or fails it when end-to-end tests are
+     * required, naming the Debian package that has it.
+     */
+    public static Path requireTool(String program, String debianPackage) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            Path candidate = Path.of(dir, program);
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
         }
-        String message = "no " + executable + " (Debian package " + debianPackage + "; scripts/setup.sh installs it)";
+        skipOrFail("no " + program + " on PATH (Debian package " + debianPackage + "; scripts/setup.sh installs it)");
+        throw new AssertionError("unreachable: skipOrFail throws");
+    }
+
+    private static void skipOrFail(String message) {
         if (REQUIRED.equals(System.getenv(ENVIRONMENT))) {
             Assertions.fail(message + ", and " + ENVIRONMENT + "=" + REQUIRED);
         }

@@ -3,6 +3,7 @@ package io.lwt.launcher.docs;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -27,7 +28,7 @@ final class ManPage {
 
     static String roff(CommandSpec command, String version) {
         StringBuilder page = new StringBuilder();
-        page.append(".TH ").append(escape(pageName(command).toUpperCase())).append(" 1 \"\" \"")
+        page.append(".TH ").append(escape(pageName(command).toUpperCase(Locale.ROOT))).append(" 1 \"\" \"")
                 .append(escape(version)).append("\" \"User Commands\"\n");
         page.append(".nh\n.ad l\n"); // options and paths are neither hyphenated nor stretched apart
         page.append(".SH NAME\n").append(escape(pageName(command))).append(" \\- ")

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lwt.launcher.Lwt;
+import io.lwt.testsupport.E2e;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,7 +50,7 @@ class ManPageTest {
 
     @Test
     void groffRendersEveryPageWithoutAWarningAndWithEveryOption() throws Exception {
-        String groff = Tools.require("groff");
+        String groff = E2e.requireTool("groff", "groff-base").toString();
         for (CommandSpec command : ManPage.commands(lwt)) {
             Path page = man1.resolve(ManPage.fileName(command));
             Tools.Result rendered = Tools.run(dir, List.of(groff, "-man", "-Tutf8", "-ww", "-P", "-cbou", page.toString()));
@@ -71,7 +72,7 @@ class ManPageTest {
 
     @Test
     void manReadsThePageOfASubcommandWithItsDescriptionsAndTheExitStatusOfLwt() throws Exception {
-        String man = Tools.require("man");
+        String man = E2e.requireTool("man", "man-db").toString();
         Tools.Result run = Tools.run(dir, List.of("env", "MANWIDTH=200", man, "--warnings", "-E", "UTF-8", "-l",
                 man1.resolve("lwt-run.1").toString()));
         assertEquals(0, run.exit(), run.err());

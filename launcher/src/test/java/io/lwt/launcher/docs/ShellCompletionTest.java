@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lwt.launcher.Lwt;
+import io.lwt.testsupport.E2e;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,7 +55,7 @@ class ShellCompletionTest {
     /** Through compinit's autoloading of _lwt from the fpath, as a user's zsh does, in a terminal (zpty) pressing TAB. */
     @Test
     void zshCompletesFromTheFunctionFileOnItsFirstUse() throws Exception {
-        String zsh = Tools.require("zsh");
+        String zsh = E2e.requireTool("zsh", "zsh").toString();
         List<String> lines = List.of("lwt ce", "lwt cert cr", "lwt run --log-l", "lwt run --log-level de", "lwt kick --so");
         List<String> command = new ArrayList<>(List.of(zsh, "-f", "-c", ZSH_TERMINAL, "zsh",
                 dir.resolve(GenerateDocs.ZSH).getParent().toString(), dir.resolve("buffers").toString()));
@@ -83,7 +84,7 @@ class ShellCompletionTest {
 
     /** What picocli's completion function puts in COMPREPLY for the line, as bash's TAB would call it. */
     private List<String> bash(String line) throws Exception {
-        String bash = Tools.require("bash");
+        String bash = E2e.requireTool("bash", "bash").toString();
         String complete = """
                 source "$1"
                 COMP_LINE=$2
