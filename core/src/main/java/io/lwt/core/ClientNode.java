@@ -119,7 +119,7 @@ public final class ClientNode extends NodeLifecycle {
                     LOG.log(Level.WARNING, "cannot reach hub {0}: {1}; retrying in {2}", spec.hub(),
                             Nodes.describe(e), ValueSyntax.text(wait));
                     Thread.sleep(wait);
-                    retry = min(retry.multipliedBy(2), MAX_RETRY);
+                    retry = Nodes.min(retry.multipliedBy(2), MAX_RETRY);
                     continue;
                 }
                 session = s;
@@ -133,7 +133,7 @@ public final class ClientNode extends NodeLifecycle {
                 s.awaitClosed();
                 // only a session that lasted proves the hub healthy; one refused at once keeps backing off
                 boolean lasted = System.nanoTime() - start >= spec.session().timeout().toNanos();
-                retry = lasted ? FIRST_RETRY : min(retry.multipliedBy(2), MAX_RETRY);
+                retry = lasted ? FIRST_RETRY : Nodes.min(retry.multipliedBy(2), MAX_RETRY);
                 if (!closed.get()) {
                     Duration wait = jitter(retry);
                     LOG.log(Level.WARNING, "reconnecting in {0}", ValueSyntax.text(wait));
@@ -162,10 +162,6 @@ public final class ClientNode extends NodeLifecycle {
     private static Duration jitter(Duration d) {
         long millis = d.toMillis();
         return Duration.ofMillis(millis / 2 + ThreadLocalRandom.current().nextLong(millis / 2 + 1));
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private boolean fromTun(ByteBuffer packet) {
@@ -213,7 +209,7 @@ public final class ClientNode extends NodeLifecycle {
          */
         private Opening joining(Session s, ClientAuth.Secure auth) throws IOException {
             ClientHandshake handshake = new ClientHandshake(auth.key(), auth.hubKey(), s.channelBinding());
-            s.sendHandshake(handshake.initiation(true));
+            s.sendHandshake(handshake.initiation(!s.carriesDatagrams()));
             return Opening.taking(Response.TYPE, Response.class, response -> {
                 switch (handshake.read(response)) {
                     case Grant grant -> {

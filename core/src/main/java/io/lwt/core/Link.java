@@ -24,6 +24,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * the TUN reader, other sessions' readers, the ticker) {@link #offer} messages, or on a client {@link #writeNow}.
  * {@link #close} may come from any thread, once; the receiver then hears of it exactly once.
  *
+ * <p>On a connection that {@linkplain Connection#carriesDatagrams carries datagrams} each read is one message and
+ * nothing is framed ({@link DatagramFramer}). Since anyone may send a datagram, one that fails once the session has
+ * keys (forged, replayed, damaged, or a late copy of a handshake message) is dropped and counted as
+ * {@code datagram-refused}, and neither ends the session nor counts as hearing from the peer; one that opens tells the
+ * connection where the peer is now ({@link Connection#authenticated}). Before the keys, a hub ends a session whose
+ * first message fails, since that message alone made the session, and a client drops it and waits for its answer.
+ *
  * <p>Both pumps of an established session go on in platform threads while the node's
  * {@link SessionContext#platformThreads} says so, and back in virtual threads when it no longer does: a blocking read in
  * a platform thread wakes the thread itself, where a virtual thread waits for the poller thread to wake it first, which
@@ -66,6 +73,7 @@ final class Link {
     private static final ByteBuffer REST = ByteBuffer.allocate(0);
 
     private final Connection connection;
+    private final boolean datagrams;
     private final SessionContext context;
     private final int maxMessageLength;
     private final ByteBuffer inbound;
@@ -98,6 +106,7 @@ final class Link {
     Link(Connection connection, SessionContext context, ByteBuffer inbound, Liveness liveness, Traffic traffic,
             Receiver receiver) {
         this.connection = connection;
+        this.datagrams = connection.carriesDatagrams();
         this.context = context;
         this.maxMessageLength = context.maxMessageLength();
         this.inbound = inbound;
@@ -133,10 +142,26 @@ final class Link {
 
     private void received(ByteBuffer message) throws IOException {
         SessionKeys k = keys;
-        if (k != null) {
-            k.open(message);
+        if (!datagrams) {
+            if (k != null) {
+                k.open(message);
+            }
+            receiver.message(message);
+            return;
         }
-        receiver.message(message);
+        try {
+            if (k != null) {
+                k.open(message);
+                connection.authenticated();
+            }
+            receiver.message(message);
+            liveness.received();
+        } catch (ProtocolException e) {
+            if (k == null && context.side() == Side.SERVER) {
+                throw e;
+            }
+            context.counters().drop("datagram-refused", receiver.logLabel() + ": " + e.getMessage());
+        }
     }
 
     int queued() {
@@ -263,7 +288,8 @@ final class Link {
         boolean handedOver = false;
         try {
             if (framer == null) {
-                framer = context.codec().open(connection, context.side(), maxMessageLength, inbound);
+                framer = datagrams ? DatagramFramer.INSTANCE
+                        : context.codec().open(connection, context.side(), maxMessageLength, inbound);
                 writer = Threads.virtual("lwt-session-writer" + threadSuffix)
                         .start(() -> LogContext.run(receiver::logLabel, this::writeLoop));
                 if (closed.get()) {
@@ -283,7 +309,9 @@ final class Link {
                                     + "and the same keys?)");
                     return;
                 }
-                liveness.received();
+                if (!datagrams) {
+                    liveness.received(); // a datagram counts once it proved to be the peer's, see received()
+                }
                 inbound.flip();
                 framer.decode(inbound, sink);
                 inbound.compact();
@@ -318,7 +346,7 @@ final class Link {
     private void writeLoop() {
         ByteBuffer[] batch = new ByteBuffer[BATCH];
         int n = 0;
-        CoverTraffic cover = CoverTraffic.of(context.codec().chaffRate());
+        CoverTraffic cover = datagrams ? null : CoverTraffic.of(context.codec().chaffRate());
         int room = cover == null ? BATCH : BATCH - 1; // with cover traffic, one slot stays free for a cover frame
         try {
             while (!closed.get()) {

@@ -76,6 +76,10 @@ final class Nodes {
         }
     }
 
+    static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
     /**
      * A failure as a log line names it: an I/O error by its message; anything else, a bug somewhere (a plugin's,
      * perhaps), by its class too.

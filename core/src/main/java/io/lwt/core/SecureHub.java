@@ -201,7 +201,7 @@ final class SecureHub implements HubProtocol {
         s.tunnelAddress(client.name() + " " + text, ipv6 == null ? text : text + " " + IpPrefix.text(ipv6));
         Grant grant = new Grant(new IpPrefix(address, tun.address().prefixLength()),
                 ipv6 == null ? null : new IpPrefix(ipv6, hubIpv6.prefixLength()), tun.mtu(), session.keepalive(),
-                session.timeout(), pushedRoutes(a, client, ipv6 != null), true);
+                session.timeout(), pushedRoutes(a, client, ipv6 != null), !s.carriesDatagrams());
         return new Admission(grant, new Sources(address, ipv6, subnets), null);
     }
 

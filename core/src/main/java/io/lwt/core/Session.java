@@ -1,6 +1,7 @@
 package io.lwt.core;
 
 import io.lwt.api.ProtocolException;
+import io.lwt.api.Side;
 import io.lwt.api.routing.Peer;
 import io.lwt.api.routing.Route;
 import io.lwt.api.transport.Connection;
@@ -29,6 +30,11 @@ final class Session implements Peer, Link.Receiver {
 
     private static final int PROBE_LENGTH = Long.BYTES;
     /**
+     * How long a client waits for the hub's answer on datagrams, which may be lost: then it tries a new handshake on a
+     * new connection (its node backs off between attempts), rather than resend one the hub may have taken already.
+     */
+    static final Duration HANDSHAKE_ATTEMPT = Duration.ofSeconds(2);
+    /**
      * For benchmarks only ({@code -Dlwt.benchmark.unsealed=true} on every node): messages after the handshake go
      * unsealed, so that {@code bench/run.sh seal} can say what sealing costs. Never for use: nothing then protects them.
      */
@@ -55,7 +61,9 @@ final class Session implements Peer, Link.Receiver {
     Session(Connection connection, SessionContext context, ByteBuffer inbound) {
         this.context = context;
         this.remote = connection.remoteAddress();
-        this.liveness = new Liveness(context.clock(), context.settings(), context.handshakeTimeout());
+        Duration handshakeTimeout = connection.carriesDatagrams() && context.side() == Side.CLIENT
+                ? Nodes.min(context.handshakeTimeout(), HANDSHAKE_ATTEMPT) : context.handshakeTimeout();
+        this.liveness = new Liveness(context.clock(), context.settings(), handshakeTimeout);
         this.link = new Link(connection, context, inbound, liveness, traffic, this);
     }
 
@@ -110,7 +118,7 @@ final class Session implements Peer, Link.Receiver {
      */
     void protect(HandshakeState.Transport keys) {
         if ((!bound || SEALED_INSIDE_TLS_FOR_BENCHMARKS) && !UNSEALED_FOR_BENCHMARKS) {
-            link.protect(new SessionKeys(keys, context.rekeying(), context.clock()));
+            link.protect(SessionKeys.of(keys, carriesDatagrams(), context.rekeying(), context.clock()));
         }
     }
 
@@ -156,6 +164,14 @@ final class Session implements Peer, Link.Receiver {
     String identity() {
         Established e = established;
         return e == null ? null : e.identity();
+    }
+
+    /**
+     * Whether the session's connection carries datagrams: then neither end offers to take super-segments, which are
+     * cut into packets before sending, since a datagram must fit the path.
+     */
+    boolean carriesDatagrams() {
+        return link.connection().carriesDatagrams();
     }
 
     /** Whether this peer may send the packet: its source is the peer's own address, or inside a subnet behind it. */

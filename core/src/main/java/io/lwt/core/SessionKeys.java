@@ -3,7 +3,6 @@ package io.lwt.core;
 import io.lwt.api.ProtocolException;
 import io.lwt.core.handshake.Protocol;
 import io.lwt.core.noise.CipherFunction;
-import io.lwt.core.noise.CipherState;
 import io.lwt.core.noise.HandshakeState;
 import io.lwt.core.noise.NoiseException;
 import java.nio.ByteBuffer;
@@ -11,19 +10,11 @@ import java.time.Duration;
 import java.util.function.LongSupplier;
 
 /**
- * A session's keys once its handshake is done: every message after it (data, super-segments, keepalives, echoes) is
- * sealed with AES-256-GCM under the direction's key and a 64-bit counter as the nonce, in place in its pooled buffer,
- * the tag after it, one AEAD call per message. On a stream the counter is implicit: a message lost, repeated,
- * reordered or altered fails to open, which ends only its session. Whoever holds the link's write lock seals; the
- * reader opens.
- *
- * <p>Rekeying (Noise's Rekey, spec section 11.3, a one-way ratchet): after {@link Rekeying#interval} or
- * {@link Rekeying#messages} under one key, the sender marks the next message, inside its sealed type byte, as the last
- * under the old key and then ratchets its key; the receiver ratchets after opening the marked message. No message is
- * dropped or reordered for it, keys from before a rekey cannot be computed from later ones, and counters go on, so a
- * nonce is never reused.
+ * A session's keys once its handshake is done, which seal every message after it in place in its pooled buffer: on a
+ * byte stream with an implicit counter ({@link StreamKeys}), on datagrams with an explicit one and a replay window
+ * ({@link DatagramKeys}). Whoever holds the link's write lock seals; the reader opens.
  */
-final class SessionKeys {
+sealed interface SessionKeys permits StreamKeys, DatagramKeys {
 
     /** When a direction's key is replaced: after this long, or after this many messages, whichever comes first. */
     record Rekeying(Duration interval, long messages) {
@@ -31,72 +22,28 @@ final class SessionKeys {
         static final Rekeying DEFAULT = new Rekeying(Duration.ofMinutes(2), 1L << 30);
     }
 
-    /** The bit of a sealed message's type byte that says the sender rekeys after it. */
-    static final int REKEY = 0x80;
-    static final int TAG = CipherFunction.TAGLEN;
+    int TAG = CipherFunction.TAGLEN;
 
-    private final CipherState sending;
-    private final CipherState receiving;
-    private final Rekeying rekeying;
-    private final LongSupplier clock;
-    private final long established;
-    private long keyedAt; // the sealer's
-    private long sealedUnderKey; // the sealer's
-    private volatile long sentRekeys; // the sealer's
-    private volatile long receivedRekeys; // the opener's
-
-    SessionKeys(HandshakeState.Transport keys, Rekeying rekeying, LongSupplier clock) {
-        this.sending = keys.sending();
-        this.receiving = keys.receiving();
-        this.rekeying = rekeying;
-        this.clock = clock;
-        this.established = clock.getAsLong();
-        this.keyedAt = established;
+    /** The keys for a connection of the given kind. */
+    static SessionKeys of(HandshakeState.Transport keys, boolean datagrams, Rekeying rekeying, LongSupplier clock) {
+        return datagrams ? new DatagramKeys(keys, rekeying, clock) : new StreamKeys(keys, rekeying, clock);
     }
 
-    /** Seals a message at {@code position..limit} (type byte first), which needs {@link #TAG} bytes of room after it. */
-    void seal(ByteBuffer message) throws NoiseException {
-        long now = clock.getAsLong();
-        boolean rekey = ++sealedUnderKey >= rekeying.messages() || now - keyedAt >= rekeying.interval().toNanos();
-        if (rekey) {
-            int at = message.position();
-            message.put(at, (byte) (message.get(at) | REKEY));
-        }
-        sending.seal(message);
-        if (rekey) {
-            sending.rekey();
-            keyedAt = now;
-            sealedUnderKey = 0;
-            sentRekeys++;
-        }
-    }
+    /**
+     * Seals a message at {@code position..limit} (type byte first), which needs {@link #TAG} bytes of room after it and,
+     * on datagrams, {@link DatagramKeys#NONCE} before it: on return {@code position..limit} is the sealed message.
+     */
+    void seal(ByteBuffer message) throws NoiseException;
 
     /** Opens a sealed message at {@code position..limit} in place; on return it holds the type byte and body. */
-    void open(ByteBuffer message) throws ProtocolException {
-        try {
-            receiving.open(message);
-            int at = message.position();
-            byte type = message.get(at);
-            if ((type & REKEY) != 0) {
-                message.put(at, (byte) (type & ~REKEY));
-                receiving.rekey();
-                receivedRekeys++;
-            }
-        } catch (NoiseException e) {
-            throw new ProtocolException(e.getMessage() + " (message " + receiving.nonce() + " from the peer)");
-        }
-    }
+    void open(ByteBuffer message) throws ProtocolException;
 
     /** What status reports show: the cipher, since when, and how many keys were replaced (both directions). */
-    String cipher() {
+    default String cipher() {
         return Protocol.CIPHER;
     }
 
-    Duration age() {
-        return Duration.ofNanos(clock.getAsLong() - established);
-    }
+    Duration age();
 
-    long rekeys() {
-        return sentRekeys + receivedRekeys;
-    }
+    long rekeys();
 }

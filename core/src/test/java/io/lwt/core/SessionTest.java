@@ -274,7 +274,7 @@ class SessionTest {
      * A session established with the hub's keys of a real handshake, sealing from its first message; returns the
      * keys of the test's end, the client, which seal and open with the same rekeying.
      */
-    private SessionKeys sealed() throws Exception {
+    private StreamKeys sealed() throws Exception {
         ClientHandshake client = new ClientHandshake(CLIENT_KEY, HUB.publicKey(), new byte[0]);
         HubHandshake hub = new HubHandshake(HUB, new byte[0]);
         hub.read(client.initiation(false), (key, certified) -> Credential.of("c7", CLIENT_KEY), Optional.empty());
@@ -288,11 +288,11 @@ class SessionTest {
             return null;
         });
         opened.await();
-        return new SessionKeys(client.keys(), rekeying, () -> now);
+        return new StreamKeys(client.keys(), rekeying, () -> now);
     }
 
     /** The sealed bytes of a message, as the client's session would frame them. */
-    private static byte[] seal(SessionKeys keys, byte type, byte[] body) throws Exception {
+    private static byte[] seal(StreamKeys keys, byte type, byte[] body) throws Exception {
         ByteBuffer b = ByteBuffer.allocate(1 + body.length + SessionKeys.TAG).put(type).put(body).flip();
         keys.seal(b);
         return Arrays.copyOf(b.array(), b.limit());
@@ -318,7 +318,7 @@ class SessionTest {
      */
     @Test
     void aHubWritesWithoutBlockingAndTheWriterSendsTheRestOfAFrameFirst() throws Exception {
-        SessionKeys client = sealed();
+        StreamKeys client = sealed();
         PacketBuffers packets = new PacketBuffers(MTU, SessionKeys.TAG);
         pair.client().holdReads();
         int count = 210; // frames of 1,321 bytes: 198 fill the pipe's 256 KiB, the 199th only in part, 11 queue
@@ -345,7 +345,7 @@ class SessionTest {
     @Test
     void sealedMessagesGoBothWaysInOrderAcrossRekeys() throws Exception {
         rekeying = new SessionKeys.Rekeying(Duration.ofHours(1), 20);
-        SessionKeys client = sealed();
+        StreamKeys client = sealed();
         PacketBuffers packets = new PacketBuffers(MTU, SessionKeys.TAG);
         for (int i = 0; i < 200; i++) {
             sendRaw(seal(client, Messages.DATA, packet(i)));
@@ -367,7 +367,7 @@ class SessionTest {
     @ParameterizedTest
     @ValueSource(strings = {"flip", "replay", "reorder", "truncate"})
     void aFlippedBitAReplayAReorderingOrATruncationEndsTheSession(String fault) throws Exception {
-        SessionKeys client = sealed();
+        StreamKeys client = sealed();
         byte[] first = seal(client, Messages.DATA, packet(1));
         byte[] second = seal(client, Messages.DATA, packet(2));
         switch (fault) {

@@ -7,13 +7,37 @@ import java.nio.ByteBuffer;
 import java.util.Optional;
 
 /**
- * A blocking byte stream to one peer. One thread reads and another writes concurrently; {@link #close()} may come
- * from any thread and makes blocked calls on both sides throw.
+ * A blocking connection to one peer: a byte stream, or, where {@link #carriesDatagrams()}, a sequence of whole messages
+ * that may be lost, duplicated or reordered. One thread reads and another writes concurrently; {@link #close()} may
+ * come from any thread and makes blocked calls on both sides throw.
  */
 public interface Connection extends Closeable {
 
+    /** The most bytes a datagram connection writes before each message's position, its own header. */
+    int DATAGRAM_HEADROOM = 8;
+
     /**
-     * Reads at least one byte into {@code dst} (from its position to its limit), blocking until some arrive.
+     * Whether this connection carries datagrams rather than a byte stream: each {@link #read} returns exactly one whole
+     * message, each buffer given to {@link #write} goes as one message, and the network may lose, duplicate or reorder
+     * them. A datagram connection may write up to {@link #DATAGRAM_HEADROOM} bytes before each buffer's position as it
+     * sends it. The engine then frames nothing (a disguise codec needs a stream), numbers its sealed messages
+     * explicitly, and drops a message that fails to open instead of ending the session.
+     */
+    default boolean carriesDatagrams() {
+        return false;
+    }
+
+    /**
+     * The message read last opened under the session's keys, so its sender holds them: a datagram connection sends
+     * to the address it came from from now on, which lets a client whose address changed keep its session (roaming).
+     * A forged or replayed datagram, which never opens, can therefore not redirect the session.
+     */
+    default void authenticated() {}
+
+    /**
+     * Reads at least one byte into {@code dst} (from its position to its limit), blocking until some arrive; on a
+     * datagram connection, exactly one whole message (the transport drops one longer than {@code dst}'s room rather
+     * than deliver it cut off).
      *
      * @return the number of bytes read, or -1 at end of stream
      */

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
-/** Makes byte-stream connections between nodes. Built once per node from its configuration; thread-safe. */
+/**
+ * Makes connections between nodes, byte streams or datagrams ({@link #carriesDatagrams()}). Built once per node from
+ * its configuration; thread-safe.
+ */
 public interface Transport {
 
     /** Starts listening; {@code local} may have port 0 to let the system choose one. */
@@ -21,6 +24,14 @@ public interface Transport {
      * transport does not warns at start unless its configuration says {@code insecure: true}.
      */
     default boolean encrypts() {
+        return false;
+    }
+
+    /**
+     * Whether its connections carry datagrams ({@link Connection#carriesDatagrams()}); a node then refuses a disguise
+     * codec, which needs a byte stream.
+     */
+    default boolean carriesDatagrams() {
         return false;
     }
 }

@@ -135,6 +135,20 @@ public final class CipherState {
 
     /** Rekey() (spec section 11.3): the key becomes the first 32 bytes of ENCRYPT(k, 2^64-1, empty, 32 zeros). */
     public void rekey() throws NoiseException {
+        key = nextKey();
+    }
+
+    /**
+     * A new state with the key {@link #rekey} would give and the counter at zero, this one unchanged: a receiver of
+     * datagrams tries the next key on a message before it gives up the current one.
+     */
+    public CipherState rekeyed() throws NoiseException {
+        CipherState next = new CipherState(function);
+        next.key = nextKey();
+        return next;
+    }
+
+    private SecretKeySpec nextKey() throws NoiseException {
         byte[] next = new byte[CipherFunction.KEYLEN + CipherFunction.TAGLEN];
         try {
             function.nonce(RESERVED_NONCE, iv);
@@ -143,7 +157,7 @@ public final class CipherState {
         } catch (GeneralSecurityException e) {
             throw new NoiseException("rekeying failed: " + e.getMessage(), e);
         }
-        key = new SecretKeySpec(next, 0, CipherFunction.KEYLEN, function.keyAlgorithm);
+        return new SecretKeySpec(next, 0, CipherFunction.KEYLEN, function.keyAlgorithm);
     }
 
     private void crypt(int mode, byte[] ad, ByteBuffer in, ByteBuffer out) throws NoiseException {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * receiver at the nonce it was sealed with, as a session's reader opens its next message. Only a ProtocolException
  * escapes, and only the unchanged seeds open, to exactly what was sealed.
  */
-class SessionKeysFuzzTest {
+class StreamKeysFuzzTest {
 
     private static final String PROTOCOL = "Noise_IKpsk2_25519_AESGCM_SHA256";
     private static final Fuzz.Limits LIMITS = new Fuzz.Limits(4_000, 16 * 1024, Duration.ofSeconds(10));
@@ -40,7 +40,7 @@ class SessionKeysFuzzTest {
         client.readMessage(server.writeMessage(new byte[0]));
         HandshakeState.Transport senderKeys = client.split();
         receiverKeys = server.split();
-        SessionKeys sender = new SessionKeys(senderKeys, SessionKeys.Rekeying.DEFAULT, System::nanoTime);
+        StreamKeys sender = new StreamKeys(senderKeys, SessionKeys.Rekeying.DEFAULT, System::nanoTime);
         Random random = new Random(5);
         for (int i = 0; i < 16; i++) {
             byte[] message = new byte[1 + random.nextInt(1500)];
@@ -68,7 +68,7 @@ class SessionKeysFuzzTest {
             }
         }
         receiverKeys.receiving().setNonce(seed);
-        SessionKeys receiver = new SessionKeys(new HandshakeState.Transport(receiverKeys.sending(),
+        StreamKeys receiver = new StreamKeys(new HandshakeState.Transport(receiverKeys.sending(),
                 receiverKeys.receiving()), SessionKeys.Rekeying.DEFAULT, System::nanoTime);
         ByteBuffer b = ByteBuffer.allocateDirect(input.length).put(input).flip();
         receiver.open(b);
