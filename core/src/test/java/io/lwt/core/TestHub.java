@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
- * A secure hub on loopback TCP with the real transport, codec and hub routing and an in-memory TUN, knowing clients
- * {@code c1..cN}: client {@code i} has the key {@link #key(int)} and the fixed address {@link #address(int)}
+ * A secure hub with the real codec and hub routing and an in-memory TUN, on loopback TCP or a transport given,
+ * knowing clients {@code c1..cN}: client {@code i} has the key {@link #key(int)} and the fixed address {@link #address(int)}
  * (10.1.0.{@code i+1}; the hub is 10.1.0.1/16). For the fuzz, churn and load tests.
  */
 final class TestHub implements AutoCloseable {
@@ -35,13 +35,14 @@ final class TestHub implements AutoCloseable {
     static final byte[] HUB_KEY = StaticKeys.publicKey(HUB_PRIVATE);
     private static final AtomicInteger DEVICES = new AtomicInteger();
 
-    final Transport transport = new TcpTransportProvider().create(Config.empty("transport.tcp", HERE));
+    final Transport transport;
     final Codec codec = new LengthPrefixCodecProvider().create(Config.empty("codec.length-prefix", HERE));
     final HubNode node;
     final MemoryTun.Device device;
     private final MemoryTun tun = new MemoryTun();
 
-    private TestHub(int clients, SessionSettings session) throws IOException {
+    private TestHub(int clients, SessionSettings session, Transport transport) throws IOException {
+        this.transport = transport;
         Map<String, HubAccess.ClientEntry> entries = new HashMap<>();
         for (int i = 1; i <= clients; i++) {
             entries.put(name(i), new HubAccess.ClientEntry(name(i), key(i), inet(address(i))));
@@ -58,7 +59,12 @@ final class TestHub implements AutoCloseable {
 
     /** Starts a hub that knows clients {@code c1..c<clients>}. */
     static TestHub start(int clients, SessionSettings session) throws IOException {
-        return new TestHub(clients, session);
+        return start(clients, session, new TcpTransportProvider().create(Config.empty("transport.tcp", HERE)));
+    }
+
+    /** Starts a hub on {@code transport}, which its clients dial too. */
+    static TestHub start(int clients, SessionSettings session, Transport transport) throws IOException {
+        return new TestHub(clients, session, transport);
     }
 
     static String name(int client) {
