@@ -36,7 +36,10 @@ public final class ClientNode extends NodeLifecycle {
 
     private final ClientSpec spec;
     private final TunDriver tun;
-    private final Transport transport;
+    /** In order of preference: a stream transport and a datagram transport, say, where the second is a fallback. */
+    private final List<Transport> transports;
+    /** The index of the transport of the session now, or of the next attempt; the connect thread's, read for logs. */
+    private volatile int transport;
     private final PacketBuffers buffers;
     private final Counters counters = new Counters(LOG);
     private final SessionContext sessions;
@@ -45,11 +48,11 @@ public final class ClientNode extends NodeLifecycle {
     private final AtomicLong sessionsStarted = new AtomicLong();
     private volatile Thread connector;
 
-    private ClientNode(ClientSpec spec, TunDriver tun, Transport transport, Codec codec) {
+    private ClientNode(ClientSpec spec, TunDriver tun, List<Transport> transports, Codec codec) {
         super(LOG);
         this.spec = spec;
         this.tun = tun;
-        this.transport = transport;
+        this.transports = List.copyOf(transports);
         boolean superSegments = spec.auth() instanceof ClientAuth.Secure;
         this.buffers = new PacketBuffers(spec.mtu(), SessionContext.tailroom(codec, superSegments));
         // one session at a time; the second buffer covers the moment a closed session's reader is still returning its
@@ -65,11 +68,16 @@ public final class ClientNode extends NodeLifecycle {
      * Starts connecting to the hub and returns at once. A legacy client opens its TUN device now; a secure one when
      * the hub's WELCOME names its address. "tunnel up" is logged when the session is established.
      *
+     * @param transports at least one, in order of preference (see {@link #connectLoop})
      * @throws IOException when a legacy client's TUN device cannot be set up
      */
-    public static ClientNode start(ClientSpec spec, TunDriver tun, Transport transport, Codec codec) throws IOException {
+    public static ClientNode start(ClientSpec spec, TunDriver tun, List<Transport> transports, Codec codec)
+            throws IOException {
+        if (transports.isEmpty()) {
+            throw new IllegalArgumentException("a client needs a transport");
+        }
         Nodes.checkHeadroom(codec);
-        ClientNode client = new ClientNode(spec, tun, transport, codec);
+        ClientNode client = new ClientNode(spec, tun, transports, codec);
         if (spec.auth() instanceof ClientAuth.Legacy(var address)) {
             client.openDevice(new TunOptions(spec.device(), address, spec.mtu()));
         }
@@ -107,45 +115,62 @@ public final class ClientNode extends NodeLifecycle {
         return counters;
     }
 
+    /**
+     * Connects, and connects again whenever the session ends, until the node closes. The transports are tried in the
+     * order given: an attempt that ends before its session is established (a dial that fails, a handshake that never
+     * comes back, as when a firewall drops UDP) moves on to the next transport at once, and when each has failed in
+     * turn the client backs off. After a session that was established the next attempt starts again from the first
+     * transport, so a client on its fallback returns to its preferred transport when that session ends.
+     */
     private void connectLoop() {
         Duration retry = FIRST_RETRY;
         try {
             while (!closed.get()) {
+                Transport current = transports.get(transport);
                 Session s;
                 try {
-                    s = connect();
+                    s = connect(current);
                 } catch (IOException | RuntimeException e) {
-                    Duration wait = jitter(retry);
-                    LOG.log(Level.WARNING, "cannot reach hub {0}: {1}; retrying in {2}", spec.hub(),
-                            Nodes.describe(e), ValueSyntax.text(wait));
-                    Thread.sleep(wait);
-                    retry = Nodes.min(retry.multipliedBy(2), MAX_RETRY);
-                    continue;
+                    LOG.log(Level.WARNING, "cannot reach hub {0} over {1}: {2}", spec.hub(), current,
+                            Nodes.describe(e));
+                    s = null;
                 }
-                session = s;
-                sessionsStarted.incrementAndGet();
+                boolean established = false;
+                boolean lasted = false;
+                if (s != null) {
+                    session = s;
+                    sessionsStarted.incrementAndGet();
+                    if (closed.get()) {
+                        s.close("client shutting down");
+                        return;
+                    }
+                    long start = System.nanoTime();
+                    s.start();
+                    s.awaitClosed();
+                    established = s.isEstablished();
+                    // only a session that lasted proves the hub healthy; one refused at once keeps backing off
+                    lasted = System.nanoTime() - start >= spec.session().timeout().toNanos();
+                }
                 if (closed.get()) {
-                    s.close("client shutting down");
                     return;
                 }
-                long start = System.nanoTime();
-                s.start();
-                s.awaitClosed();
-                // only a session that lasted proves the hub healthy; one refused at once keeps backing off
-                boolean lasted = System.nanoTime() - start >= spec.session().timeout().toNanos();
-                retry = lasted ? FIRST_RETRY : Nodes.min(retry.multipliedBy(2), MAX_RETRY);
-                if (!closed.get()) {
-                    Duration wait = jitter(retry);
-                    LOG.log(Level.WARNING, "reconnecting in {0}", ValueSyntax.text(wait));
-                    Thread.sleep(wait);
+                if (!established && transport + 1 < transports.size()) {
+                    transport++;
+                    LOG.log(Level.WARNING, "trying {0} instead", transports.get(transport));
+                    continue;
                 }
+                transport = 0;
+                retry = lasted ? FIRST_RETRY : Nodes.min(retry.multipliedBy(2), MAX_RETRY);
+                Duration wait = jitter(retry);
+                LOG.log(Level.WARNING, "reconnecting in {0}", ValueSyntax.text(wait));
+                Thread.sleep(wait);
             }
         } catch (InterruptedException e) {
             // closing
         }
     }
 
-    private Session connect() throws IOException {
+    private Session connect(Transport transport) throws IOException {
         ByteBuffer inbound = sessions.receiveBuffers().acquire();
         if (inbound == null) {
             throw new IOException("the previous session has not released its receive buffer yet");
@@ -181,7 +206,8 @@ public final class ClientNode extends NodeLifecycle {
 
     private void tunnelUp(Session s) {
         TunDevice d = device;
-        LOG.log(Level.INFO, "tunnel up: client {0} connected to {1}, device {2} mtu {3}", spec.name(), s.remoteAddress(),
+        LOG.log(Level.INFO, "tunnel up: client {0} connected to {1} over {2}, device {3} mtu {4}", spec.name(),
+                s.remoteAddress(), transports.get(transport),
                 d.name(), String.valueOf(d.mtu()));
     }
 

@@ -44,7 +44,10 @@ public final class HubNode extends NodeLifecycle {
     /** Replaced as a whole by {@link #reload}; read once per decision. */
     private volatile HubSpec spec;
     private final TunDevice device;
-    private final Listener listener;
+    /** One per transport: a stream transport and a datagram transport may serve one hub side by side. */
+    private final List<Listener> listeners;
+    /** Where each listener listens, and with what, as the start-up line says it. */
+    private final List<String> listening;
     private final PacketBuffers buffers;
     private final SessionContext sessions;
     private final HubProtocol protocol;
@@ -58,14 +61,15 @@ public final class HubNode extends NodeLifecycle {
     /** One line a second per source for connections that end before their handshake, and for refusals. */
     private final LogLimiter strangers = new LogLimiter();
     private final PendingConnections<Session> pending;
-    private volatile Thread acceptor;
+    private final List<Thread> acceptors = new ArrayList<>();
 
-    private HubNode(HubSpec spec, Codec codec, RoutingPolicy routing, TunDevice device, Listener listener,
-            Counters counters) throws IOException {
+    private HubNode(HubSpec spec, Codec codec, RoutingPolicy routing, TunDevice device, List<Listener> listeners,
+            List<String> listening, Counters counters) throws IOException {
         super(LOG);
         this.spec = spec;
         this.device = device;
-        this.listener = listener;
+        this.listeners = listeners;
+        this.listening = listening;
         this.addresses = new AddressTable<>();
         this.protocol = HubProtocol.of(spec, addresses, counters, this::full); // a pool reads its state file here
         this.counters = counters;
@@ -81,27 +85,39 @@ public final class HubNode extends NodeLifecycle {
     }
 
     /**
-     * Opens the TUN device, starts listening and returns the running hub.
+     * Opens the TUN device, starts listening with each transport at the spec's address and returns the running hub.
+     * With port 0, the first transport's listener gets a port from the system and the others take the same one.
      *
-     * @throws IOException when the device or the listening socket cannot be set up; nothing is left behind
+     * @param transports at least one; each listens, so two must not use the same kind of socket (two over TCP)
+     * @throws IOException when the device or a listening socket cannot be set up; nothing is left behind
      */
-    public static HubNode start(HubSpec spec, TunDriver tun, Transport transport, Codec codec, RoutingPolicy routing)
-            throws IOException {
+    public static HubNode start(HubSpec spec, TunDriver tun, List<Transport> transports, Codec codec,
+            RoutingPolicy routing) throws IOException {
+        if (transports.isEmpty()) {
+            throw new IllegalArgumentException("a hub needs a transport");
+        }
         Nodes.checkHeadroom(codec);
         Counters counters = new Counters(LOG);
         TunDevice device = tun.open(spec.tun());
-        Listener listener;
-        try {
-            listener = transport.listen(spec.listen());
-        } catch (IOException | RuntimeException e) {
-            Nodes.closeQuietly(device);
-            throw new IOException("cannot listen on " + spec.listen() + ": " + Nodes.describe(e), e);
-        }
+        List<Listener> listeners = new ArrayList<>();
+        List<String> listening = new ArrayList<>();
         HubNode hub;
         try {
-            hub = new HubNode(spec, codec, routing, device, listener, counters);
+            InetSocketAddress address = spec.listen();
+            for (Transport transport : transports) {
+                try {
+                    listeners.add(transport.listen(address));
+                } catch (IOException | RuntimeException e) {
+                    throw new IOException("cannot listen on " + address + " with " + transport + ": " + Nodes.describe(e), e);
+                }
+                listening.add(listeners.getLast().localAddress() + " (" + transport + ")");
+                if (address.getPort() == 0) {
+                    address = new InetSocketAddress(address.getAddress(), listeners.getFirst().localAddress().getPort());
+                }
+            }
+            hub = new HubNode(spec, codec, routing, device, List.copyOf(listeners), List.copyOf(listening), counters);
         } catch (IOException | RuntimeException e) {
-            Nodes.closeQuietly(listener);
+            listeners.forEach(Nodes::closeQuietly);
             Nodes.closeQuietly(device);
             throw e;
         }
@@ -111,11 +127,14 @@ public final class HubNode extends NodeLifecycle {
 
     private void run() {
         TunReader.start("lwt-tun-reader", device, buffers, forwarding::fromTun, e -> fail("TUN device failed", e));
-        acceptor = Threads.virtual("lwt-accept").start(this::acceptLoop);
+        for (Listener listener : listeners) {
+            acceptors.add(Threads.virtual("lwt-accept").start(() -> acceptLoop(listener)));
+        }
         Threads.virtual("lwt-ticker").start(() -> Nodes.tick(spec.session(), closed, this::tick));
         IpPrefix ipv6 = spec.tun().ipv6Address();
         LOG.log(Level.INFO, "tunnel up: hub {0} listening on {1}, device {2} {3} mtu {4}, max-clients {5}",
-                spec.name(), listener.localAddress(), device.name(),
+                spec.name(), String.join(" and ", listening),
+                device.name(),
                 spec.tun().address() + (ipv6 == null ? "" : " " + ipv6), String.valueOf(device.mtu()),
                 String.valueOf(spec.maxClients()));
     }
@@ -152,28 +171,30 @@ public final class HubNode extends NodeLifecycle {
                 session.close("its entry changed or was removed in a reload");
             }
         }
-        refreshListener();
+        refreshListeners();
         return new Reload(List.copyOf(applied));
     }
 
-    /** A file the transport cannot re-read leaves it as it was, and the rest of the reload stands. */
-    private void refreshListener() {
-        try {
-            listener.refresh();
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "reload: {0}", Nodes.describe(e));
-        } catch (RuntimeException e) {
-            counters.drop("plugin-error");
-            LOG.log(Level.ERROR, "reload: the transport failed to refresh its listener: {0}", Nodes.describe(e));
+    /** A file a transport cannot re-read leaves it as it was, and the rest of the reload stands. */
+    private void refreshListeners() {
+        for (Listener listener : listeners) {
+            try {
+                listener.refresh();
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "reload: {0}", Nodes.describe(e));
+            } catch (RuntimeException e) {
+                counters.drop("plugin-error");
+                LOG.log(Level.ERROR, "reload: the transport failed to refresh its listener: {0}", Nodes.describe(e));
+            }
         }
     }
 
     /** What a reload did: the changes now in effect, one phrase each. */
     public record Reload(List<String> applied) {}
 
-    /** Where the hub listens; useful when the spec asked for port 0. */
+    /** Where the hub listens (with every transport: they share the port); useful when the spec asked for port 0. */
     public InetSocketAddress listenAddress() {
-        return listener.localAddress();
+        return listeners.getFirst().localAddress();
     }
 
     /** The TUN device's name. */
@@ -228,7 +249,7 @@ public final class HubNode extends NodeLifecycle {
      * OutOfMemoryError) is no reason to stop serving the sessions that run: the loop backs off, from 10 ms up to a
      * second, and goes on, with one line per distinct cause and one when accepting works again.
      */
-    private void acceptLoop() {
+    private void acceptLoop(Listener listener) {
         Duration backoff = Duration.ZERO;
         String failing = null;
         while (!closed.get()) {
@@ -249,7 +270,7 @@ public final class HubNode extends NodeLifecycle {
                     LOG.log(Level.ERROR, "accepting connections failed: {0}; retrying while it does", cause);
                     failing = cause;
                 }
-                backoff = backoff.isZero() ? ACCEPT_RETRY : min(backoff.multipliedBy(2), Duration.ofSeconds(1));
+                backoff = backoff.isZero() ? ACCEPT_RETRY : Nodes.min(backoff.multipliedBy(2), Duration.ofSeconds(1));
                 try {
                     Thread.sleep(backoff);
                 } catch (InterruptedException interrupted) {
@@ -257,10 +278,6 @@ public final class HubNode extends NodeLifecycle {
                 }
             }
         }
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /**
@@ -366,20 +383,22 @@ public final class HubNode extends NodeLifecycle {
     }
 
     /**
-     * Waits for the accept thread to leave: a connection it accepted just before the listener closed is then admitted
+     * Waits for the accept threads to leave: a connection one accepted just before its listener closed is then admitted
      * (and so drained) or refused, and the port is free for a new hub once {@link #close} returns.
      */
-    private void awaitAcceptor() {
-        Thread a = acceptor;
-        if (a == null || a == Thread.currentThread()) {
-            return;
-        }
-        try {
-            if (!a.join(Nodes.DRAIN)) {
-                LOG.log(Level.WARNING, "the accept thread did not stop within {0}", ValueSyntax.text(Nodes.DRAIN));
+    private void awaitAcceptors() {
+        for (Thread a : acceptors) {
+            if (a == Thread.currentThread()) {
+                continue;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            try {
+                if (!a.join(Nodes.DRAIN)) {
+                    LOG.log(Level.WARNING, "an accept thread did not stop within {0}", ValueSyntax.text(Nodes.DRAIN));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
@@ -393,8 +412,8 @@ public final class HubNode extends NodeLifecycle {
      */
     @Override
     void release() {
-        Nodes.closeQuietly(listener);
-        awaitAcceptor();
+        listeners.forEach(Nodes::closeQuietly);
+        awaitAcceptors();
         Nodes.drain(List.copyOf(live.values()), "hub shutting down");
         Nodes.closeQuietly(device);
     }

@@ -137,7 +137,8 @@ final class Session implements Peer, Link.Receiver {
         NodeStatus.Protection protection = keys != null ? new NodeStatus.Protection(keys.cipher(), keys.age(), keys.rekeys())
                 : bound && isEstablished() ? new NodeStatus.Protection("TLS", Duration.between(since, Instant.now()), 0)
                 : null;
-        return new NodeStatus.Peer(identity(), addressText, remote.toString(), since, traffic.rxPackets, traffic.rxBytes,
+        // where the peer is now: a datagram connection follows a client whose address changed
+        return new NodeStatus.Peer(identity(), addressText, link.connection().remoteAddress().toString(), since, traffic.rxPackets, traffic.rxBytes,
                 traffic.txPackets, traffic.txBytes, traffic.rxRate(), traffic.txRate(), link.queued(), liveness.rtt(),
                 protection);
     }

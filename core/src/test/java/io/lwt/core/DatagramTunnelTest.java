@@ -5,14 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lwt.api.Config;
+import io.lwt.api.transport.Transport;
 import io.lwt.testsupport.MemoryDatagrams;
 import io.lwt.testsupport.MemoryDatagrams.Impairment;
 import io.lwt.testsupport.MemoryTun;
 import io.lwt.testsupport.TestPackets;
+import io.lwt.transport.tcp.TcpTransportProvider;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -101,6 +105,30 @@ class DatagramTunnelTest {
             announce(client, 1, hub);
             assertEquals(roamed, hubEnd.remoteAddress(), "a message that opened moved the session to its source");
             assertNotEquals(home, roamed);
+        }
+    }
+
+    /**
+     * A client that lists a datagram transport before a stream one: when its datagram handshake is lost it joins over
+     * the stream at once, and when that session ends it tries datagrams first again.
+     */
+    @Test
+    void aClientFallsBackToItsSecondTransportAndReturnsToTheFirstAfterwards() throws Exception {
+        MemoryDatagrams datagrams = new MemoryDatagrams();
+        Transport tcp = new TcpTransportProvider().create(Config.empty("transport.tcp", Config.Location.of("test")));
+        try (TestHub hub = TestHub.start(1, SESSION, List.of(tcp, datagrams))) {
+            datagrams.loseFirstDatagramOfNext(1);
+            try (ClientNode client = hub.client(1, SESSION, List.of(datagrams, tcp))) {
+                TestHub.await("a session", WAIT, client::isConnected);
+                assertEquals(hub.address().toString(), client.status().peers().getFirst().remote(), "over tcp");
+                assertEquals(1, client.status().reconnects(), "one datagram attempt before it");
+                announce(client, 1, hub);
+
+                assertEquals(1, hub.node.kick(TestHub.name(1)));
+                TestHub.await("a session over datagrams", WAIT, () -> client.isConnected()
+                        && client.status().peers().getFirst().remote().equals(MemoryDatagrams.HUB.toString()));
+                announce(client, 1, hub);
+            }
         }
     }
 

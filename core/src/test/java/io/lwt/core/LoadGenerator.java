@@ -197,7 +197,7 @@ final class LoadGenerator {
             this.to = to;
             this.from = from;
             this.codec = hub.codec;
-            Transport transport = hub.transport;
+            Transport transport = hub.transports.getFirst();
             InetSocketAddress address = hub.address();
             this.connection = transport.dial(address, Duration.ofSeconds(10));
             this.inbound = ByteBuffer.allocateDirect(SessionContext.receiveBuffers(codec, TestHub.MTU, false, 1).bufferSize());

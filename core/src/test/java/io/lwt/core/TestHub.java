@@ -35,14 +35,15 @@ final class TestHub implements AutoCloseable {
     static final byte[] HUB_KEY = StaticKeys.publicKey(HUB_PRIVATE);
     private static final AtomicInteger DEVICES = new AtomicInteger();
 
-    final Transport transport;
+    /** What the hub listens with, and its clients dial with unless told otherwise. */
+    final List<Transport> transports;
     final Codec codec = new LengthPrefixCodecProvider().create(Config.empty("codec.length-prefix", HERE));
     final HubNode node;
     final MemoryTun.Device device;
     private final MemoryTun tun = new MemoryTun();
 
-    private TestHub(int clients, SessionSettings session, Transport transport) throws IOException {
-        this.transport = transport;
+    private TestHub(int clients, SessionSettings session, List<Transport> transports) throws IOException {
+        this.transports = transports;
         Map<String, HubAccess.ClientEntry> entries = new HashMap<>();
         for (int i = 1; i <= clients; i++) {
             entries.put(name(i), new HubAccess.ClientEntry(name(i), key(i), inet(address(i))));
@@ -52,7 +53,7 @@ final class TestHub implements AutoCloseable {
                 Math.max(HubAccess.Secure.DEFAULT_MAX_HANDSHAKES, clients), 1_000_000, List.of());
         HubSpec spec = new HubSpec("hub", new TunOptions(deviceName(), IpPrefix.parse("10.1.0.1/16"), MTU),
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), clients + 8, session, access);
-        this.node = HubNode.start(spec, tun, transport, codec,
+        this.node = HubNode.start(spec, tun, transports, codec,
                 new HubRoutingProvider().create(Config.empty("routing.hub", HERE)));
         this.device = MemoryTun.device(node.deviceName());
     }
@@ -64,7 +65,12 @@ final class TestHub implements AutoCloseable {
 
     /** Starts a hub on {@code transport}, which its clients dial too. */
     static TestHub start(int clients, SessionSettings session, Transport transport) throws IOException {
-        return new TestHub(clients, session, transport);
+        return start(clients, session, List.of(transport));
+    }
+
+    /** Starts a hub listening with every one of {@code transports} (the first one on loopback port 0). */
+    static TestHub start(int clients, SessionSettings session, List<Transport> transports) throws IOException {
+        return new TestHub(clients, session, transports);
     }
 
     static String name(int client) {
@@ -98,8 +104,13 @@ final class TestHub implements AutoCloseable {
 
     /** Starts the real client node {@code c<client>}, with an in-memory TUN device of its own. */
     ClientNode client(int client, SessionSettings session) throws IOException {
+        return client(client, session, transports);
+    }
+
+    /** The same, dialing with {@code preferred} in order. */
+    ClientNode client(int client, SessionSettings session, List<Transport> preferred) throws IOException {
         return ClientNode.start(new ClientSpec(name(client), deviceName(), MTU, address(), session,
-                new ClientAuth.Secure(name(client), key(client), HUB_KEY)), tun, transport, codec);
+                new ClientAuth.Secure(name(client), key(client), HUB_KEY)), tun, preferred, codec);
     }
 
     private static String deviceName() {

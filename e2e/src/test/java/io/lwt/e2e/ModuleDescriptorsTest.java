@@ -22,6 +22,7 @@ class ModuleDescriptorsTest {
             "io.lwt.tun.linux", "io.lwt.api.tun.TunProvider",
             "io.lwt.transport.tcp", "io.lwt.api.transport.TransportProvider",
             "io.lwt.transport.tls", "io.lwt.api.transport.TransportProvider",
+            "io.lwt.transport.udp", "io.lwt.api.transport.TransportProvider",
             "io.lwt.routing.hub", "io.lwt.api.routing.RoutingProvider",
             "io.lwt.routing.isolated", "io.lwt.api.routing.RoutingProvider");
 

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,9 +34,9 @@ final class TunnelNetwork implements AutoCloseable {
 
     /** What differs between the tests' networks. */
     record Options(String routing, int maxClients, int mtu, String keepalive, String timeout, Map<String, String> routes,
-            boolean pooled, String hubKeys, String clientKeys) {
+            boolean pooled, String hubKeys, String clientKeys, Set<String> natted) {
         static Options defaults() {
-            return new Options("hub", 100, 1400, "1s", "3s", Map.of(), false, "", "");
+            return new Options("hub", 100, 1400, "1s", "3s", Map.of(), false, "", "", Set.of());
         }
 
         /**
@@ -43,30 +44,39 @@ final class TunnelNetwork implements AutoCloseable {
          * every client; {@code %s} in a client's lines stands for its name.
          */
         Options nodeKeys(String hub, String client) {
-            return new Options(routing, maxClients, mtu, keepalive, timeout, routes, pooled, hub, client);
+            return new Options(routing, maxClients, mtu, keepalive, timeout, routes, pooled, hub, client, natted);
         }
 
         /** Clients get addresses from the hub's pool 10.0.0.100-10.0.0.199 instead of fixed ones. */
         Options withPool() {
-            return new Options(routing, maxClients, mtu, keepalive, timeout, routes, true, hubKeys, clientKeys);
+            return new Options(routing, maxClients, mtu, keepalive, timeout, routes, true, hubKeys, clientKeys, natted);
         }
 
         Options routing(String value) {
-            return new Options(value, maxClients, mtu, keepalive, timeout, routes, pooled, hubKeys, clientKeys);
+            return new Options(value, maxClients, mtu, keepalive, timeout, routes, pooled, hubKeys, clientKeys, natted);
         }
 
         Options maxClients(int value) {
-            return new Options(routing, value, mtu, keepalive, timeout, routes, pooled, hubKeys, clientKeys);
+            return new Options(routing, value, mtu, keepalive, timeout, routes, pooled, hubKeys, clientKeys, natted);
         }
 
         Options mtu(int value) {
-            return new Options(routing, maxClients, value, keepalive, timeout, routes, pooled, hubKeys, clientKeys);
+            return new Options(routing, maxClients, value, keepalive, timeout, routes, pooled, hubKeys, clientKeys, natted);
+        }
+
+        /**
+         * Puts a client behind a NAT: a router namespace of its own between it and the hub, which masquerades the
+         * client's 10.98.i.2 as its own 10.99.i.254 on the hub's link ({@link #router}).
+         */
+        Options behindNat(String client) {
+            return new Options(routing, maxClients, mtu, keepalive, timeout, routes, pooled, hubKeys, clientKeys,
+                    Set.of(client));
         }
 
         /** A subnet behind one client, e.g. {@code 192.168.50.0/24}. */
         Options route(String client, String subnet) {
             return new Options(routing, maxClients, mtu, keepalive, timeout, Map.of(client, subnet), pooled, hubKeys,
-                    clientKeys);
+                    clientKeys, natted);
         }
     }
 
@@ -84,6 +94,7 @@ final class TunnelNetwork implements AutoCloseable {
     private final Path topology;
     private final Netns hub;
     private final Map<String, Netns> clients = new LinkedHashMap<>();
+    private final Map<String, Netns> routers = new LinkedHashMap<>();
     private final Map<String, Netns.Running> nodes = new LinkedHashMap<>();
     private final List<Netns> all = new ArrayList<>();
 
@@ -151,7 +162,10 @@ final class TunnelNetwork implements AutoCloseable {
                 Netns client = Netns.create(clientNames[i - 1]);
                 network.all.add(client);
                 network.clients.put(clientNames[i - 1], client);
-                if (ip == Ip.DUAL_STACK_OVER_IPV6) {
+                if (options.natted().contains(clientNames[i - 1])) {
+                    network.routers.put(clientNames[i - 1], natRouter(network.hub, client, i));
+                    network.all.add(network.routers.get(clientNames[i - 1]));
+                } else if (ip == Ip.DUAL_STACK_OVER_IPV6) {
                     Netns.link(network.hub, "veth" + i, "fd99:" + i + "::1/64", client, "veth0", "fd99:" + i + "::2/64");
                 } else {
                     Netns.link(network.hub, "veth" + i, "10.99." + i + ".1/24", client, "veth0", "10.99." + i + ".2/24");
@@ -161,6 +175,22 @@ final class TunnelNetwork implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A router namespace between the hub (its side 10.99.i.254/24) and client {@code i} (10.98.i.2/24, the router
+     * 10.98.i.1), which masquerades what the client sends toward the hub, as a home router does.
+     */
+    private static Netns natRouter(Netns hub, Netns client, int i) {
+        Netns router = Netns.create("nat" + i);
+        Netns.link(hub, "veth" + i, "10.99." + i + ".1/24", router, "wan", "10.99." + i + ".254/24");
+        Netns.link(router, "lan", "10.98." + i + ".1/24", client, "veth0", "10.98." + i + ".2/24");
+        client.exec("ip", "route", "add", "default", "via", "10.98." + i + ".1").orThrow();
+        router.exec("sysctl", "-q", "-w", "net.ipv4.ip_forward=1").orThrow();
+        router.exec("nft", "add table ip nat").orThrow();
+        router.exec("nft", "add chain ip nat postrouting { type nat hook postrouting priority 100; }").orThrow();
+        router.exec("nft", "add rule ip nat postrouting oifname wan masquerade").orThrow();
+        return router;
     }
 
     private static String indented(String nodeKeys) {
@@ -233,6 +263,11 @@ final class TunnelNetwork implements AutoCloseable {
         return node.equals("hub") ? hub : clients.get(node);
     }
 
+    /** The NAT router in front of a client that {@link Options#behindNat} put there. */
+    Netns router(String client) {
+        return routers.get(client);
+    }
+
     Netns.Running node(String node) {
         return nodes.get(node);
     }
@@ -286,15 +321,26 @@ final class TunnelNetwork implements AutoCloseable {
      * receiver got exactly them (SHA-256 of both files).
      */
     void assertTransfersIntact(String from, String to, int size) throws Exception {
-        assertTransfersIntact(from, to, address(to), size);
+        assertTransfersIntact(from, to, address(to), size, null);
     }
 
     /** The same over IPv6 inside the tunnel. */
     void assertTransfersIntactOverIpv6(String from, String to, int size) throws Exception {
-        assertTransfersIntact(from, to, address6(to), size);
+        assertTransfersIntact(from, to, address6(to), size, null);
     }
 
-    private void assertTransfersIntact(String from, String to, String toAddress, int size) throws Exception {
+    /** Something a test does to the network in the middle of a transfer. */
+    interface Midway {
+        void run() throws Exception;
+    }
+
+    /** The same, doing {@code midway} once the receiver has a quarter of the bytes. */
+    void assertTransfersIntact(String from, String to, int size, Midway midway) throws Exception {
+        assertTransfersIntact(from, to, address(to), size, midway);
+    }
+
+    private void assertTransfersIntact(String from, String to, String toAddress, int size, Midway midway)
+            throws Exception {
         Path sent = dir.resolve("sent.bin");
         Path received = dir.resolve("received.bin");
         byte[] data = new byte[size];
@@ -303,8 +349,22 @@ final class TunnelNetwork implements AutoCloseable {
         Netns.Running receiver = ns(to).start(
                 List.of("sh", "-c", "nc -l " + toAddress + " 5001 > " + received), dir.resolve("nc.log"));
         awaitListening(to, 5001);
-        Netns.Result send = ns(from).exec("sh", "-c", "nc -N " + toAddress + " 5001 < " + sent);
-        assertEquals(0, send.exitCode(), send.output() + logs());
+        if (midway == null) {
+            Netns.Result send = ns(from).exec("sh", "-c", "nc -N " + toAddress + " 5001 < " + sent);
+            assertEquals(0, send.exitCode(), send.output() + logs());
+        } else {
+            Netns.Running sender = ns(from).start(List.of("sh", "-c", "nc -N " + toAddress + " 5001 < " + sent),
+                    dir.resolve("nc-sender.log"));
+            long deadline = System.nanoTime() + UP.toNanos();
+            while (!Files.exists(received) || Files.size(received) < size / 4) {
+                assertTrue(System.nanoTime() < deadline && sender.process().isAlive(),
+                        "a quarter of the bytes arrive\n" + sender.log() + logs());
+                Thread.sleep(5);
+            }
+            midway.run();
+            assertTrue(sender.process().waitFor(60, TimeUnit.SECONDS), "the sender finished\n" + logs());
+            assertEquals(0, sender.process().exitValue(), sender.log() + logs());
+        }
         assertTrue(receiver.process().waitFor(60, TimeUnit.SECONDS), "receiver finished");
         assertArrayEquals(sha256(sent), sha256(received), "checksums of sent and received bytes");
         Files.delete(sent);

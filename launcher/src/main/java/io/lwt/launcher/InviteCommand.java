@@ -126,8 +126,9 @@ final class InviteCommand implements Callable<Integer> {
         PrintWriter err = this.spec.commandLine().getErr();
         err.println("invited " + name + " to hub " + definition.name() + ": wrote " + entry);
         err.println(reloaded);
-        if (!definition.transport().name().equals("tcp") || !definition.codec().name().equals("length-prefix")) {
-            err.println("The hub uses transport " + definition.transport().name() + " and codec "
+        List<String> transports = definition.transports().stream().map(Selection::name).toList();
+        if (!transports.equals(List.of("tcp")) || !definition.codec().name().equals("length-prefix")) {
+            err.println("The hub uses transport " + String.join(" and ", transports) + " and codec "
                     + definition.codec().name() + ", which the line does not carry: after lwt join, add the same "
                     + "transport: and codec: settings to the client's file (docs/configuration.md)");
         }

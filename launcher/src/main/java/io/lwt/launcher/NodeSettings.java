@@ -20,6 +20,7 @@ import io.lwt.launcher.SettingType.Flag;
 import io.lwt.launcher.SettingType.Integers;
 import io.lwt.launcher.SettingType.Mapping;
 import io.lwt.launcher.SettingType.Plugin;
+import io.lwt.launcher.SettingType.Plugins;
 import io.lwt.launcher.SettingType.Text;
 import io.lwt.launcher.SettingType.Texts;
 import java.net.InetSocketAddress;
@@ -93,12 +94,18 @@ final class NodeSettings {
     static final Setting<Selection> TUN = new Setting<>("tun", NODE,
             new Plugin("linux"), RESTART,
             "the TUN driver; `linux` takes `configure` and `offload` ([install.md](install.md))");
-    static final Setting<Selection> TRANSPORT = new Setting<>("transport", NODE,
-            new Plugin("tcp"), RESTART,
-            "how nodes connect: `tcp` or `tls` ([tls.md](tls.md)); both take `send-buffer` and `receive-buffer` (bytes), "
-                    + "`tcp` also `unsent-limit` (TCP_NOTSENT_LOWAT, default 16 KiB, 0 for the system's)");
+    static final Setting<List<Selection>> TRANSPORT = new Setting<>("transport", NODE,
+            new Plugins("tcp"), RESTART,
+            "how nodes connect: `tcp`, `tls` ([tls.md](tls.md)) or `udp` ([transports.md](transports.md)); a list such "
+                    + "as `[udp, tcp]` makes a hub listen with each (one over TCP and one over UDP at most, on the same "
+                    + "port) and a client try them in order, falling back to the next when one fails; all take "
+                    + "`send-buffer` and `receive-buffer` (bytes), `tcp` also `unsent-limit` (TCP_NOTSENT_LOWAT, default "
+                    + "16 KiB, 0 for the system's), `udp` also `offload` (segmentation and receive offloads, default "
+                    + "true)");
+    /** The original program's framing, and the only codec that goes with a datagram transport (which frames nothing). */
+    static final String DEFAULT_CODEC = "length-prefix";
     static final Setting<Selection> CODEC = new Setting<>("codec", NODE,
-            new Plugin("length-prefix"), RESTART,
+            new Plugin(DEFAULT_CODEC), RESTART,
             "the framing, the same on a hub and its clients: `length-prefix`, `websocket` or `padded` "
                     + "([codecs.md](codecs.md))");
 

@@ -1,10 +1,12 @@
 package io.lwt.launcher;
 
 import io.lwt.api.Config;
+import io.lwt.api.ConfigException;
 import io.lwt.api.ConfigValue;
 import io.lwt.api.ValueSyntax;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -223,24 +225,68 @@ sealed interface SettingType<T> {
         @Override
         public Selection read(Config node, String key) {
             ConfigValue value = node.value(key).orElse(null);
-            return switch (value) {
-                case null -> new Selection(defaultName, Config.empty(node.qualified(key) + "." + defaultName,
-                        node.location()), node.location());
-                case ConfigValue.Scalar(String name, Config.Location at) when name != null ->
-                        new Selection(name, Config.empty(node.qualified(key) + "." + name, at), at);
-                case Config section when section.keys().size() == 1 -> {
-                    String name = section.keys().iterator().next();
-                    Config settings = switch (section.value(name).orElseThrow()) {
-                        case Config c -> c;
-                        case ConfigValue.Scalar(String text, Config.Location at) when text == null ->
-                                Config.empty(section.qualified(name), at);
-                        default -> throw section.error(name, "expected the settings of " + name + " as a mapping");
-                    };
-                    yield new Selection(name, settings, section.locationOf(name));
-                }
-                default -> throw node.error(key, "expected a plugin name, or a mapping from one plugin name to its settings");
-            };
+            return value == null ? defaultSelection(node, key, defaultName) : selection(node, key, value);
         }
+    }
+
+    /**
+     * One plugin as {@link Plugin} reads it, or a list of them in order of preference
+     * ({@code transport: [udp, {tcp: {send-buffer: 4194304}}]}), each named once.
+     */
+    record Plugins(String defaultName) implements SettingType<List<Selection>> {
+        @Override
+        public String name() {
+            return "plugin, or a list";
+        }
+
+        @Override
+        public String defaultText() {
+            return "`" + defaultName + "`";
+        }
+
+        @Override
+        public List<Selection> read(Config node, String key) {
+            ConfigValue value = node.value(key).orElse(null);
+            if (!(value instanceof ConfigValue.Sequence(List<ConfigValue> items, Config.Location at))) {
+                return List.of(value == null ? defaultSelection(node, key, defaultName) : selection(node, key, value));
+            }
+            if (items.isEmpty()) {
+                throw new ConfigException(at, node.qualified(key) + ": an empty list; name at least one");
+            }
+            List<Selection> selections = new ArrayList<>();
+            for (ConfigValue item : items) {
+                Selection selection = selection(node, key, item);
+                if (selections.stream().anyMatch(s -> s.name().equals(selection.name()))) {
+                    throw new ConfigException(selection.location(), node.qualified(key) + ": " + selection.name()
+                            + " is listed twice");
+                }
+                selections.add(selection);
+            }
+            return List.copyOf(selections);
+        }
+    }
+
+    private static Selection defaultSelection(Config node, String key, String name) {
+        return new Selection(name, Config.empty(node.qualified(key) + "." + name, node.location()), node.location());
+    }
+
+    /** A plugin's name alone, or a mapping from its name to its settings. */
+    private static Selection selection(Config node, String key, ConfigValue value) {
+        return switch (value) {
+            case ConfigValue.Scalar(String name, Config.Location at) when name != null ->
+                    new Selection(name, Config.empty(node.qualified(key) + "." + name, at), at);
+            case Config section when section.keys().size() == 1 -> {
+                String name = section.keys().iterator().next();
+                Config settings = switch (section.value(name).orElseThrow()) {
+                    case Config c -> c;
+                    case ConfigValue.Scalar(String text, Config.Location at) when text == null ->
+                            Config.empty(section.qualified(name), at);
+                    default -> throw section.error(name, "expected the settings of " + name + " as a mapping");
+                };
+                yield new Selection(name, settings, section.locationOf(name));
+            }
+            default -> throw node.error(key, "expected a plugin name, or a mapping from one plugin name to its settings");
+        };
     }
 
     /** A single value that the launcher interprets itself (a device name, a file, a key); empty when absent. */

@@ -39,8 +39,9 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
     /**
      * @param unsavedKey for a hub, where it must keep the static key it made just now (its first start); for a client,
      *     where its same-file hub has yet to keep the key it pins; null when the key exists
+     * @param transports in order of preference; a hub listens with each
      */
-    record NodeDefinition(String name, Object spec, Selection tun, Selection transport, Selection codec,
+    record NodeDefinition(String name, Object spec, Selection tun, List<Selection> transports, Selection codec,
             Selection routing, Config config, Path unsavedKey) {
 
         boolean isHub() {
@@ -350,16 +351,17 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
      * or the one {@code certificate: auto} keeps in its {@code store}. The plugin reads and checks the files.
      */
     private static void tlsKeys(Config node, Path baseDir, List<String> warnings) {
-        Selection transport = NodeSettings.TRANSPORT.read(node);
-        Config tls = transport.section();
-        if (!transport.name().equals("tls")) {
-            return;
+        for (Selection transport : NodeSettings.TRANSPORT.read(node)) {
+            if (!transport.name().equals("tls")) {
+                continue;
+            }
+            Config tls = transport.section();
+            Optional<Path> key = tls.has("private-key") ? tls.file("private-key")
+                    : tls.string("certificate").filter(c -> c.strip().equals("auto"))
+                            .map(auto -> tls.file("store").orElse(baseDir.resolve("tls")).resolve("tls.key"));
+            key.flatMap(file -> FileModes.exposedSecret(file, tls, tls.has("private-key") ? "private-key" : "certificate"))
+                    .ifPresent(warnings::add);
         }
-        Optional<Path> key = tls.has("private-key") ? tls.file("private-key")
-                : tls.string("certificate").filter(c -> c.strip().equals("auto"))
-                        .map(auto -> tls.file("store").orElse(baseDir.resolve("tls")).resolve("tls.key"));
-        key.flatMap(file -> FileModes.exposedSecret(file, tls, tls.has("private-key") ? "private-key" : "certificate"))
-                .ifPresent(warnings::add);
     }
 
     /** A node's tunnel addresses: at most one of each family, e.g. {@code [10.0.0.1/24, fd00::1/64]}. */

@@ -65,6 +65,37 @@ class CommandLineTest {
         assertEquals(dir.resolve("missing.yaml") + ": no such file", lwt("check", dir.resolve("missing.yaml").toString()).err().strip());
     }
 
+    /**
+     * A hub listens with one transport over TCP and one over UDP at most; datagrams go with neither a disguise codec nor
+     * legacy mode; a list names each transport once. Each refusal is one located line.
+     */
+    @Test
+    void checkRefusesTransportsThatDoNotGoTogether() throws Exception {
+        Path file = dir.resolve("transports.yaml");
+        String hub = "role: hub\nlisten: \":9000\"\naddress: 10.0.0.1/24\n";
+        Files.writeString(file, hub + "transport: [udp, tcp]\n");
+        InProcess.Outcome check = lwt("check", file.toString());
+        assertEquals(0, check.exit(), check.err());
+        assertEquals("", check.err());
+
+        Files.writeString(file, hub + "transport: [tcp, {tls: {certificate: auto}}]\n");
+        assertEquals(file + ":4:24: transport: tcp and tls would both listen on TCP port 9000; a hub takes one "
+                + "transport over TCP and one over UDP", lwt("check", file.toString()).err().strip());
+        Files.writeString(file, hub + "transport: [udp, tcp]\ncodec: websocket\n");
+        assertEquals(file + ":5:8: codec: websocket frames a byte stream, and transport udp carries datagrams, which "
+                + "nothing frames or disguises: leave codec at length-prefix, or drop udp",
+                lwt("check", file.toString()).err().strip());
+        Files.writeString(file, hub + "transport: udp\nprotocol: legacy\n");
+        assertEquals(file + ":4:12: transport: udp carries datagrams, and protocol legacy speaks the original "
+                + "program's TCP stream: use tcp or tls", lwt("check", file.toString()).err().strip().lines().toList().getLast(),
+                "after legacy's own warning");
+        Files.writeString(file, hub + "transport: [udp, udp]\n");
+        assertEquals(file + ":4:18: transport: udp is listed twice", lwt("check", file.toString()).err().strip());
+        Files.writeString(file, hub + "transport: []\n");
+        assertEquals(file + ":4:12: transport: an empty list; name at least one",
+                lwt("check", file.toString()).err().strip());
+    }
+
     @Test
     void onlyALegacyHubOnAPlaintextTransportWarnsUnlessItSaysInsecure() throws Exception {
         Path file = dir.resolve("plain.yaml");
@@ -207,14 +238,14 @@ class CommandLineTest {
                 """);
         StringWriter err = new StringWriter();
         Topology.NodeDefinition client = LegacyCommand.definition(YamlConfig.read(json), new PrintWriter(err, true));
-        assertEquals("tls", client.transport().name());
-        assertEquals("system", client.transport().section().string("trust").orElseThrow());
+        assertEquals("tls", client.transports().getFirst().name());
+        assertEquals("system", client.transports().getFirst().section().string("trust").orElseThrow());
         Files.writeString(json, """
                 {"mode": "server", "tls_enabled": true, "tls_cert_file": "/etc/lt/server.crt", "tls_key_file": "k.pem"}
                 """);
         Topology.NodeDefinition hub = LegacyCommand.definition(YamlConfig.read(json), new PrintWriter(err, true));
-        assertEquals("/etc/lt/server.crt", hub.transport().section().string("certificate").orElseThrow());
-        assertEquals("k.pem", hub.transport().section().string("private-key").orElseThrow());
+        assertEquals("/etc/lt/server.crt", hub.transports().getFirst().section().string("certificate").orElseThrow());
+        assertEquals("k.pem", hub.transports().getFirst().section().string("private-key").orElseThrow());
         assertEquals("", err.toString(), "the original's TLS keys are all understood");
     }
 

@@ -127,7 +127,7 @@ class TopologyTest {
     @Test
     void builtInsAreDiscoveredFromTheirModules() {
         assertEquals(List.of("linux"), List.copyOf(BUILT_INS.all(Providers.Kind.TUN).keySet()));
-        assertEquals(List.of("tcp", "tls"), List.copyOf(BUILT_INS.all(Providers.Kind.TRANSPORT).keySet()));
+        assertEquals(List.of("tcp", "tls", "udp"), List.copyOf(BUILT_INS.all(Providers.Kind.TRANSPORT).keySet()));
         assertEquals(List.of("length-prefix", "padded", "websocket"), List.copyOf(BUILT_INS.all(Providers.Kind.CODEC).keySet()));
         assertEquals(List.of("hub", "isolated"), List.copyOf(BUILT_INS.all(Providers.Kind.ROUTING).keySet()));
         assertEquals("io.lwt.tun.linux@0.1.0-SNAPSHOT", Providers.module(BUILT_INS.all(Providers.Kind.TUN).get("linux")));
@@ -146,8 +146,8 @@ class TopologyTest {
                     routing: isolated
                 """);
         Topology.NodeDefinition hub = t.nodes().get("hub");
-        assertEquals("tcp", hub.transport().name());
-        assertEquals("nodes.hub.transport.tcp", hub.transport().section().path());
+        assertEquals("tcp", hub.transports().getFirst().name());
+        assertEquals("nodes.hub.transport.tcp", hub.transports().getFirst().section().path());
         assertEquals("length-prefix", hub.codec().name(), "default codec");
         NodePlugins plugins = NodePlugins.of(hub, BUILT_INS);
         assertEquals("IsolatedRouting", plugins.routing().getClass().getSimpleName());
@@ -156,7 +156,7 @@ class TopologyTest {
     @Test
     void unknownPluginsAndTheirBadSettingsAreLocated() {
         Topology typo = parse("nodes:\n  h: {role: hub, listen: \":9000\", address: 10.0.0.1/24, transport: tpc}\n");
-        assertEquals("t.yaml:2:68: unknown transport plugin 'tpc' (available: tcp, tls); did you mean 'tcp'?",
+        assertEquals("t.yaml:2:68: unknown transport plugin 'tpc' (available: tcp, tls, udp); did you mean 'tcp'?",
                 assertThrows(ConfigException.class, () -> NodePlugins.of(typo.nodes().get("h"), BUILT_INS)).getMessage());
         Topology badKey = parse("nodes:\n  h: {role: hub, listen: \":9000\", address: 10.0.0.1/24, transport: {tcp: {nodelay: 1}}}\n");
         assertEquals("t.yaml:2:84: nodes.h.transport.tcp.nodelay: unknown key",

@@ -27,8 +27,8 @@ public final class MemoryDatagrams implements Transport {
         public static final Impairment NONE = new Impairment(0, 0, 0);
     }
 
-    /** The hub's address, and where clients' addresses are taken from: values only, no socket is ever bound. */
-    private static final InetSocketAddress HUB = loopback(1, 0, 1, 9000);
+    /** The hub's address as clients see it, whatever it was told to listen on: a value only, no socket is bound. */
+    public static final InetSocketAddress HUB = loopback(1, 0, 1, 9000);
     private static final AtomicInteger CLIENTS = new AtomicInteger();
     private final Random random;
     private final Impairment toHub;
@@ -50,6 +50,11 @@ public final class MemoryDatagrams implements Transport {
     @Override
     public boolean carriesDatagrams() {
         return true;
+    }
+
+    @Override
+    public String toString() {
+        return "memory datagrams";
     }
 
     @Override

@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /**
  * Makes connections between nodes, byte streams or datagrams ({@link #carriesDatagrams()}). Built once per node from
- * its configuration; thread-safe.
+ * its configuration; thread-safe. Its {@code toString()} names it in log lines: its provider's name, e.g. {@code tcp}.
  */
 public interface Transport {
 

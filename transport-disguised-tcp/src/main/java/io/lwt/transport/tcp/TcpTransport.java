@@ -72,4 +72,9 @@ final class TcpTransport implements Transport {
             UnsentLimit.set(channel, unsentLimit);
         }
     }
+
+    @Override
+    public String toString() {
+        return "tcp";
+    }
 }

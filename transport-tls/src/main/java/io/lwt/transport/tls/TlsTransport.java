@@ -78,4 +78,9 @@ final class TlsTransport implements Transport {
     public boolean encrypts() {
         return true;
     }
+
+    @Override
+    public String toString() {
+        return "tls";
+    }
 }

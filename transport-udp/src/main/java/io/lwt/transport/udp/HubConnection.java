@@ -1,0 +1,124 @@
+package io.lwt.transport.udp;
+
+import io.lwt.api.transport.Connection;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A hub's connection with one client, on the hub's shared socket: its reader takes what the listener's receiving
+ * thread put in its {@link Inbox}; its writer sends through the socket to where the client is now. That place moves
+ * only when a datagram from a new one proved to be the client's ({@link #authenticated}): a client whose address
+ * changed (roaming, a NAT's new mapping) keeps its session, and a forged source address moves nothing.
+ */
+final class HubConnection implements Connection {
+
+    private static final System.Logger LOG = System.getLogger(HubConnection.class.getName());
+    /** What waits for the session's reader: about 180 datagrams of 1,400 bytes. */
+    private static final int INBOX = 256 << 10;
+
+    private final UdpListener listener;
+    private final int index;
+    private final Inbox inbox = new Inbox(INBOX);
+    private volatile Endpoint peer;
+    private final UdpSocket.Readiness writable;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private SendBatch out; // the writer's, made at the first write (a connection that never authenticates writes nothing)
+    private long overflows; // the listener's thread's
+    private long lastOverflowLog;
+
+    HubConnection(UdpListener listener, int index, Endpoint peer) {
+        this.listener = listener;
+        this.index = index;
+        this.peer = peer;
+        this.writable = listener.socket().writable();
+    }
+
+    int index() {
+        return index;
+    }
+
+    @Override
+    public boolean carriesDatagrams() {
+        return true;
+    }
+
+    /** The listener's thread: a datagram for this connection, from the sockaddr at {@code sources[sourceOffset]}. */
+    void deliver(MemorySegment data, long offset, int length, MemorySegment sources, long sourceOffset, int sourceLength) {
+        InetSocketAddress other = peer.matches(sources, sourceOffset, sourceLength) ? null
+                : Endpoint.read(sources, sourceOffset, sourceLength).address();
+        if (!inbox.offer(data, offset, length, other)) {
+            overflows++;
+            long now = System.nanoTime();
+            if (lastOverflowLog == 0 || now - lastOverflowLog >= 10_000_000_000L) {
+                LOG.log(Level.WARNING, "{0}: {1} datagram(s) dropped, the session reads slower than they come",
+                        this, overflows);
+                lastOverflowLog = now;
+                overflows = 0;
+            }
+        }
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        return inbox.take(dst);
+    }
+
+    @Override
+    public void authenticated() {
+        InetSocketAddress from = inbox.lastSource();
+        Endpoint now = peer;
+        if (from != null && !from.equals(now.address())) {
+            LOG.log(Level.INFO, "udp: the peer moved from {0} to {1}", now.address(), from);
+            peer = Endpoint.of(from, listener.socket().family());
+        }
+    }
+
+    @Override
+    public void write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        send(srcs, offset, length, true);
+    }
+
+    @Override
+    public long writeWithoutBlocking(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        return send(srcs, offset, length, false);
+    }
+
+    private long send(ByteBuffer[] srcs, int offset, int length, boolean wait) throws IOException {
+        if (closed.get()) {
+            throw new ClosedChannelException();
+        }
+        if (out == null) {
+            out = new SendBatch();
+        }
+        return out.send(listener.socket(), srcs, offset, length, index, peer, writable, wait);
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return peer.address();
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return listener.localAddress();
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            inbox.close();
+            writable.close();
+            listener.forget(this);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "udp " + listener.localAddress() + " -> " + peer.address() + " #" + Integer.toHexString(index);
+    }
+}
