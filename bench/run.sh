@@ -7,6 +7,9 @@
 # installed) and prints client-to-client throughput (1 stream) and ping RTT as ratios of length-prefix.
 # Bounded: each iperf3 run lasts SECONDS (default 10). Everything it creates is removed on exit, also on failure.
 # With "tls", it runs the tunnel over tcp and then over tls (a pinned hub certificate) and compares them.
+# With "udp", it runs the tunnel over tcp, over udp, and over udp without its segmentation and receive offloads (the
+# hub listening on tcp and udp, the clients dialing one), and compares them: 1 and 4 streams client to client through
+# the hub, CPU seconds per GB of the hub and of the three nodes, ping RTT.
 # With "seal", it compares, client to client through the hub with TUN offloads: tcp with sealing off (a benchmark-only
 # mode, -Dlwt.benchmark.unsealed=true: the cost of nothing), tcp sealed (the default), tls with sealing inside it
 # (benchmark only, -Dlwt.benchmark.sealed-inside-tls=true), and tls alone with the handshake bound to it (the
@@ -20,9 +23,9 @@
 # client to client through the hub for SECONDS (default 60) and pings go the same way, and prints per node the
 # count, the longest pause and the operation that took it; PAUSE_OPTIONS adds JVM options to compare against the
 # image's own (bin/lwt).
-#   bench/run.sh [SECONDS]  |  bench/run.sh codecs|tls|offload|seal|latency|pauses [SECONDS]  (build first: bash scripts/build.sh)
+#   bench/run.sh [SECONDS]  |  bench/run.sh codecs|tls|udp|offload|seal|latency|pauses [SECONDS]  (build first: bash scripts/build.sh)
 MODE=all
-case "${1:-}" in codecs|tls|offload|seal|latency|pauses) MODE=$1; shift ;; esac
+case "${1:-}" in codecs|tls|udp|offload|seal|latency|pauses) MODE=$1; shift ;; esac
 SECONDS_PER_RUN=${1:-$([ $MODE = pauses ] && echo 60 || echo 10)}
 source "$(dirname "$0")/network.sh"
 source "$(dirname "$0")/latency.sh"
@@ -237,6 +240,35 @@ if [ $MODE = tls ]; then
   done
   echo
   echo "TLS handshake, openssl s_client to the hub, average of 10 including process start: $handshake ms"
+  exit 0
+fi
+
+if [ $MODE = udp ]; then
+  CASES=("tcp" "udp" "udp without offloads")
+  declare -A ONE FOUR RTTS
+  for case in "${CASES[@]}"; do
+    case "$case" in
+      tcp) start_nodes length-prefix 9000 "[tcp, udp]" tcp ;;
+      udp) start_nodes length-prefix 9000 "[tcp, udp]" udp ;;
+      *) start_nodes length-prefix 9000 "[tcp, {udp: {offload: false}}]" "{udp: {offload: false}}" ;;
+    esac
+    ip netns exec $A ping -c 2 -q 10.0.0.3 > /dev/null  # warm up
+    ONE[$case]=$(measure $A $B 10.0.0.3 1 alice bob); FOUR[$case]=$(measure $A $B 10.0.0.3 4 alice bob)
+    RTTS[$case]=$(rtt $A 10.0.0.3)
+    stop_nodes
+  done
+  echo
+  echo "UDP $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -r), iperf3 ${SECONDS_PER_RUN} s, client to client through the hub, TUN offloads, MTU 1400"
+  echo
+  echo "| transport | 1 stream Mbit/s | ratio of tcp | hub CPU s/GB | 3 nodes CPU s/GB | 4 streams Mbit/s | ratio of tcp | ping RTT ms (median) |"
+  echo "|---|---|---|---|---|---|---|---|"
+  set -- ${ONE[tcp]}; base1=$1
+  set -- ${FOUR[tcp]}; base4=$1
+  for case in "${CASES[@]}"; do
+    set -- ${ONE[$case]}; one=$1; hubcpu=$2; cpu=$(awk "BEGIN {printf \"%.1f\", $2 + $3 + $4}")
+    set -- ${FOUR[$case]}; four=$1
+    echo "| $case | $one | $(ratio $one $base1) | $hubcpu | $cpu | $four | $(ratio $four $base4) | ${RTTS[$case]} |"
+  done
   exit 0
 fi
 

@@ -5,8 +5,8 @@
 # in the router. It prints, first, what the delay line itself carries with no delay, no loss and no rate limit,
 # and its CPU seconds per GB, so it is not what the rest measures; then, for each loss rate, the rows of
 # bench/latency.sh (ping p50 and p99 idle and during one iperf3 stream alice -> bob, and that stream's throughput)
-# for the raw path through the same test bed and for lwt over tcp.
-# Bounded (about three minutes); everything it starts and creates is removed on exit, also on failure.
+# for the raw path through the same test bed and for lwt over tcp and over udp (the hub listening on both).
+# Bounded (about five minutes); everything it starts and creates is removed on exit, also on failure.
 #   bench/wan.sh [DELAY_EACH_WAY [RATE [LOSS_PERCENTS...]]]   default: 20ms 100mbit 0 1 3
 #   (needs root; build first: bash scripts/build.sh, which also compiles test-support's DelayLine)
 DELAY=${1:-20ms}
@@ -47,7 +47,7 @@ delay_line() {
   { echo "bench: the delay line did not start:"; cat "$DIR/delay-line.log"; exit 1; } >&2
 }
 
-start_nodes
+start_nodes length-prefix 9000 "[tcp, udp]" tcp
 delay_line 0ms
 t0=$(cpu_ticks $DELAY_LINE)
 iperf3_start $A $B 10.99.2.2 10 1; iperf3_wait
@@ -76,7 +76,10 @@ for loss in "${LOSSES[@]}"; do
     ip netns exec $R nft add rule inet wan forward iifname '{ "wan-a", "wan-h" }' numgen random mod 100 "<" $loss drop
   fi
   latency_row "raw path" $A $B 10.99.2.2 | sed "s/^/| $loss% /"
-  latency_row "lwt tcp" $A $B 10.0.0.3 | sed "s/^/| $loss% /"
+  for transport in tcp udp; do
+    stop_nodes; start_nodes length-prefix 9000 "[tcp, udp]" $transport
+    latency_row "lwt $transport" $A $B 10.0.0.3 | sed "s/^/| $loss% /"
+  done
 done
 stop $DELAY_LINE
 echo

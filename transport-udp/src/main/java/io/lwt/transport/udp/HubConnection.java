@@ -18,12 +18,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class HubConnection implements Connection {
 
     private static final System.Logger LOG = System.getLogger(HubConnection.class.getName());
-    /** What waits for the session's reader: about 180 datagrams of 1,400 bytes. */
+    /**
+     * What waits for a session's reader once the hub has answered it (it answers only a handshake that proved the
+     * hub's key): about 180 datagrams of 1,400 bytes. Before, a few handshake messages: a flood of opening datagrams,
+     * each a connection, costs the hub a small ring each.
+     */
     private static final int INBOX = 256 << 10;
+    private static final int OPENING_INBOX = 16 << 10;
 
     private final UdpListener listener;
     private final int index;
-    private final Inbox inbox = new Inbox(INBOX);
+    private volatile Inbox inbox = new Inbox(OPENING_INBOX);
+    private Inbox readFrom; // the reader's: the ring of the datagram read last
     private volatile Endpoint peer;
     private final UdpSocket.Readiness writable;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -65,12 +71,19 @@ final class HubConnection implements Connection {
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        return inbox.take(dst);
+        while (true) {
+            Inbox in = inbox;
+            int n = in.take(dst);
+            if (n != Inbox.RETIRED) {
+                readFrom = in;
+                return n;
+            }
+        }
     }
 
     @Override
     public void authenticated() {
-        InetSocketAddress from = inbox.lastSource();
+        InetSocketAddress from = readFrom.lastSource();
         Endpoint now = peer;
         if (from != null && !from.equals(now.address())) {
             LOG.log(Level.INFO, "udp: the peer moved from {0} to {1}", now.address(), from);
@@ -94,8 +107,20 @@ final class HubConnection implements Connection {
         }
         if (out == null) {
             out = new SendBatch();
+            grow();
         }
         return out.send(listener.socket(), srcs, offset, length, index, peer, writable, wait);
+    }
+
+    /** Replaces the small ring of a stranger by the large one of a session the hub answers. */
+    private void grow() {
+        Inbox small = inbox;
+        Inbox large = new Inbox(INBOX);
+        inbox = large;
+        small.retire();
+        if (closed.get()) { // close() may have closed the small one only
+            large.close();
+        }
     }
 
     @Override

@@ -25,6 +25,8 @@ import java.util.concurrent.locks.LockSupport;
 final class Inbox {
 
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
+    /** What {@link #take} returns once the ring is retired and empty: the next datagram is in another ring. */
+    static final int RETIRED = -2;
     private static final int RECORD_HEADER = 8;
     private static final int WRAP = -1;
 
@@ -36,6 +38,7 @@ final class Inbox {
     private volatile long tail; // the writer's
     private volatile Thread waiting;
     private volatile boolean closed;
+    private volatile boolean retired;
     private InetSocketAddress lastSource; // the reader's: where the datagram read last came from, if not the peer
 
     /** @param capacity bytes, a power of two */
@@ -85,7 +88,7 @@ final class Inbox {
      * Moves the next datagram into {@code dst}, waiting for one; drops those longer than {@code dst}'s room. The
      * reader's only.
      *
-     * @return its length
+     * @return its length, or {@link #RETIRED} when the ring is retired and empty
      * @throws ClosedChannelException once closed, also when datagrams were left
      */
     int take(ByteBuffer dst) throws IOException {
@@ -95,6 +98,9 @@ final class Inbox {
             }
             long h = head;
             if (h == tail) {
+                if (retired) {
+                    return RETIRED;
+                }
                 await();
                 continue;
             }
@@ -117,6 +123,15 @@ final class Inbox {
         }
     }
 
+    /** Whether a datagram waits; the reader's. */
+    boolean hasWaiting() {
+        return head != tail;
+    }
+
+    int capacity() {
+        return ring.length;
+    }
+
     /** Where the datagram read last came from if that was not the connection's peer, else null. */
     InetSocketAddress lastSource() {
         return lastSource;
@@ -124,12 +139,24 @@ final class Inbox {
 
     private void await() throws IOException {
         waiting = Thread.currentThread();
-        if (head == tail && !closed) {
+        if (head == tail && !closed && !retired) {
             LockSupport.park(this);
         }
         waiting = null;
         if (Thread.currentThread().isInterrupted()) {
             throw new ClosedByInterruptException();
+        }
+    }
+
+    /**
+     * Takes no more datagrams in the writer's eyes (a datagram it offers after this may never be read) and, once
+     * empty, sends the reader on ({@link #RETIRED}).
+     */
+    void retire() {
+        retired = true;
+        Thread w = waiting;
+        if (w != null) {
+            LockSupport.unpark(w);
         }
     }
 
