@@ -4,7 +4,8 @@
 # ping shortens the list instead of counting as zero; losses are reported beside the figures. About 20 s a row.
 command -v iperf3 >/dev/null || { echo "bench: needs iperf3" >&2; exit 1; }
 
-# pings NAMESPACE ADDRESS COUNT INTERVAL: prints "p50 p99 lost" in ms; bounded by ping's deadline
+# pings NAMESPACE ADDRESS COUNT INTERVAL: prints "p50 p99 lost" in ms; bounded by ping's deadline. With a deadline,
+# ping sends until COUNT replies came, so a late reply to an extra request may make more than COUNT: none lost.
 pings() {
   local count=$3 interval=$4 deadline
   deadline=$(awk "BEGIN {printf \"%d\", $count * $interval + 5}")
@@ -12,7 +13,7 @@ pings() {
     | cut -d= -f2 | sort -n | awk -v count=$count '
       function rank(q) { i = int(q * NR); if (i < q * NR) i++; return t[i < 1 ? 1 : i] }
       {t[NR] = $1}
-      END {if (NR == 0) {print "- - " count; exit} printf "%.3f %.3f %d", rank(0.50), rank(0.99), count - NR}'
+      END {if (NR == 0) {print "- - " count; exit} printf "%.3f %.3f %d", rank(0.50), rank(0.99), NR < count ? count - NR : 0}'
 }
 
 # iperf3_start FROM TO ADDRESS SECONDS [OMIT]: one TCP stream in the background, its JSON in $DIR/iperf3.json;

@@ -2,6 +2,7 @@ package io.lwt.api.transport;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 
 /**
@@ -18,6 +19,22 @@ public interface Transport {
      * transport such as TLS can also use the host name.
      */
     Connection dial(InetSocketAddress remote, Duration timeout) throws IOException;
+
+    /**
+     * {@code remote} with its host name looked up now, for {@link #dial}; a resolved address as it is.
+     *
+     * @throws UnknownHostException naming the host, when the name does not resolve
+     */
+    static InetSocketAddress resolve(InetSocketAddress remote) throws UnknownHostException {
+        if (!remote.isUnresolved()) {
+            return remote;
+        }
+        InetSocketAddress resolved = new InetSocketAddress(remote.getHostString(), remote.getPort());
+        if (resolved.isUnresolved()) {
+            throw new UnknownHostException("cannot resolve " + remote.getHostString());
+        }
+        return resolved;
+    }
 
     /**
      * Whether this transport encrypts and authenticates the bytes of every connection (as TLS does). A hub whose

@@ -7,7 +7,6 @@ import io.lwt.api.transport.Transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import java.net.UnknownHostException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -42,13 +41,7 @@ final class TcpTransport implements Transport {
 
     @Override
     public Connection dial(InetSocketAddress remote, Duration timeout) throws IOException {
-        InetSocketAddress target = remote;
-        if (target.isUnresolved()) {
-            target = new InetSocketAddress(remote.getHostString(), remote.getPort());
-            if (target.isUnresolved()) {
-                throw new UnknownHostException("cannot resolve " + remote.getHostString());
-            }
-        }
+        InetSocketAddress target = Transport.resolve(remote);
         SocketChannel channel = SocketChannel.open();
         try {
             configure(channel);

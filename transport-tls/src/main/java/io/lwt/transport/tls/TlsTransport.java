@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Duration;
 
@@ -55,13 +54,7 @@ final class TlsTransport implements Transport {
                 + remote.getHostString() + ":" + remote.getPort()
                 + " without a way to verify the hub: set pin, ca, trust or insecure-skip-verify"));
         long deadline = System.nanoTime() + timeout.toNanos();
-        InetSocketAddress target = remote;
-        if (target.isUnresolved()) {
-            target = new InetSocketAddress(remote.getHostString(), remote.getPort());
-            if (target.isUnresolved()) {
-                throw new UnknownHostException("cannot resolve " + remote.getHostString());
-            }
-        }
+        InetSocketAddress target = Transport.resolve(remote);
         String expectedName = settings.serverName().orElse(remote.getHostString());
         Socket socket = new Socket();
         try {

@@ -16,19 +16,8 @@ final class ReceiveBatch {
 
     /** The largest UDP datagram, and so the largest buffer GRO fills. */
     static final int SLOT = 65_536;
-    // the offsets of SendBatch's struct mmsghdr; msg_len after the msghdr
-    private static final long MMSGHDR = 64;
-    private static final long MSG_NAME = 0;
-    private static final long MSG_NAMELEN = 8;
-    private static final long MSG_IOV = 16;
-    private static final long MSG_IOVLEN = 24;
-    private static final long MSG_CONTROL = 32;
-    private static final long MSG_CONTROLLEN = 40;
-    private static final long MSG_FLAGS = 48;
-    private static final long MSG_LEN = 56;
-    private static final long IOVEC = 16;
     /** Room for the one control message asked for, UDP_GRO's int: CMSG_SPACE(4), and a spare one. */
-    private static final long CONTROL = 48;
+    private static final long CONTROL_ROOM = 48;
 
     private final int slots;
     private final Arena arena = Arena.ofAuto();
@@ -46,19 +35,19 @@ final class ReceiveBatch {
 
     ReceiveBatch(int slots) {
         this.slots = slots;
-        this.messages = arena.allocate(MMSGHDR * slots, 8);
-        MemorySegment vectors = arena.allocate(IOVEC * slots, 8);
+        this.messages = arena.allocate(MessageHeaders.MMSGHDR * slots, 8);
+        MemorySegment vectors = arena.allocate(MessageHeaders.IOVEC * slots, 8);
         this.names = arena.allocate((long) Endpoint.LENGTH * slots, 8);
-        this.controls = arena.allocate(CONTROL * slots, 8);
+        this.controls = arena.allocate(CONTROL_ROOM * slots, 8);
         this.data = arena.allocate((long) SLOT * slots, 64);
         for (int i = 0; i < slots; i++) {
-            vectors.set(JAVA_LONG, i * IOVEC, data.address() + (long) i * SLOT);
-            vectors.set(JAVA_LONG, i * IOVEC + 8, SLOT);
-            long m = i * MMSGHDR;
-            messages.set(JAVA_LONG, m + MSG_NAME, names.address() + (long) i * Endpoint.LENGTH);
-            messages.set(JAVA_LONG, m + MSG_IOV, vectors.address() + i * IOVEC);
-            messages.set(JAVA_LONG, m + MSG_IOVLEN, 1);
-            messages.set(JAVA_LONG, m + MSG_CONTROL, controls.address() + i * CONTROL);
+            vectors.set(JAVA_LONG, i * MessageHeaders.IOVEC, data.address() + (long) i * SLOT);
+            vectors.set(JAVA_LONG, i * MessageHeaders.IOVEC + 8, SLOT);
+            long m = i * MessageHeaders.MMSGHDR;
+            messages.set(JAVA_LONG, m + MessageHeaders.NAME, names.address() + (long) i * Endpoint.LENGTH);
+            messages.set(JAVA_LONG, m + MessageHeaders.IOV, vectors.address() + i * MessageHeaders.IOVEC);
+            messages.set(JAVA_LONG, m + MessageHeaders.IOV_LENGTH, 1);
+            messages.set(JAVA_LONG, m + MessageHeaders.CONTROL, controls.address() + i * CONTROL_ROOM);
         }
     }
 
@@ -69,10 +58,10 @@ final class ReceiveBatch {
      */
     boolean receive(UdpSocket socket) throws IOException {
         for (int i = 0; i < slots; i++) {
-            long m = i * MMSGHDR;
-            messages.set(JAVA_INT, m + MSG_NAMELEN, Endpoint.LENGTH);
-            messages.set(JAVA_LONG, m + MSG_CONTROLLEN, CONTROL);
-            messages.set(JAVA_INT, m + MSG_FLAGS, 0);
+            long m = i * MessageHeaders.MMSGHDR;
+            messages.set(JAVA_INT, m + MessageHeaders.NAME_LENGTH, Endpoint.LENGTH);
+            messages.set(JAVA_LONG, m + MessageHeaders.CONTROL_LENGTH, CONTROL_ROOM);
+            messages.set(JAVA_INT, m + MessageHeaders.FLAGS, 0);
         }
         int result = socket.receive(errno, messages, slots);
         if (result == -Native.EAGAIN || result == -Native.EINTR) {
@@ -100,9 +89,9 @@ final class ReceiveBatch {
                 length = 0;
                 return false;
             }
-            long m = slot * MMSGHDR;
-            boolean truncated = (messages.get(JAVA_INT, m + MSG_FLAGS) & Native.MSG_TRUNC) != 0;
-            slotLength = truncated ? 0 : messages.get(JAVA_INT, m + MSG_LEN);
+            long m = slot * MessageHeaders.MMSGHDR;
+            boolean truncated = (messages.get(JAVA_INT, m + MessageHeaders.FLAGS) & Native.MSG_TRUNC) != 0;
+            slotLength = truncated ? 0 : messages.get(JAVA_INT, m + MessageHeaders.LENGTH);
             segment = segmentSize(m);
             offset = 0;
         }
@@ -112,16 +101,17 @@ final class ReceiveBatch {
 
     /** The segment size of a GRO buffer, from its control message; 0 for a single datagram. */
     private int segmentSize(long m) {
-        long controlLength = messages.get(JAVA_LONG, m + MSG_CONTROLLEN);
-        long c = slot * CONTROL;
-        for (long at = 0; at + 16 <= controlLength; ) {
-            long cmsgLength = controls.get(JAVA_LONG, c + at);
-            if (cmsgLength < 16) {
+        long controlLength = messages.get(JAVA_LONG, m + MessageHeaders.CONTROL_LENGTH);
+        long c = slot * CONTROL_ROOM;
+        long header = MessageHeaders.CMSG_HEADER;
+        for (long at = 0; at + header <= controlLength; ) {
+            long cmsgLength = controls.get(JAVA_LONG, c + at); // cmsg_len, then cmsg_level and cmsg_type
+            if (cmsgLength < header) {
                 break;
             }
             if (controls.get(JAVA_INT, c + at + 8) == Native.SOL_UDP && controls.get(JAVA_INT, c + at + 12) == Native.UDP_GRO
-                    && cmsgLength >= 20) {
-                return controls.get(JAVA_INT, c + at + 16);
+                    && cmsgLength >= header + Integer.BYTES) {
+                return controls.get(JAVA_INT, c + at + header);
             }
             at += (cmsgLength + 7) & ~7;
         }
@@ -151,6 +141,6 @@ final class ReceiveBatch {
     }
 
     int sourceLength() {
-        return messages.get(JAVA_INT, slot * MMSGHDR + MSG_NAMELEN);
+        return messages.get(JAVA_INT, slot * MessageHeaders.MMSGHDR + MessageHeaders.NAME_LENGTH);
     }
 }

@@ -26,25 +26,15 @@ final class SendBatch {
     private static final int MAX_SEGMENTS = 64;
     /** A segmented send is one UDP datagram to the kernel: under 65,535 bytes with the IP and UDP headers. */
     private static final int MAX_SEGMENTED_BYTES = 65_000;
-    // struct mmsghdr { struct msghdr { name, namelen, iov, iovlen, control, controllen, flags }, msg_len } (x86_64, aarch64)
-    private static final long MMSGHDR = 64;
-    private static final long MSG_NAME = 0;
-    private static final long MSG_NAMELEN = 8;
-    private static final long MSG_IOV = 16;
-    private static final long MSG_IOVLEN = 24;
-    private static final long MSG_CONTROL = 32;
-    private static final long MSG_CONTROLLEN = 40;
-    private static final long MSG_FLAGS = 48;
-    private static final long IOVEC = 16;
-    // struct cmsghdr { size_t len; int level; int type; } then the data: CMSG_LEN(2) = 18, CMSG_SPACE(2) = 24
+    /** UDP_SEGMENT's control message: its data is a 16-bit segment size, CMSG_LEN(2) = 18, CMSG_SPACE(2) = 24. */
+    private static final long CMSG_LEN = MessageHeaders.CMSG_HEADER + Short.BYTES;
     private static final long CMSG_SPACE = 24;
-    private static final long CMSG_LEN = 18;
     private static final int BOUNCE = 70_000;
     private static final System.Logger LOG = System.getLogger(SendBatch.class.getName());
 
     private final Arena arena = Arena.ofAuto();
-    private final MemorySegment messages = arena.allocate(MMSGHDR * DATAGRAMS, 8);
-    private final MemorySegment vectors = arena.allocate(IOVEC * DATAGRAMS, 8);
+    private final MemorySegment messages = arena.allocate(MessageHeaders.MMSGHDR * DATAGRAMS, 8);
+    private final MemorySegment vectors = arena.allocate(MessageHeaders.IOVEC * DATAGRAMS, 8);
     private final MemorySegment controls = arena.allocate(CMSG_SPACE * DATAGRAMS, 8);
     private final MemorySegment destination = arena.allocate(Endpoint.LENGTH, 8);
     private final MemorySegment errno = Native.errnoState(arena);
@@ -114,8 +104,8 @@ final class SendBatch {
                 address = at.address();
                 bounced += (size + 7) & ~7;
             }
-            vectors.set(JAVA_LONG, n * IOVEC, address);
-            vectors.set(JAVA_LONG, n * IOVEC + 8, size);
+            vectors.set(JAVA_LONG, n * MessageHeaders.IOVEC, address);
+            vectors.set(JAVA_LONG, n * MessageHeaders.IOVEC + 8, size);
             if (!segmentation || runs == 0 || !joins(runs - 1, size)) {
                 runStart[runs] = n;
                 runLength[runs] = 0;
@@ -130,24 +120,24 @@ final class SendBatch {
             runEnded[r] = size < runSegment[r]; // a shorter datagram may end a run, never sit inside one
         }
         for (int r = 0; r < runs; r++) {
-            long m = r * MMSGHDR;
-            messages.set(ADDRESS, m + MSG_NAME, destination);
-            messages.set(JAVA_INT, m + MSG_NAMELEN, socket.family() == Native.AF_INET ? 16 : Endpoint.LENGTH);
-            messages.set(JAVA_LONG, m + MSG_IOV, vectors.address() + runStart[r] * IOVEC);
-            messages.set(JAVA_LONG, m + MSG_IOVLEN, runLength[r]);
+            long m = r * MessageHeaders.MMSGHDR;
+            messages.set(ADDRESS, m + MessageHeaders.NAME, destination);
+            messages.set(JAVA_INT, m + MessageHeaders.NAME_LENGTH, socket.family() == Native.AF_INET ? 16 : Endpoint.LENGTH);
+            messages.set(JAVA_LONG, m + MessageHeaders.IOV, vectors.address() + runStart[r] * MessageHeaders.IOVEC);
+            messages.set(JAVA_LONG, m + MessageHeaders.IOV_LENGTH, runLength[r]);
             if (runLength[r] > 1) {
                 long c = r * CMSG_SPACE;
                 controls.set(JAVA_LONG, c, CMSG_LEN);
                 controls.set(JAVA_INT, c + 8, Native.SOL_UDP);
                 controls.set(JAVA_INT, c + 12, Native.UDP_SEGMENT);
-                controls.set(JAVA_SHORT, c + 16, (short) runSegment[r]);
-                messages.set(JAVA_LONG, m + MSG_CONTROL, controls.address() + c);
-                messages.set(JAVA_LONG, m + MSG_CONTROLLEN, CMSG_SPACE);
+                controls.set(JAVA_SHORT, c + MessageHeaders.CMSG_HEADER, (short) runSegment[r]);
+                messages.set(JAVA_LONG, m + MessageHeaders.CONTROL, controls.address() + c);
+                messages.set(JAVA_LONG, m + MessageHeaders.CONTROL_LENGTH, CMSG_SPACE);
             } else {
-                messages.set(JAVA_LONG, m + MSG_CONTROL, 0);
-                messages.set(JAVA_LONG, m + MSG_CONTROLLEN, 0);
+                messages.set(JAVA_LONG, m + MessageHeaders.CONTROL, 0);
+                messages.set(JAVA_LONG, m + MessageHeaders.CONTROL_LENGTH, 0);
             }
-            messages.set(JAVA_INT, m + MSG_FLAGS, 0);
+            messages.set(JAVA_INT, m + MessageHeaders.FLAGS, 0);
         }
         return i;
     }
@@ -163,7 +153,7 @@ final class SendBatch {
     private int transmit(UdpSocket socket, UdpSocket.Readiness writable) throws IOException {
         int sent = 0;
         while (sent < runs) {
-            int result = socket.send(errno, messages.asSlice(sent * MMSGHDR), runs - sent,
+            int result = socket.send(errno, messages.asSlice(sent * MessageHeaders.MMSGHDR), runs - sent,
                     writable == null ? Native.MSG_DONTWAIT : 0);
             if (result > 0) {
                 sent += result;
@@ -189,19 +179,19 @@ final class SendBatch {
     private void unsegment(int from) {
         int first = runStart[from];
         int last = runStart[runs - 1] + runLength[runs - 1];
-        int nameLength = messages.get(JAVA_INT, from * MMSGHDR + MSG_NAMELEN);
+        int nameLength = messages.get(JAVA_INT, from * MessageHeaders.MMSGHDR + MessageHeaders.NAME_LENGTH);
         runs = from;
         for (int n = first; n < last; n++, runs++) {
             runStart[runs] = n;
             runLength[runs] = 1;
-            long m = runs * MMSGHDR;
-            messages.set(ADDRESS, m + MSG_NAME, destination);
-            messages.set(JAVA_INT, m + MSG_NAMELEN, nameLength);
-            messages.set(JAVA_LONG, m + MSG_IOV, vectors.address() + n * IOVEC);
-            messages.set(JAVA_LONG, m + MSG_IOVLEN, 1);
-            messages.set(JAVA_LONG, m + MSG_CONTROL, 0);
-            messages.set(JAVA_LONG, m + MSG_CONTROLLEN, 0);
-            messages.set(JAVA_INT, m + MSG_FLAGS, 0);
+            long m = runs * MessageHeaders.MMSGHDR;
+            messages.set(ADDRESS, m + MessageHeaders.NAME, destination);
+            messages.set(JAVA_INT, m + MessageHeaders.NAME_LENGTH, nameLength);
+            messages.set(JAVA_LONG, m + MessageHeaders.IOV, vectors.address() + n * MessageHeaders.IOVEC);
+            messages.set(JAVA_LONG, m + MessageHeaders.IOV_LENGTH, 1);
+            messages.set(JAVA_LONG, m + MessageHeaders.CONTROL, 0);
+            messages.set(JAVA_LONG, m + MessageHeaders.CONTROL_LENGTH, 0);
+            messages.set(JAVA_INT, m + MessageHeaders.FLAGS, 0);
         }
     }
 

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 
 /**
@@ -42,13 +41,7 @@ final class UdpTransport implements Transport {
 
     @Override
     public Connection dial(InetSocketAddress remote, Duration timeout) throws IOException {
-        InetSocketAddress hub = remote;
-        if (hub.isUnresolved()) {
-            hub = new InetSocketAddress(remote.getHostString(), remote.getPort());
-            if (hub.isUnresolved()) {
-                throw new UnknownHostException("cannot resolve " + remote.getHostString());
-            }
-        }
+        InetSocketAddress hub = Transport.resolve(remote);
         InetAddress any = hub.getAddress() instanceof Inet4Address ? InetAddress.getByName("0.0.0.0")
                 : InetAddress.getByName("::");
         UdpSocket socket = UdpSocket.bind(new InetSocketAddress(any, 0), buffers, offload);
