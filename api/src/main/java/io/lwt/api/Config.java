@@ -204,6 +204,29 @@ public final class Config implements ConfigValue {
         throw error(key, "expected a mapping of keys to values");
     }
 
+    /**
+     * One socket address or a list of them, as {@link #socketAddress} reads each; empty when absent. An error names the
+     * item's own line and column.
+     */
+    public List<InetSocketAddress> socketAddresses(String key, boolean nameAllowed) {
+        ConfigValue value = entries.get(key);
+        if (!(value instanceof ConfigValue.Sequence(List<ConfigValue> items, Location ignored))) {
+            return socketAddress(key, nameAllowed).map(List::of).orElse(List.of());
+        }
+        List<InetSocketAddress> addresses = new ArrayList<>(items.size());
+        for (ConfigValue item : items) {
+            if (!(item instanceof ConfigValue.Scalar(String text, Location at)) || text == null) {
+                throw new ConfigException(item.location(), qualified(key) + ": expected a list of addresses");
+            }
+            try {
+                addresses.add(ValueSyntax.socketAddress(text, nameAllowed));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(at, qualified(key) + ": " + e.getMessage());
+            }
+        }
+        return List.copyOf(addresses);
+    }
+
     /** A list of scalars; a single scalar counts as a list of one. */
     public List<String> strings(String key) {
         ConfigValue value = entries.get(key);

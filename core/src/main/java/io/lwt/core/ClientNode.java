@@ -15,6 +15,7 @@ import io.lwt.core.handshake.Reject;
 import io.lwt.core.handshake.Response;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -38,8 +39,9 @@ public final class ClientNode extends NodeLifecycle {
     private final TunDriver tun;
     /** In order of preference: a stream transport and a datagram transport, say, where the second is a fallback. */
     private final List<Transport> transports;
-    /** The index of the transport of the session now, or of the next attempt; the connect thread's, read for logs. */
+    /** The indices of the transport and the hub of the session now, or of the next attempt; the connect thread's. */
     private volatile int transport;
+    private int hub;
     private final PacketBuffers buffers;
     private final Counters counters = new Counters(LOG);
     private final SessionContext sessions;
@@ -53,6 +55,7 @@ public final class ClientNode extends NodeLifecycle {
         this.spec = spec;
         this.tun = tun;
         this.transports = List.copyOf(transports);
+        this.hub = ThreadLocalRandom.current().nextInt(spec.hubs().size());
         boolean superSegments = spec.auth() instanceof ClientAuth.Secure;
         this.buffers = new PacketBuffers(spec.mtu(), SessionContext.tailroom(codec, superSegments));
         // one session at a time; the second buffer covers the moment a closed session's reader is still returning its
@@ -116,23 +119,35 @@ public final class ClientNode extends NodeLifecycle {
     }
 
     /**
-     * Connects, and connects again whenever the session ends, until the node closes. The transports are tried in the
-     * order given: an attempt that ends before its session is established (a dial that fails, a handshake that never
-     * comes back, as when a firewall drops UDP) moves on to the next transport at once, and when each has failed in
-     * turn the client backs off. After a session that was established the next attempt starts again from the first
-     * transport, so a client on its fallback returns to its preferred transport when that session ends.
+     * Connects, and connects again whenever the session ends, until the node closes. An attempt is a hub and a
+     * transport:
+     * <ul>
+     * <li>the first hub is drawn at random, so that the clients of a network spread over its hubs;</li>
+     * <li>at a hub the transports are tried in order: an attempt that ends before its session is established (a dial
+     * that fails, a handshake that gets no answer, as when a firewall drops UDP) moves on to the next transport at
+     * once, and after the last to another hub;</li>
+     * <li>after a session ends, or when a hub failed on every transport, the client draws another hub than the one it
+     * leaves (while there are others) and waits a little, at random: a failed hub's clients spread over the survivors,
+     * in time as well, instead of all landing on the next one in their lists;</li>
+     * <li>once every hub failed in a row, it backs off, from {@link #FIRST_RETRY} doubling to {@link #MAX_RETRY}, with
+     * jitter; after a session that lasted, it starts again from the first.</li>
+     * </ul>
+     * The TUN device and its addresses stay: a hub of the same network (with its addresses kept in a cluster store,
+     * or fixed) grants the same ones.
      */
     private void connectLoop() {
         Duration retry = FIRST_RETRY;
+        int attempts = spec.hubs().size() * transports.size();
+        int failures = 0;
         try {
             while (!closed.get()) {
                 Transport current = transports.get(transport);
+                InetSocketAddress address = spec.hubs().get(hub);
                 Session s;
                 try {
-                    s = connect(current);
+                    s = connect(address, current);
                 } catch (IOException | RuntimeException e) {
-                    LOG.log(Level.WARNING, "cannot reach hub {0} over {1}: {2}", spec.hub(), current,
-                            Nodes.describe(e));
+                    LOG.log(Level.WARNING, "cannot reach hub {0} over {1}: {2}", address, current, Nodes.describe(e));
                     s = null;
                 }
                 boolean established = false;
@@ -154,15 +169,22 @@ public final class ClientNode extends NodeLifecycle {
                 if (closed.get()) {
                     return;
                 }
+                failures = established ? 0 : failures + 1;
                 if (!established && transport + 1 < transports.size()) {
                     transport++;
                     LOG.log(Level.WARNING, "trying {0} instead", transports.get(transport));
                     continue;
                 }
                 transport = 0;
-                retry = lasted ? FIRST_RETRY : Nodes.min(retry.multipliedBy(2), MAX_RETRY);
-                Duration wait = jitter(retry);
-                LOG.log(Level.WARNING, "reconnecting in {0}", ValueSyntax.text(wait));
+                hub = anotherHub(hub);
+                Duration wait;
+                if (!established && failures % attempts != 0) {
+                    wait = jitter(FIRST_RETRY); // another hub: soon, but not all of a failed hub's clients at once
+                } else {
+                    retry = lasted ? FIRST_RETRY : Nodes.min(retry.multipliedBy(2), MAX_RETRY);
+                    wait = jitter(retry);
+                }
+                LOG.log(Level.WARNING, "reconnecting in {0} to {1}", ValueSyntax.text(wait), spec.hubs().get(hub));
                 Thread.sleep(wait);
             }
         } catch (InterruptedException e) {
@@ -170,13 +192,19 @@ public final class ClientNode extends NodeLifecycle {
         }
     }
 
-    private Session connect(Transport transport) throws IOException {
+    /** Another hub than {@code current}, drawn at random; the same one when it is the only one. */
+    private int anotherHub(int current) {
+        int n = spec.hubs().size();
+        return n == 1 ? current : (current + 1 + ThreadLocalRandom.current().nextInt(n - 1)) % n;
+    }
+
+    private Session connect(InetSocketAddress hub, Transport transport) throws IOException {
         ByteBuffer inbound = sessions.receiveBuffers().acquire();
         if (inbound == null) {
             throw new IOException("the previous session has not released its receive buffer yet");
         }
         try {
-            return new Session(transport.dial(spec.hub(), DIAL_TIMEOUT), sessions, inbound);
+            return new Session(transport.dial(hub, DIAL_TIMEOUT), sessions, inbound);
         } catch (IOException | RuntimeException e) {
             sessions.receiveBuffers().release(inbound);
             throw e;

@@ -211,7 +211,7 @@ class InMemoryTunnelTest {
         }
 
         ClientNode start() throws Exception {
-            ClientSpec spec = new ClientSpec("client", "t" + DEVICES.incrementAndGet(), mtu, hub, FAST, auth);
+            ClientSpec spec = new ClientSpec("client", "t" + DEVICES.incrementAndGet(), mtu, List.of(hub), FAST, auth);
             ClientNode client = ClientNode.start(spec, driver, List.of(tcp), codec);
             running.add(client);
             return client;
@@ -448,7 +448,7 @@ class InMemoryTunnelTest {
             assertTrue(messages >= 1, "the RESPONSE first");
             assertTrue(List.of(128, 512, 1500).containsAll(sizes) && sizes.size() > 1, "bucket sizes at random: " + sizes);
         }
-        ClientSpec clientSpec = new ClientSpec("client", "t" + DEVICES.incrementAndGet(), 1400, hub.listenAddress(), FAST,
+        ClientSpec clientSpec = new ClientSpec("client", "t" + DEVICES.incrementAndGet(), 1400, List.of(hub.listenAddress()), FAST,
                 new ClientAuth.Secure("c2", key("c2"), HUB_KEY));
         ClientNode alice = ClientNode.start(clientSpec, tun, List.of(tcp), padded);
         running.add(alice);

@@ -109,7 +109,16 @@ final class TestHub implements AutoCloseable {
 
     /** The same, dialing with {@code preferred} in order. */
     ClientNode client(int client, SessionSettings session, List<Transport> preferred) throws IOException {
-        return ClientNode.start(new ClientSpec(name(client), deviceName(), MTU, address(), session,
+        return client(client, session, preferred, List.of(address()));
+    }
+
+    /**
+     * The same, with any of {@code hubs} to connect to: test hubs all have the same key, and each gives a client the
+     * same fixed address, as the hubs of one network do.
+     */
+    ClientNode client(int client, SessionSettings session, List<Transport> preferred, List<InetSocketAddress> hubs)
+            throws IOException {
+        return ClientNode.start(new ClientSpec(name(client), deviceName(), MTU, hubs, session,
                 new ClientAuth.Secure(name(client), key(client), HUB_KEY)), tun, preferred, codec);
     }
 

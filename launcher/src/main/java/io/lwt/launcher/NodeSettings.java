@@ -16,6 +16,7 @@ import io.lwt.launcher.SettingType.Bytes;
 import io.lwt.launcher.SettingType.Choice;
 import io.lwt.launcher.SettingType.Durations;
 import io.lwt.launcher.SettingType.Endpoint;
+import io.lwt.launcher.SettingType.Endpoints;
 import io.lwt.launcher.SettingType.Flag;
 import io.lwt.launcher.SettingType.Integers;
 import io.lwt.launcher.SettingType.Mapping;
@@ -110,7 +111,7 @@ final class NodeSettings {
                     + "([codecs.md](codecs.md))");
 
     static final Setting<InetSocketAddress> LISTEN = new Setting<>("listen", Set.of(HUB),
-            new Endpoint(false), RESTART,
+            new Endpoint(), RESTART,
             "where the hub accepts connections; `[::]:9000` takes IPv4 and IPv6 ones");
     static final Setting<Integer> MAX_CLIENTS = new Setting<>("max-clients", Set.of(HUB),
             new Integers(1, MOST, HubSpec.DEFAULT_MAX_CLIENTS), LIVE,
@@ -156,9 +157,11 @@ final class NodeSettings {
             "the hub's public key (44 characters of base64), which the client pins: the hub prints it at its first "
                     + "start, `lwt init` writes it");
 
-    static final Setting<InetSocketAddress> CONNECT = new Setting<>("connect", Set.of(CLIENT),
-            new Endpoint(true), RESTART,
-            "the hub's address; a name is looked up at each dial, so the client follows the hub's DNS");
+    static final Setting<List<InetSocketAddress>> CONNECT = new Setting<>("connect", Set.of(CLIENT),
+            new Endpoints(), RESTART,
+            "the hub's address; a name is looked up at each dial, so the client follows the hub's DNS; a list, e.g. "
+                    + "`[hub-a:9000, hub-b:9000]`, names the hubs of one network: the client picks one at random and "
+                    + "fails over to another when its session ends ([cluster.md](cluster.md))");
     static final Setting<Optional<String>> KEY = new Setting<>("key", Set.of(CLIENT),
             new Text("key", "none: then a client certificate must authenticate it"), RESTART,
             "the pre-shared key: `file:PATH` (relative to the file), `env:VARIABLE`, or inline (warned about); "

@@ -180,11 +180,8 @@ sealed interface SettingType<T> {
         }
     }
 
-    /**
-     * A socket address, required: {@code host:port}, {@code [v6]:port} or {@code :port}. An address to dial
-     * ({@code nameAllowed}) may name its host, looked up at each dial.
-     */
-    record Endpoint(boolean nameAllowed) implements SettingType<InetSocketAddress> {
+    /** An address to listen on, required: {@code host:port}, {@code [v6]:port} or {@code :port}. */
+    record Endpoint() implements SettingType<InetSocketAddress> {
         @Override
         public String name() {
             return "`host:port`";
@@ -197,13 +194,42 @@ sealed interface SettingType<T> {
 
         @Override
         public String range() {
-            return nameAllowed ? "a name or an address; port 1-65535"
-                    : "an address, or `:port` for all; port 0-65535";
+            return "an address, or `:port` for all; port 0-65535";
         }
 
         @Override
         public InetSocketAddress read(Config section, String key) {
-            return section.socketAddress(key, nameAllowed).orElseThrow(() -> section.missing(key));
+            return section.socketAddress(key, false).orElseThrow(() -> section.missing(key));
+        }
+    }
+
+    /**
+     * An address to dial, or a list of them; at least one: {@code host:port} or {@code [v6]:port}, whose host may be a
+     * name, looked up at each dial.
+     */
+    record Endpoints() implements SettingType<List<InetSocketAddress>> {
+        @Override
+        public String name() {
+            return "`host:port`, or a list";
+        }
+
+        @Override
+        public String defaultText() {
+            return "required";
+        }
+
+        @Override
+        public String range() {
+            return "a name or an address; port 1-65535";
+        }
+
+        @Override
+        public List<InetSocketAddress> read(Config section, String key) {
+            List<InetSocketAddress> addresses = section.socketAddresses(key, true);
+            if (addresses.isEmpty()) {
+                throw section.has(key) ? section.error(key, "an empty list; name at least one hub") : section.missing(key);
+            }
+            return addresses;
         }
     }
 

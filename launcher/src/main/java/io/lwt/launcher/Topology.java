@@ -200,7 +200,7 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
 
     private static NodeDefinition client(String name, Config node, Path baseDir, List<String> warnings,
             Map<String, StaticKey> hubKeys) {
-        InetSocketAddress hub = NodeSettings.CONNECT.read(node);
+        List<InetSocketAddress> hubs = NodeSettings.CONNECT.read(node);
         boolean legacy = NodeSettings.LEGACY.read(node);
         if (legacy) {
             warnings.add(node.locationOf("protocol") + ": " + node.qualified("protocol")
@@ -221,7 +221,7 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
                 ? checked(node, "address", () -> new ClientAuth.Legacy(IpPrefix.parse(node.requireString("address"))))
                 : checked(node, "identity", () -> new ClientAuth.Secure(NodeSettings.IDENTITY.read(node).orElse(name),
                         key, hubKey.key()));
-        ClientSpec spec = checked(node, "mtu", () -> new ClientSpec(name, device, mtu(node), hub, session, auth));
+        ClientSpec spec = checked(node, "mtu", () -> new ClientSpec(name, device, mtu(node), hubs, session, auth));
         return new NodeDefinition(name, spec, NodeSettings.TUN.read(node), NodeSettings.TRANSPORT.read(node),
                 NodeSettings.CODEC.read(node), null, node, hubKey == null ? null : hubKey.unsaved());
     }

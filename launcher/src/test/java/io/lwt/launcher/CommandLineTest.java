@@ -259,7 +259,7 @@ class CommandLineTest {
         StringWriter err = new StringWriter();
         Topology.NodeDefinition node = LegacyCommand.definition(YamlConfig.read(json), new PrintWriter(err, true));
         ClientSpec client = (ClientSpec) node.spec();
-        assertEquals("192.0.2.1", client.hub().getAddress().getHostAddress());
+        assertEquals("192.0.2.1", client.hubs().getFirst().getAddress().getHostAddress());
         assertEquals(1300, client.mtu());
         assertEquals("10.0.0.2/24", ((io.lwt.core.ClientAuth.Legacy) client.auth()).address().toString(),
                 "the original's clients speak no handshake");

@@ -84,7 +84,7 @@ class InviteCommandTest {
         assertEquals("alice", auth.identity());
         assertArrayEquals(alice.key(), auth.key());
         assertArrayEquals(StaticKeys.publicKey(access(file).staticKey()), auth.hubKey());
-        assertEquals("hub.example.org:9000", spec.hub().getHostString() + ":" + spec.hub().getPort());
+        assertEquals("hub.example.org:9000", spec.hubs().getFirst().getHostString() + ":" + spec.hubs().getFirst().getPort());
         assertEquals(1380, spec.mtu(), "the hub's mtu");
         assertEquals(java.util.List.of(), Topology.load(client).warnings());
 

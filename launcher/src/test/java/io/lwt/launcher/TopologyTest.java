@@ -50,8 +50,8 @@ class TopologyTest {
         assertEquals(Duration.ofSeconds(5), hub.session().timeout());
         ClientSpec alice = (ClientSpec) t.nodes().get("alice").spec();
         assertEquals(1400, alice.mtu(), "the node's own value wins");
-        assertEquals("hub.example", alice.hub().getHostString());
-        assertTrue(alice.hub().isUnresolved(), "names are resolved when dialing");
+        assertEquals("hub.example", alice.hubs().getFirst().getHostString());
+        assertTrue(alice.hubs().getFirst().isUnresolved(), "names are resolved when dialing");
         assertEquals(List.of("hub", "alice"), t.names());
         HubAccess.Secure access = (HubAccess.Secure) hub.access();
         assertEquals("10.0.0.2", access.clients().get("alice").address().getHostAddress(),
@@ -153,6 +153,26 @@ class TopologyTest {
         assertEquals("IsolatedRouting", plugins.routing().getClass().getSimpleName());
     }
 
+    /** {@code connect:} names one hub or the hubs of one network, each checked where it is written. */
+    @Test
+    void aClientMayListSeveralHubs() {
+        String client = "nodes:\n  c: {role: client, hub-key: %s, key: %s, connect: %s}\n".formatted(KEY, KEY, "%s");
+        ClientSpec spec = (ClientSpec) parse(client.formatted("[\"hub-a.example:9000\", \"192.0.2.2:9001\"]"))
+                .nodes().get("c").spec();
+        assertEquals(List.of("hub-a.example:9000", "192.0.2.2:9001"),
+                spec.hubs().stream().map(a -> a.getHostString() + ":" + a.getPort()).toList());
+        assertEquals("t.yaml:2:%d: nodes.c.connect: port 0 is out of range".formatted(column(client, 1)),
+                error(client.formatted("[\"hub-a.example:9000\", \"192.0.2.2:0\"]")));
+        assertEquals("t.yaml:2:%d: nodes.c.connect: an empty list; name at least one hub".formatted(column(client, 0)),
+                error(client.formatted("[]")));
+    }
+
+    /** The column (1-based) of item {@code item} of the connect list in {@code client}'s line, as the parser counts it. */
+    private static int column(String client, int item) {
+        int connect = client.indexOf("connect: %s") + "connect: ".length() + 1 - "nodes:\n".length();
+        return item == 0 ? connect : connect + "[\"hub-a.example:9000\", ".length();
+    }
+
     @Test
     void unknownPluginsAndTheirBadSettingsAreLocated() {
         Topology typo = parse("nodes:\n  h: {role: hub, listen: \":9000\", address: 10.0.0.1/24, transport: tpc}\n");
@@ -214,7 +234,7 @@ class TopologyTest {
         assertEquals(null, dave.address(), "an IPv4 address from the pool");
         assertEquals("fd00::5", io.lwt.api.IpPrefix.text(dave.ipv6Address()));
         ClientSpec daveSpec = (ClientSpec) t.nodes().get("dave").spec();
-        assertEquals("fd99:1:0:0:0:0:0:1", daveSpec.hub().getAddress().getHostAddress(), "an IPv6 underlay");
+        assertEquals("fd99:1:0:0:0:0:0:1", daveSpec.hubs().getFirst().getAddress().getHostAddress(), "an IPv6 underlay");
         assertEquals(null, access.clients().get("erin").ipv6Address());
     }
 
