@@ -20,6 +20,7 @@ command -v zsh >/dev/null || need+=(zsh)
 command -v groff >/dev/null || need+=(groff-base)
 command -v man >/dev/null || need+=(man-db)
 command -v promtool >/dev/null || need+=(prometheus)  # promtool checks a live hub's /metrics
+command -v etcd >/dev/null || need+=(etcd-server)  # the hub cluster's store: its tests start their own members
 # the Debian package: dpkg-deb builds it; its test installs it, and its scripts add and delete the user lwt
 command -v dpkg-deb >/dev/null || need+=(dpkg)
 command -v useradd >/dev/null || need+=(passwd)

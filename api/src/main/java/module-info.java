@@ -8,4 +8,5 @@ module io.lwt.api {
     exports io.lwt.api.transport;
     exports io.lwt.api.codec;
     exports io.lwt.api.routing;
+    exports io.lwt.api.cluster;
 }

@@ -14,6 +14,7 @@ module io.lwt.launcher {
     uses io.lwt.api.transport.TransportProvider;
     uses io.lwt.api.codec.CodecProvider;
     uses io.lwt.api.routing.RoutingProvider;
+    uses io.lwt.api.cluster.ClusterStoreProvider;
 
     provides java.lang.System.LoggerFinder with io.lwt.launcher.LineLoggerFinder;
 

@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,17 +62,23 @@ public final class HubNode extends NodeLifecycle {
     /** One line a second per source for connections that end before their handshake, and for refusals. */
     private final LogLimiter strangers = new LogLimiter();
     private final PendingConnections<Session> pending;
+    /** The hub's part in its cluster, or null for a hub of its own. */
+    private final HubCluster cluster;
     private final List<Thread> acceptors = new ArrayList<>();
 
     private HubNode(HubSpec spec, Codec codec, RoutingPolicy routing, TunDevice device, List<Listener> listeners,
-            List<String> listening, Counters counters) throws IOException {
+            List<String> listening, Counters counters, ClusterSettings clustered) throws IOException {
         super(LOG);
         this.spec = spec;
         this.device = device;
         this.listeners = listeners;
         this.listening = listening;
         this.addresses = new AddressTable<>();
-        this.protocol = HubProtocol.of(spec, addresses, counters, this::full); // a pool reads its state file here
+        this.cluster = clustered == null || !(spec.access() instanceof HubAccess.Secure secure) ? null
+                : new HubCluster(clustered.store(), spec.name(), StaticKeys.publicKey(secure.staticKey()),
+                        clustered.endpoint(), this::movedAway, this::clientsHere);
+        // a pool reads its state file here, unless the cluster keeps the addresses
+        this.protocol = HubProtocol.of(spec, addresses, counters, this::full, cluster);
         this.counters = counters;
         this.pending = new PendingConnections<Session>(s -> !s.isClosed() && protocol.inHandshake(s));
         this.buffers = new PacketBuffers(spec.tun().mtu(), SessionContext.tailroom(codec, protocol.superSegments()));
@@ -92,7 +99,7 @@ public final class HubNode extends NodeLifecycle {
      * @throws IOException when the device or a listening socket cannot be set up; nothing is left behind
      */
     public static HubNode start(HubSpec spec, TunDriver tun, List<Transport> transports, Codec codec,
-            RoutingPolicy routing) throws IOException {
+            RoutingPolicy routing, ClusterSettings cluster) throws IOException {
         if (transports.isEmpty()) {
             throw new IllegalArgumentException("a hub needs a transport");
         }
@@ -115,7 +122,8 @@ public final class HubNode extends NodeLifecycle {
                     address = new InetSocketAddress(address.getAddress(), listeners.getFirst().localAddress().getPort());
                 }
             }
-            hub = new HubNode(spec, codec, routing, device, List.copyOf(listeners), List.copyOf(listening), counters);
+            hub = new HubNode(spec, codec, routing, device, List.copyOf(listeners), List.copyOf(listening), counters,
+                    cluster);
         } catch (IOException | RuntimeException e) {
             listeners.forEach(Nodes::closeQuietly);
             Nodes.closeQuietly(device);
@@ -127,6 +135,9 @@ public final class HubNode extends NodeLifecycle {
 
     private void run() {
         TunReader.start("lwt-tun-reader", device, buffers, forwarding::fromTun, e -> fail("TUN device failed", e));
+        if (cluster != null) {
+            cluster.start();
+        }
         for (Listener listener : listeners) {
             acceptors.add(Threads.virtual("lwt-accept").start(() -> acceptLoop(listener)));
         }
@@ -232,7 +243,8 @@ public final class HubNode extends NodeLifecycle {
     @Override
     public NodeStatus status() {
         return new NodeStatus(spec.name(), "hub", live.values().stream().map(Session::status).toList(),
-                counters.drops(), protocol.replacedSessions());
+                counters.drops(), protocol.replacedSessions(), cluster == null ? null
+                        : new NodeStatus.Cluster(cluster.hub(), cluster.accepting(), cluster.members(), cluster.locations()));
     }
 
     /** Handshakes refused since start (wrong key, unknown name, exhausted pool). */
@@ -325,6 +337,21 @@ public final class HubNode extends NodeLifecycle {
         Nodes.closeQuietly(connection);
     }
 
+    /** The store says another hub holds the client's session now: this hub's is stale. */
+    private void movedAway(String client, String hub) {
+        for (Session session : List.copyOf(live.values())) {
+            if (client.equals(session.identity())) {
+                session.close("the client moved to hub " + hub);
+            }
+        }
+    }
+
+    /** The clients whose sessions this hub holds, past their handshakes. */
+    private Collection<String> clientsHere() {
+        return live.values().stream().filter(s -> !s.isClosed() && !protocol.inHandshake(s)).map(Session::identity)
+                .filter(java.util.Objects::nonNull).distinct().toList();
+    }
+
     /** The hub's part in every session: its protocol opens it, its switch takes its packets, its end is forgotten. */
     private final class Handler implements SessionHandler {
         @Override
@@ -341,6 +368,11 @@ public final class HubNode extends NodeLifecycle {
         public void closed(Session session, String reason) {
             live.remove(session);
             addresses.release(session);
+            String identity = session.identity();
+            if (cluster != null && identity != null && !protocol.inHandshake(session)
+                    && live.values().stream().noneMatch(s -> identity.equals(s.identity()))) {
+                cluster.release(identity);
+            }
             if (!protocol.inHandshake(session)) {
                 LOG.log(Level.INFO, "session {0} closed: {1}", session.name(), reason);
                 return;
@@ -415,6 +447,9 @@ public final class HubNode extends NodeLifecycle {
         listeners.forEach(Nodes::closeQuietly);
         awaitAcceptors();
         Nodes.drain(List.copyOf(live.values()), "hub shutting down");
+        if (cluster != null) {
+            cluster.close(); // the lease goes, and with it this hub's registration and its clients' locations
+        }
         Nodes.closeQuietly(device);
     }
 }

@@ -14,15 +14,19 @@ import java.util.List;
 sealed interface HubProtocol permits SecureHub, LegacyHub {
 
     /**
-     * The protocol that the hub's access names; a secure hub's pool reads its state file now.
+     * The protocol that the hub's access names. A secure hub's pool reads its state file now, unless the hub is one
+     * of a cluster, whose hubs keep their clients' addresses in their shared store.
      *
+     * @param cluster the hub's part in its cluster, or null
      * @throws IOException when the pool's state cannot be read
      */
-    static HubProtocol of(HubSpec spec, AddressTable<Session> addresses, Counters counters, Capacity capacity)
-            throws IOException {
+    static HubProtocol of(HubSpec spec, AddressTable<Session> addresses, Counters counters, Capacity capacity,
+            HubCluster cluster) throws IOException {
         return switch (spec.access()) {
-            case HubAccess.Secure secure -> new SecureHub(secure, spec.tun(), spec.session(), PoolState.open(secure),
-                    addresses, counters, capacity);
+            case HubAccess.Secure secure -> new SecureHub(secure, spec.tun(), spec.session(),
+                    cluster == null ? PoolState.open(secure)
+                            : secure.pool() == null ? null : cluster.addresses(secure.pool()),
+                    cluster, addresses, counters, capacity);
             case HubAccess.Legacy _ -> new LegacyHub(addresses, counters, capacity, spec.tun().address());
         };
     }

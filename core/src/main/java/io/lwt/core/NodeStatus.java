@@ -3,19 +3,43 @@ package io.lwt.core;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Collections;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * What a running node reports about itself: its sessions with their counters, and its drops by reason.
+ * What a running node reports about itself: its sessions with their counters, its drops by reason, and a clustered
+ * hub's view of its cluster.
  *
  * @param reconnects a client's sessions after its first; a hub's sessions that replaced one of the same client
  * @param role {@code hub} or {@code client}
+ * @param cluster null unless the node is a hub of a cluster
  */
-public record NodeStatus(String node, String role, List<Peer> peers, Map<String, Long> drops, long reconnects) {
+public record NodeStatus(String node, String role, List<Peer> peers, Map<String, Long> drops, long reconnects,
+        Cluster cluster) {
 
     public NodeStatus {
         peers = List.copyOf(peers);
         drops = Map.copyOf(drops);
+    }
+
+    /** A node without a cluster. */
+    public NodeStatus(String node, String role, List<Peer> peers, Map<String, Long> drops, long reconnects) {
+        this(node, role, peers, drops, reconnects, null);
+    }
+
+    /**
+     * A hub's cluster as its copy of the store shows it.
+     *
+     * @param registered whether the hub holds its lease, and so admits clients
+     * @param members hub names to the endpoints the hubs reach each other at
+     * @param locations client names to the hubs that hold their sessions
+     */
+    public record Cluster(String hub, boolean registered, Map<String, String> members, Map<String, String> locations) {
+        public Cluster {
+            members = Collections.unmodifiableMap(new TreeMap<>(members));
+            locations = Collections.unmodifiableMap(new TreeMap<>(locations));
+        }
     }
 
     /**

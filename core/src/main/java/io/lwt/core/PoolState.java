@@ -23,7 +23,7 @@ import java.util.TreeSet;
  * are). An address outside the pool's current ranges is forgotten. Written to a temporary file and moved into place,
  * so a crash never leaves half a file.
  */
-final class PoolState {
+final class PoolState implements AddressAssigner {
 
     private final HubAccess.AddressPool pool;
     private final Path file;
@@ -69,16 +69,14 @@ final class PoolState {
         return ipv4 ? ipv4ByName : ipv6ByName;
     }
 
-    /** Whether the pool has a range of that family. */
-    boolean hasRange(boolean ipv4) {
+    @Override
+    public boolean hasRange(boolean ipv4) {
         return pool.rangeFor(ipv4) != null;
     }
 
-    /**
-     * The client's address of that family: the one it had, else the lowest free one; null when the pool has no range of
-     * that family or the range is exhausted.
-     */
-    synchronized InetAddress assign(String name, boolean ipv4) throws IOException {
+    /** The address it had, else the lowest free one, written to the file before it is given. */
+    @Override
+    public synchronized InetAddress assign(String name, boolean ipv4) throws IOException {
         Map<String, InetAddress> byName = byName(ipv4);
         InetAddress known = byName.get(name);
         HubAccess.AddressRange range = pool.rangeFor(ipv4);

@@ -49,14 +49,16 @@ final class SecureHub implements HubProtocol {
     private final TunOptions tun;
     private final SessionSettings session;
     /** Pool addresses by client name; null without a pool. */
-    private final PoolState pool;
+    private final AddressAssigner pool;
+    /** The hub's part in its cluster, or null for a hub of its own. */
+    private final HubCluster cluster;
     private final AddressTable<Session> addresses;
     private final Counters counters;
     private final Capacity capacity;
     private final LongAdder handshakeFailures = new LongAdder();
     private final LongAdder replaced = new LongAdder();
 
-    SecureHub(HubAccess.Secure access, TunOptions tun, SessionSettings session, PoolState pool,
+    SecureHub(HubAccess.Secure access, TunOptions tun, SessionSettings session, AddressAssigner pool, HubCluster cluster,
             AddressTable<Session> addresses, Counters counters, Capacity capacity) {
         this.access = access;
         this.capacity = capacity;
@@ -66,6 +68,7 @@ final class SecureHub implements HubProtocol {
         this.tun = tun;
         this.session = session;
         this.pool = pool;
+        this.cluster = cluster;
         this.addresses = addresses;
         this.counters = counters;
     }
@@ -165,15 +168,27 @@ final class SecureHub implements HubProtocol {
             return Admission.refused(Reject.Reason.BUSY, "the hub is full (" + full + ")",
                     "no room for " + client.name() + ": " + full);
         }
-        InetAddress address = client.address() != null ? client.address() : pool == null ? null : pool.assign(client.name(), true);
+        String unregistered = cluster == null ? null : cluster.refusal();
+        if (unregistered != null) {
+            return Admission.refused(Reject.Reason.BUSY, "the hub cannot reach its cluster now",
+                    "cannot admit " + client.name() + ": " + unregistered);
+        }
+        InetAddress address;
+        InetAddress ipv6;
+        // IPv6 only on a hub with an IPv6 address: the client's fixed one, else one from the pool's IPv6 range, if any
+        IpPrefix hubIpv6 = tun.ipv6Address();
+        try {
+            address = client.address() != null ? client.address() : pool == null ? null : pool.assign(client.name(), true);
+            ipv6 = hubIpv6 == null ? null : client.ipv6Address() != null ? client.ipv6Address()
+                    : pool == null ? null : pool.assign(client.name(), false);
+        } catch (IOException e) {
+            return Admission.refused(Reject.Reason.BUSY, "the hub cannot assign addresses now",
+                    "cannot assign " + client.name() + " an address: " + Nodes.describe(e));
+        }
         if (address == null) {
             return Admission.refused(Reject.Reason.POOL_EXHAUSTED, "the address pool is exhausted",
                     "no address left in the pool for " + client.name());
         }
-        // IPv6 only on a hub with an IPv6 address: the client's fixed one, else one from the pool's IPv6 range, if any
-        IpPrefix hubIpv6 = tun.ipv6Address();
-        InetAddress ipv6 = hubIpv6 == null ? null : client.ipv6Address() != null ? client.ipv6Address()
-                : pool == null ? null : pool.assign(client.name(), false);
         if (hubIpv6 != null && ipv6 == null && pool != null && pool.hasRange(false)) {
             return Admission.refused(Reject.Reason.POOL_EXHAUSTED, "the IPv6 address pool is exhausted",
                     "no IPv6 address left in the pool for " + client.name());
@@ -195,6 +210,14 @@ final class SecureHub implements HubProtocol {
             } else {
                 LOG.log(Level.WARNING, "{0} declares {1}, which {2} already holds: not routed to it", client.name(),
                         subnet, holder.name());
+            }
+        }
+        if (cluster != null) {
+            try {
+                cluster.claim(client.name());
+            } catch (IOException e) {
+                return Admission.refused(Reject.Reason.BUSY, "the hub cannot reach its cluster now",
+                        "cannot register " + client.name() + " in the cluster: " + Nodes.describe(e));
             }
         }
         String text = IpPrefix.text(address);

@@ -164,7 +164,7 @@ class InMemoryTunnelTest {
                     IpPrefix.parse("fd00::1/64"), mtu, List.of()) : options("10.0.0.1/24", mtu);
             HubSpec spec = new HubSpec("hub", options, new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
                     maxClients, FAST, access);
-            HubNode hub = HubNode.start(spec, tun, List.of(transport), codec, routing);
+            HubNode hub = HubNode.start(spec, tun, List.of(transport), codec, routing, null);
             running.add(hub);
             return hub;
         }
@@ -415,7 +415,7 @@ class InMemoryTunnelTest {
         Codec padded = new io.lwt.codec.padded.PaddedCodec(List.of(128, 512, 1500), 1000);
         HubSpec spec = new HubSpec("hub", options("10.0.0.1/24", 1400),
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10, FAST, secure(null));
-        HubNode hub = HubNode.start(spec, tun, List.of(tcp), padded, hubRouting());
+        HubNode hub = HubNode.start(spec, tun, List.of(tcp), padded, hubRouting(), null);
         running.add(hub);
         try (Socket observer = new Socket(hub.listenAddress().getAddress(), hub.listenAddress().getPort())) {
             java.io.DataInputStream in = new java.io.DataInputStream(observer.getInputStream());
@@ -461,7 +461,7 @@ class InMemoryTunnelTest {
         MemoryTun offloading = MemoryTun.withOffloads();
         HubSpec spec = new HubSpec("hub", options("10.0.0.1/24", 1400),
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10, FAST, secure(null));
-        HubNode hub = HubNode.start(spec, offloading, List.of(tcp), codec, hubRouting());
+        HubNode hub = HubNode.start(spec, offloading, List.of(tcp), codec, hubRouting(), null);
         running.add(hub);
         ClientNode alice = client(new ClientAuth.Secure("c2", key("c2"), HUB_KEY)).to(hub).tun(offloading).start();
         ClientNode bob = client("10.0.0.3").to(hub).start(); // no offloads

@@ -42,19 +42,22 @@ final class TestHub implements AutoCloseable {
     final MemoryTun.Device device;
     private final MemoryTun tun = new MemoryTun();
 
-    private TestHub(int clients, SessionSettings session, List<Transport> transports) throws IOException {
+    private TestHub(String name, int clients, SessionSettings session, List<Transport> transports,
+            HubAccess.AddressPool pool, ClusterSettings cluster) throws IOException {
         this.transports = transports;
         Map<String, HubAccess.ClientEntry> entries = new HashMap<>();
         for (int i = 1; i <= clients; i++) {
-            entries.put(name(i), new HubAccess.ClientEntry(name(i), key(i), inet(address(i))));
+            entries.put(name(i), new HubAccess.ClientEntry(name(i), key(i), pool == null ? inet(address(i)) : null));
         }
         // many connections a second from 127.0.0.1 are the point of these tests, not an attack to limit
-        HubAccess.Secure access = new HubAccess.Secure(HUB_PRIVATE, entries, null, null, Duration.ofSeconds(5),
+        // a clustered hub keeps its pool in the cluster's store: the state file is never read or written
+        java.nio.file.Path state = pool == null ? null : java.nio.file.Path.of("unused-" + name + "-pool.state");
+        HubAccess.Secure access = new HubAccess.Secure(HUB_PRIVATE, entries, pool, state, Duration.ofSeconds(5),
                 Math.max(HubAccess.Secure.DEFAULT_MAX_HANDSHAKES, clients), 1_000_000, List.of());
-        HubSpec spec = new HubSpec("hub", new TunOptions(deviceName(), IpPrefix.parse("10.1.0.1/16"), MTU),
+        HubSpec spec = new HubSpec(name, new TunOptions(deviceName(), IpPrefix.parse("10.1.0.1/16"), MTU),
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), clients + 8, session, access);
         this.node = HubNode.start(spec, tun, transports, codec,
-                new HubRoutingProvider().create(Config.empty("routing.hub", HERE)));
+                new HubRoutingProvider().create(Config.empty("routing.hub", HERE)), cluster);
         this.device = MemoryTun.device(node.deviceName());
     }
 
@@ -70,7 +73,18 @@ final class TestHub implements AutoCloseable {
 
     /** Starts a hub listening with every one of {@code transports} (the first one on loopback port 0). */
     static TestHub start(int clients, SessionSettings session, List<Transport> transports) throws IOException {
-        return new TestHub(clients, session, transports);
+        return new TestHub("hub", clients, session, transports, null, null);
+    }
+
+    /**
+     * Starts hub {@code name} of a cluster on loopback TCP: its clients have no fixed address but one from {@code pool}
+     * (e.g. {@code 10.1.0.100-10.1.0.101}), which the cluster's store keeps.
+     */
+    static TestHub clustered(String name, int clients, SessionSettings session, String pool, ClusterSettings cluster)
+            throws IOException {
+        return new TestHub(name, clients, session,
+                List.of(new TcpTransportProvider().create(Config.empty("transport.tcp", HERE))),
+                HubAccess.AddressPool.parse(pool), cluster);
     }
 
     static String name(int client) {

@@ -28,7 +28,7 @@ class ModuleDescriptorsTest {
 
     private static final Set<String> SPIS = Set.of("io.lwt.api.tun.TunProvider",
             "io.lwt.api.transport.TransportProvider", "io.lwt.api.codec.CodecProvider",
-            "io.lwt.api.routing.RoutingProvider");
+            "io.lwt.api.routing.RoutingProvider", "io.lwt.api.cluster.ClusterStoreProvider");
 
     private final ModuleFinder finder = ModuleFinder.of(BuiltModules.classesDirectories().toArray(Path[]::new));
 

@@ -144,10 +144,10 @@ final class ControlSocket implements AutoCloseable {
     }
 
     /**
-     * The status as JSON: {"node":..,"role":..,"time":..,"peers":[{..}],"drops":{..},"reconnects":..}; rates in
+     * The status as JSON: {"node":..,"role":..,"time":..,"peers":[{..}],"drops":{..},"reconnects":..,"cluster":..}; rates in
      * bytes/s, the keepalive round-trip time {@code rttMs} in milliseconds (null before the first echo), and how the
      * session is sealed: {@code cipher} (null before the handshake and in legacy mode), {@code handshakeAgeS} in
-     * seconds and {@code rekeys}.
+     * seconds and {@code rekeys}; {@code cluster} is null but on a hub of a cluster.
      */
     static String json(NodeStatus status) {
         StringJoiner peers = new StringJoiner(",", "[", "]");
@@ -170,7 +170,20 @@ final class ControlSocket implements AutoCloseable {
         }
         return "{\"node\":" + string(status.node()) + ",\"role\":" + string(status.role()) + ",\"time\":"
                 + string(Instant.now().toString()) + ",\"peers\":" + peers + ",\"drops\":" + drops + ",\"reconnects\":"
-                + status.reconnects() + "}\n";
+                + status.reconnects() + ",\"cluster\":" + cluster(status.cluster()) + "}\n";
+    }
+
+    /** A clustered hub's view: {"hub":..,"registered":..,"members":{HUB:ENDPOINT},"locations":{CLIENT:HUB}}. */
+    private static String cluster(NodeStatus.Cluster cluster) {
+        if (cluster == null) {
+            return "null";
+        }
+        StringJoiner members = new StringJoiner(",", "{", "}");
+        cluster.members().forEach((hub, endpoint) -> members.add(string(hub) + ":" + string(endpoint)));
+        StringJoiner locations = new StringJoiner(",", "{", "}");
+        cluster.locations().forEach((client, hub) -> locations.add(string(client) + ":" + string(hub)));
+        return "{\"hub\":" + string(cluster.hub()) + ",\"registered\":" + cluster.registered() + ",\"members\":"
+                + members + ",\"locations\":" + locations + "}";
     }
 
     private static String string(String text) {

@@ -1,6 +1,7 @@
 package io.lwt.launcher;
 
 import io.lwt.api.ConfigException;
+import io.lwt.api.cluster.ClusterStore;
 import io.lwt.api.codec.Codec;
 import io.lwt.api.routing.RoutingPolicy;
 import io.lwt.api.transport.Transport;
@@ -8,6 +9,7 @@ import io.lwt.api.tun.TunDriver;
 import io.lwt.core.ClientAuth;
 import io.lwt.core.ClientNode;
 import io.lwt.core.ClientSpec;
+import io.lwt.core.ClusterSettings;
 import io.lwt.core.HubAccess;
 import io.lwt.core.HubNode;
 import io.lwt.core.HubSpec;
@@ -20,8 +22,9 @@ import java.util.List;
  * The plugin instances a node runs with, built (and so validated) from its selections.
  *
  * @param transports in the order of the node's {@code transport:} list
+ * @param cluster a hub's cluster store, which connects to nothing until the hub starts; null without one
  */
-record NodePlugins(TunDriver tun, List<Transport> transports, Codec codec, RoutingPolicy routing) {
+record NodePlugins(TunDriver tun, List<Transport> transports, Codec codec, RoutingPolicy routing, ClusterStore cluster) {
 
     static NodePlugins of(Topology.NodeDefinition node, Providers providers) {
         List<Transport> transports = new ArrayList<>();
@@ -32,7 +35,8 @@ record NodePlugins(TunDriver tun, List<Transport> transports, Codec codec, Routi
                 providers.create(Providers.Kind.TUN, TunDriver.class, node.tun()),
                 List.copyOf(transports),
                 providers.create(Providers.Kind.CODEC, Codec.class, node.codec()),
-                node.isHub() ? providers.create(Providers.Kind.ROUTING, RoutingPolicy.class, node.routing()) : null);
+                node.isHub() ? providers.create(Providers.Kind.ROUTING, RoutingPolicy.class, node.routing()) : null,
+                node.cluster().map(c -> providers.create(Providers.Kind.CLUSTER, ClusterStore.class, c)).orElse(null));
         plugins.checkTransports(node);
         if (node.spec() instanceof ClientSpec client && client.auth() instanceof ClientAuth.Secure secure
                 && secure.key() == null && !plugins.transports.stream().allMatch(Transport::encrypts)) {
@@ -98,7 +102,8 @@ record NodePlugins(TunDriver tun, List<Transport> transports, Codec codec, Routi
 
     TunnelNode start(Topology.NodeDefinition node) throws IOException {
         return switch (node.spec()) {
-            case HubSpec hub -> HubNode.start(hub, tun, transports, codec, routing);
+            case HubSpec hub -> HubNode.start(hub, tun, transports, codec, routing, cluster == null ? null
+                    : new ClusterSettings(cluster, Topology.clusterEndpoint(node.config(), hub.listen())));
             case ClientSpec client -> ClientNode.start(client, tun, transports, codec);
             default -> throw new IllegalStateException("unknown node spec " + node.spec());
         };

@@ -21,6 +21,7 @@ import io.lwt.launcher.SettingType.Flag;
 import io.lwt.launcher.SettingType.Integers;
 import io.lwt.launcher.SettingType.Mapping;
 import io.lwt.launcher.SettingType.Plugin;
+import io.lwt.launcher.SettingType.OptionalPlugin;
 import io.lwt.launcher.SettingType.Plugins;
 import io.lwt.launcher.SettingType.Text;
 import io.lwt.launcher.SettingType.Texts;
@@ -120,6 +121,14 @@ final class NodeSettings {
     static final Setting<Selection> ROUTING = new Setting<>("routing", Set.of(HUB),
             new Plugin("hub"), LIVE,
             "the routing policy: `hub` (clients reach each other) or `isolated` (clients reach only the hub)");
+    static final Setting<Optional<Selection>> CLUSTER = new Setting<>("cluster", Set.of(HUB),
+            new OptionalPlugin(), RESTART,
+            "the store that the hubs of one network share, e.g. `{etcd: {endpoints: [http://192.0.2.5:2379]}}`: which "
+                    + "hubs there are, where each client is, and the pool's addresses, so that a client keeps its "
+                    + "address on any hub ([cluster.md](cluster.md)); without it a hub serves alone");
+    static final Setting<Optional<String>> ADVERTISE = new Setting<>("advertise", Set.of(HUB),
+            new Text("`host:port`", "`listen`, which must then name an address"), RESTART,
+            "where the other hubs of its cluster reach this hub");
     static final Setting<Optional<Config>> CLIENTS = new Setting<>("clients", Set.of(HUB),
             new Mapping("mapping of names to entries", "none"), LIVE,
             "clients not defined as nodes of the file: `NAME: {key: ..., address: ..., routes: [...]}`; the hub also "
@@ -182,7 +191,7 @@ final class NodeSettings {
     /** The table, in the reference's order. */
     static final List<Setting<?>> ALL = List.of(ROLE, NAME, ADDRESS, MTU, DEVICE, KEEPALIVE, TIMEOUT, SEND_QUEUE,
             SEND_QUEUE_BYTES, LEGACY, ROUTES, METRICS, LOG_LEVEL, TUN, TRANSPORT, CODEC, LISTEN, MAX_CLIENTS, ROUTING,
-            CLIENTS, POOL, STATE, HANDSHAKE_TIMEOUT, MAX_HANDSHAKES, CONNECTION_RATE, INSECURE, STATIC_KEY, CONNECT, KEY,
+            CLUSTER, ADVERTISE, CLIENTS, POOL, STATE, HANDSHAKE_TIMEOUT, MAX_HANDSHAKES, CONNECTION_RATE, INSECURE, STATIC_KEY, CONNECT, KEY,
             HUB_KEY, IDENTITY, ENTRY_KEY, ENTRY_ADDRESS);
 
     private NodeSettings() {}

@@ -3,6 +3,7 @@ package io.lwt.launcher;
 import io.lwt.api.Config;
 import io.lwt.api.ConfigException;
 import io.lwt.api.NamedProvider;
+import io.lwt.api.cluster.ClusterStoreProvider;
 import io.lwt.api.codec.CodecProvider;
 import io.lwt.api.routing.RoutingProvider;
 import io.lwt.api.transport.TransportProvider;
@@ -27,7 +28,8 @@ final class Providers {
         TUN("tun", TunProvider.class),
         TRANSPORT("transport", TransportProvider.class),
         CODEC("codec", CodecProvider.class),
-        ROUTING("routing", RoutingProvider.class);
+        ROUTING("routing", RoutingProvider.class),
+        CLUSTER("cluster", ClusterStoreProvider.class);
 
         final String key;
         final Class<? extends NamedProvider<?>> spi;

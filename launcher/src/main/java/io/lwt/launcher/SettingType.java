@@ -315,6 +315,24 @@ sealed interface SettingType<T> {
         };
     }
 
+    /** A plugin as {@link Plugin} reads it, or none when the key is absent. */
+    record OptionalPlugin() implements SettingType<Optional<Selection>> {
+        @Override
+        public String name() {
+            return "plugin";
+        }
+
+        @Override
+        public String defaultText() {
+            return "none";
+        }
+
+        @Override
+        public Optional<Selection> read(Config node, String key) {
+            return node.value(key).map(value -> selection(node, key, value));
+        }
+    }
+
     /** A single value that the launcher interprets itself (a device name, a file, a key); empty when absent. */
     record Text(String name, String defaultText) implements SettingType<Optional<String>> {
         @Override

@@ -94,6 +94,11 @@ final class StatusCommand implements Callable<Integer> {
                     p.get("rekeys") == null ? "-" : p.get("rekeys"));
         }
         out.println("drops: " + (((Map<?, ?>) status.get("drops")).isEmpty() ? "none" : status.get("drops")));
+        if (status.get("cluster") instanceof Map<?, ?> cluster) {
+            out.printf("cluster: hub %s, %s; members %s; clients at %s%n", cluster.get("hub"),
+                    Boolean.TRUE.equals(cluster.get("registered")) ? "registered" : "not registered (admits no client)",
+                    cluster.get("members"), cluster.get("locations"));
+        }
     }
 
     private static int width(List<Map<String, Object>> peers, String column, int least) {

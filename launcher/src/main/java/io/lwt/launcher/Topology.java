@@ -44,6 +44,11 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
     record NodeDefinition(String name, Object spec, Selection tun, List<Selection> transports, Selection codec,
             Selection routing, Config config, Path unsavedKey) {
 
+        /** The hub's cluster store, if it has one. */
+        Optional<Selection> cluster() {
+            return isHub() ? NodeSettings.CLUSTER.read(config) : Optional.empty();
+        }
+
         boolean isHub() {
             return spec instanceof HubSpec;
         }
@@ -252,6 +257,7 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
         metrics(node);
         NodeSettings.LOG_LEVEL.read(node);
         tlsKeys(node, baseDir, warnings);
+        clusterEndpoint(node, listen);
         HubSpec spec = new HubSpec(name, tun, listen, maxClients, session(node), access);
         return new NodeDefinition(name, spec, NodeSettings.TUN.read(node), NodeSettings.TRANSPORT.read(node),
                 NodeSettings.CODEC.read(node), NodeSettings.ROUTING.read(node), node,
@@ -344,6 +350,32 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
         }
         return new HubAccess.ClientEntry(name, key, fixed.ipv4() == null ? null : fixed.ipv4().address(),
                 fixed.ipv6() == null ? null : fixed.ipv6().address(), routes);
+    }
+
+    /**
+     * Where the other hubs of a hub's cluster reach it, {@code host:port}: {@code advertise}, else {@code listen} when
+     * that names an address; null for a hub without a cluster. A cluster takes the secure protocol only.
+     */
+    static String clusterEndpoint(Config node, InetSocketAddress listen) {
+        if (NodeSettings.CLUSTER.read(node).isEmpty()) {
+            if (node.has(NodeSettings.ADVERTISE.key())) {
+                throw node.error(NodeSettings.ADVERTISE.key(), "only a hub with a cluster: advertises itself");
+            }
+            return null;
+        }
+        if (NodeSettings.LEGACY.read(node)) {
+            throw node.error(NodeSettings.CLUSTER.key(), "protocol legacy cannot share a cluster: its clients are not "
+                    + "authenticated");
+        }
+        if (node.has(NodeSettings.ADVERTISE.key())) {
+            InetSocketAddress advertised = node.socketAddress(NodeSettings.ADVERTISE.key(), true).orElseThrow();
+            return advertised.getHostString() + ":" + advertised.getPort();
+        }
+        if (listen.getAddress().isAnyLocalAddress()) {
+            throw node.error(NodeSettings.LISTEN.key(), listen.getPort() + " on every address does not say where the "
+                    + "other hubs of the cluster reach this one: set advertise: HOST:PORT");
+        }
+        return listen.getAddress().getHostAddress() + ":" + listen.getPort();
     }
 
     /**

@@ -55,7 +55,7 @@ class ControlSocketTest {
             assertTrue(json.contains("\"peers\":[{\"identity\":\"al\\\"ice\",\"address\":\"10.0.0.2\",\"remote\":\"/10.99.1.2:4000\","
                     + "\"since\":\"2026-11-24T20:00:00Z\",\"rxPackets\":3,\"rxBytes\":300,\"txPackets\":4,\"txBytes\":400,"
                     + "\"rxRate\":1500,\"txRate\":20,\"queued\":7,\"rttMs\":0.412,\"cipher\":\"AES-256-GCM\","
-                    + "\"handshakeAgeS\":95,\"rekeys\":2}],\"drops\":{\"no-route\":2},\"reconnects\":1}"), json);
+                    + "\"handshakeAgeS\":95,\"rekeys\":2}],\"drops\":{\"no-route\":2},\"reconnects\":1,\"cluster\":null}"), json);
             assertEquals("error: only a hub can kick clients\n", ControlSocket.ask(path, "kick alice"));
             assertEquals("error: unknown request (status, kick NAME, reload)\n", ControlSocket.ask(path, "reboot"));
         }
@@ -116,5 +116,14 @@ class ControlSocketTest {
         assertEquals("12.0 kb/s", StatusCommand.rate(1500.0));
         assertEquals("80.0 Mb/s", StatusCommand.rate(10_000_000L));
         assertEquals("2.00 Gb/s", StatusCommand.rate(250_000_000L));
+    }
+
+    @Test
+    void aClusteredHubsStatusSaysWhoIsWhere() {
+        NodeStatus status = new NodeStatus("b", "hub", List.of(), Map.of(), 0, new NodeStatus.Cluster("b", false,
+                Map.of("b", "10.99.2.1:9000", "a", "10.99.1.1:9000"), Map.of("carol", "a")));
+        String json = ControlSocket.json(status);
+        assertTrue(json.endsWith(",\"cluster\":{\"hub\":\"b\",\"registered\":false,\"members\":{\"a\":\"10.99.1.1:9000\","
+                + "\"b\":\"10.99.2.1:9000\"},\"locations\":{\"carol\":\"a\"}}}\n"), json);
     }
 }

@@ -38,7 +38,7 @@ class NodeSettingsTest {
         Set<String> common = Set.of("role", "name", "address", "mtu", "device", "keepalive", "timeout", "send-queue",
                 "send-queue-bytes", "tun", "transport", "codec", "protocol", "routes", "metrics", "log-level");
         assertEquals(union(common, Set.of("listen", "max-clients", "routing", "clients", "pool", "state",
-                "handshake-timeout", "max-handshakes", "connection-rate", "insecure", "static-key")),
+                "handshake-timeout", "max-handshakes", "connection-rate", "insecure", "static-key", "cluster", "advertise")),
                 NodeSettings.keys(Scope.HUB));
         assertEquals(union(common, Set.of("connect", "key", "hub-key", "identity")), NodeSettings.keys(Scope.CLIENT));
         assertEquals(Set.of("key", "address", "routes"), NodeSettings.keys(Scope.CLIENT_ENTRY));

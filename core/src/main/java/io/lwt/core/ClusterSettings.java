@@ -1,0 +1,18 @@
+package io.lwt.core;
+
+import io.lwt.api.cluster.ClusterStore;
+import java.util.Objects;
+
+/**
+ * How a hub takes part in a cluster of hubs that serve one network.
+ *
+ * @param store the store the hubs share (the plugin's; the hub closes it when it stops)
+ * @param endpoint where the other hubs reach this one, {@code host:port}, as it registers it
+ */
+public record ClusterSettings(ClusterStore store, String endpoint) {
+
+    public ClusterSettings {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(endpoint, "endpoint");
+    }
+}
