@@ -8,7 +8,7 @@ import java.util.List;
 final class BuiltModules {
 
     private static final List<String> MODULES = List.of("api", "core", "tun-linux", "transport-disguised-tcp",
-            "transport-udp", "certificates", "transport-tls", "routing-hub", "routing-isolated", "launcher");
+            "transport-udp", "cluster-etcd", "certificates", "transport-tls", "routing-hub", "routing-isolated", "launcher");
 
     private BuiltModules() {}
 

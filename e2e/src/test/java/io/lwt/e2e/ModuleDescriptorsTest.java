@@ -23,6 +23,7 @@ class ModuleDescriptorsTest {
             "io.lwt.transport.tcp", "io.lwt.api.transport.TransportProvider",
             "io.lwt.transport.tls", "io.lwt.api.transport.TransportProvider",
             "io.lwt.transport.udp", "io.lwt.api.transport.TransportProvider",
+            "io.lwt.cluster.etcd", "io.lwt.api.cluster.ClusterStoreProvider",
             "io.lwt.routing.hub", "io.lwt.api.routing.RoutingProvider",
             "io.lwt.routing.isolated", "io.lwt.api.routing.RoutingProvider");
 

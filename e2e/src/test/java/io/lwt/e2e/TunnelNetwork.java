@@ -426,6 +426,11 @@ final class TunnelNetwork implements AutoCloseable {
 
     /** Every node's log, for failure messages. */
     String logs() {
+        return logs(nodes);
+    }
+
+    /** The logs of nodes by name, each after a line naming it. */
+    static String logs(Map<String, Netns.Running> nodes) {
         StringBuilder b = new StringBuilder();
         nodes.forEach((name, running) -> b.append("--- ").append(name).append('\n').append(running.log()));
         return b.toString();
@@ -437,6 +442,11 @@ final class TunnelNetwork implements AutoCloseable {
         for (Netns ns : all.reversed()) {
             ns.close();
         }
+        deleteTree(dir);
+    }
+
+    /** Removes a test's working directory with everything in it; a failure is printed, not thrown. */
+    static void deleteTree(Path dir) {
         try (var paths = Files.walk(dir)) {
             for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);

@@ -257,7 +257,12 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
         metrics(node);
         NodeSettings.LOG_LEVEL.read(node);
         tlsKeys(node, baseDir, warnings);
-        clusterEndpoint(node, listen);
+        if (clusterEndpoint(node, listen) != null
+                && NodeSettings.STATIC_KEY.read(node).orElse("auto").equals("auto")) {
+            warnings.add(node.locationOf(NodeSettings.CLUSTER.key()) + ": " + node.qualified("static-key") + ": auto: "
+                    + "this hub of a cluster makes a key of its own, and clients that pin it cannot move to the "
+                    + "other hubs; give every hub of the cluster the same static-key: file:PATH");
+        }
         HubSpec spec = new HubSpec(name, tun, listen, maxClients, session(node), access);
         return new NodeDefinition(name, spec, NodeSettings.TUN.read(node), NodeSettings.TRANSPORT.read(node),
                 NodeSettings.CODEC.read(node), NodeSettings.ROUTING.read(node), node,

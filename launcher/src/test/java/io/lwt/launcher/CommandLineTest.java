@@ -96,6 +96,32 @@ class CommandLineTest {
                 lwt("check", file.toString()).err().strip());
     }
 
+    /** A clustered hub: its store plugin's settings, where the other hubs reach it, its key, its protocol. */
+    @Test
+    void checkValidatesAClusteredHub() throws Exception {
+        Path file = dir.resolve("cluster.yaml");
+        String hub = "role: hub\naddress: 10.0.0.1/24\npool: 10.0.0.100-10.0.0.199\n";
+        String etcd = "cluster: {etcd: {endpoints: [http://192.0.2.5:2379]}}\n";
+        Files.writeString(file, hub + "listen: \":9000\"\n" + etcd);
+        assertEquals(file + ":4:9: listen: 9000 on every address does not say where the other hubs of the cluster reach "
+                + "this one: set advertise: HOST:PORT", lwt("check", file.toString()).err().strip());
+
+        Files.writeString(file, hub + "listen: \":9000\"\nadvertise: 192.0.2.10:9000\n" + etcd);
+        InProcess.Outcome check = lwt("check", file.toString());
+        assertEquals(0, check.exit(), check.err());
+        assertTrue(check.err().contains("static-key: auto: this hub of a cluster makes a key of its own"), check.err());
+
+        Files.writeString(file, hub + "listen: 192.0.2.10:9000\ncluster: etc\n");
+        assertEquals(file + ":5:10: unknown cluster plugin 'etc' (available: etcd); did you mean 'etcd'?",
+                lwt("check", file.toString()).err().strip().lines().toList().getLast());
+        Files.writeString(file, hub + "listen: 192.0.2.10:9000\nadvertise: 192.0.2.10:9000\n");
+        assertEquals(file + ":5:12: advertise: only a hub with a cluster: advertises itself",
+                lwt("check", file.toString()).err().strip());
+        Files.writeString(file, "role: hub\naddress: 10.0.0.1/24\nlisten: 192.0.2.10:9000\nprotocol: legacy\n" + etcd);
+        assertTrue(lwt("check", file.toString()).err().strip().endsWith(file + ":5:10: cluster: protocol legacy cannot "
+                + "share a cluster: its clients are not authenticated"));
+    }
+
     @Test
     void onlyALegacyHubOnAPlaintextTransportWarnsUnlessItSaysInsecure() throws Exception {
         Path file = dir.resolve("plain.yaml");
