@@ -29,6 +29,15 @@ final class AddressTable<P extends Peer> implements PeerDirectory {
         };
     }
 
+    /** The peer that owns the packet's source address, as {@link #destinationOwner} the destination's. */
+    P sourceOwner(ByteBuffer packet) {
+        return switch (IpPackets.version(packet)) {
+            case 4 -> ipv4.ownerOf(0, Network.ipv4Key(IpPackets.ipv4Source(packet)));
+            case 6 -> ipv6.ownerOf(IpPackets.ipv6SourceHigh(packet), IpPackets.ipv6SourceLow(packet));
+            default -> null;
+        };
+    }
+
     /** The owner of an IPv4 address (a big-endian int) or of the longest subnet holding it; null for none. */
     P ownerOf(int address) {
         return ipv4.ownerOf(0, Network.ipv4Key(address));

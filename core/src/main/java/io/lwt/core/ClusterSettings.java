@@ -7,7 +7,8 @@ import java.util.Objects;
  * How a hub takes part in a cluster of hubs that serve one network.
  *
  * @param store the store the hubs share (the plugin's; the hub closes it when it stops)
- * @param endpoint where the other hubs reach this one, {@code host:port}, as it registers it
+ * @param endpoint where the other hubs reach this one, {@code host:port}, as it registers it; port 0 stands for the
+ *     port the hub's listeners got
  */
 public record ClusterSettings(ClusterStore store, String endpoint) {
 

@@ -1,6 +1,8 @@
 package io.lwt.core;
 
+import io.lwt.api.IpPackets;
 import io.lwt.api.routing.Peer;
+import io.lwt.api.routing.PeerDirectory;
 import io.lwt.api.routing.Route;
 import io.lwt.api.routing.RoutingPolicy;
 import java.io.IOException;
@@ -19,17 +21,28 @@ final class Forwarding {
 
     private final Function<Peer, Session> sessions;
     private final AddressTable<Session> addresses;
+    /** The clients of the other hubs of the hub's cluster, and the links to those hubs; null without a cluster. */
+    private final RemoteClients remote;
+    private final HubLinks links;
+    /** What routing policies see for a packet of this hub's own clients: theirs, then other hubs' clients. */
+    private final PeerDirectory clientsEverywhere;
     private final HubProtocol protocol;
     private final boolean tunOffloads;
     private final Counters counters;
     /** Replaced as a whole by a reload; read once per packet. */
     private volatile RoutingPolicy routing;
 
-    /** @param sessions the live session that is this peer, or null */
-    Forwarding(Function<Peer, Session> sessions, AddressTable<Session> addresses, HubProtocol protocol,
-            boolean tunOffloads, RoutingPolicy routing, Counters counters) {
+    /**
+     * @param sessions the live session that is this peer, or null
+     * @param remote the clients of the cluster's other hubs, or null for a hub of its own; {@code links} then too
+     */
+    Forwarding(Function<Peer, Session> sessions, AddressTable<Session> addresses, RemoteClients remote, HubLinks links,
+            HubProtocol protocol, boolean tunOffloads, RoutingPolicy routing, Counters counters) {
         this.sessions = sessions;
         this.addresses = addresses;
+        this.remote = remote;
+        this.links = links;
+        this.clientsEverywhere = remote == null ? addresses : remote.withLocal(addresses);
         this.protocol = protocol;
         this.tunOffloads = tunOffloads;
         this.routing = routing;
@@ -68,19 +81,36 @@ final class Forwarding {
         return false;
     }
 
-    /** A packet from an established session, valid only during the call (with its virtio-net header when {@code withHeader}). */
+    /**
+     * A packet from an established session, valid only during the call (with its virtio-net header when
+     * {@code withHeader}). One of the hub's clients may reach the clients of the cluster's other hubs, through their
+     * links; a packet that came over a link must come from a client of that link's hub, and goes to this hub's own
+     * clients only: it crosses one link at most.
+     */
     void fromPeer(Session from, ByteBuffer packet, boolean withHeader) throws IOException {
         String linkScope = LinkScope.dropReason(packet);
         if (linkScope != null) {
             counters.drop(linkScope); // a client that does not drop them itself (an older one)
             return;
         }
-        if (!protocol.admits(from, packet)) {
-            return;
+        String linkFrom = from.linkTo();
+        PeerDirectory directory;
+        if (linkFrom == null) {
+            if (!protocol.admits(from, packet)) {
+                return;
+            }
+            directory = clientsEverywhere;
+        } else {
+            if (!remote.isFrom(linkFrom, packet)) {
+                counters.drop("spoofed-source", from.name() + " sent a packet from " + IpPackets.sourceText(packet)
+                        + ", which is no client of hub " + linkFrom);
+                return;
+            }
+            directory = addresses;
         }
         Route route;
         try {
-            route = routing.fromPeer(from, packet, addresses);
+            route = routing.fromPeer(from, packet, directory);
         } catch (RuntimeException e) {
             routingFailed(e);
             return;
@@ -98,6 +128,13 @@ final class Forwarding {
     }
 
     private Session resolve(Peer peer) {
+        if (peer instanceof RemoteClients.RemoteHub hub) {
+            Session link = links.to(hub.hub());
+            if (link == null) {
+                counters.drop("no-link", "no link to hub " + hub.hub() + " now");
+            }
+            return link;
+        }
         Session session = sessions.apply(peer);
         if (session == null) {
             // the class, not the peer's own methods: a foreign peer's code is not run on the hot path

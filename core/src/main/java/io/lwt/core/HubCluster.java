@@ -55,6 +55,9 @@ public final class HubCluster implements AutoCloseable {
     public interface Events {
         /** Another hub now holds {@code client}'s session, as the store confirmed: this hub's, if it has one, is stale. */
         void moved(String client, String hub);
+
+        /** The cluster's members now, hub names to the endpoints they registered. */
+        void members(Map<String, String> members);
     }
 
     private final ClusterStore store;
@@ -69,6 +72,9 @@ public final class HubCluster implements AutoCloseable {
     private volatile String unreachable; // why the store could not be reached last, or null
     private volatile Watch watch;
     private volatile Thread joining;
+    private final RemoteClients remote = new RemoteClients();
+    /** A client's addresses by name, as the hub's entries and the store give them; set by the hub's protocol. */
+    private volatile java.util.function.Function<String, RemoteClients.Addresses> clientAddresses = name -> null;
 
     /**
      * The hub's part in its cluster, which it {@link #start starts} once it runs.
@@ -98,6 +104,27 @@ public final class HubCluster implements AutoCloseable {
     /** The hub's name in the cluster. */
     public String hub() {
         return hub;
+    }
+
+    /** The clients of the other hubs, by address. */
+    RemoteClients remote() {
+        return remote;
+    }
+
+    /** How to learn a client's addresses (its entry's, or those the store keeps), for {@link #remote}. */
+    void clientAddresses(java.util.function.Function<String, RemoteClients.Addresses> addresses) {
+        clientAddresses = addresses;
+        refreshRemote();
+    }
+
+    /** A client's pool address of a family as the copy has it, or null. */
+    InetAddress pooled(String client, boolean ipv4) {
+        String text = copy.get(CLIENTS + client + (ipv4 ? "/ipv4" : "/ipv6"));
+        return text == null ? null : IpPrefix.literal(text);
+    }
+
+    private void refreshRemote() {
+        remote.update(locations(), hub, clientAddresses);
     }
 
     /** Whether the hub holds a lease, and so registers and admits clients. */
@@ -171,6 +198,7 @@ public final class HubCluster implements AutoCloseable {
         }
         store.put(LOCATIONS + client, hub, held);
         copy.put(LOCATIONS + client, hub); // before the watch says so: this hub's own sessions never look stale
+        refreshRemote();
     }
 
     /**
@@ -243,6 +271,8 @@ public final class HubCluster implements AutoCloseable {
                     movedAway(key, value);
                 }
             });
+            refreshRemote();
+            events.members(members());
         }
 
         @Override
@@ -252,6 +282,11 @@ public final class HubCluster implements AutoCloseable {
             } else {
                 copy.put(key, value);
                 movedAway(key, value);
+            }
+            if (key.startsWith(LOCATIONS) || key.startsWith(CLIENTS)) {
+                refreshRemote();
+            } else if (key.startsWith(MEMBERS)) {
+                events.members(members());
             }
         }
 

@@ -62,33 +62,51 @@ public final class HubNode extends NodeLifecycle {
     /** One line a second per source for connections that end before their handshake, and for refusals. */
     private final LogLimiter strangers = new LogLimiter();
     private final PendingConnections<Session> pending;
-    /** The hub's part in its cluster, or null for a hub of its own. */
+    /** The hub's part in its cluster, and its links to the other hubs; both null for a hub of its own. */
     private final HubCluster cluster;
+    private final HubLinks links;
     private final List<Thread> acceptors = new ArrayList<>();
 
     private HubNode(HubSpec spec, Codec codec, RoutingPolicy routing, TunDevice device, List<Listener> listeners,
-            List<String> listening, Counters counters, ClusterSettings clustered) throws IOException {
+            List<String> listening, Counters counters, ClusterSettings clustered, Transport dialing) throws IOException {
         super(LOG);
         this.spec = spec;
         this.device = device;
         this.listeners = listeners;
         this.listening = listening;
         this.addresses = new AddressTable<>();
-        this.cluster = clustered == null || !(spec.access() instanceof HubAccess.Secure secure) ? null
-                : new HubCluster(clustered.store(), spec.name(), StaticKeys.publicKey(secure.staticKey()),
-                        clustered.endpoint(), this::movedAway, this::clientsHere);
+        if (clustered != null && spec.access() instanceof HubAccess.Secure secure) {
+            byte[] hubKey = StaticKeys.publicKey(secure.staticKey());
+            // an endpoint of port 0 is the port the system gave the listeners
+            String endpoint = clustered.endpoint().endsWith(":0") ? clustered.endpoint().substring(0,
+                    clustered.endpoint().length() - 1) + listeners.getFirst().localAddress().getPort() : clustered.endpoint();
+            this.cluster = new HubCluster(clustered.store(), spec.name(), hubKey, endpoint, new Events(),
+                    this::clientsHere);
+            this.links = new HubLinks(spec.name(), io.lwt.core.handshake.Protocol.linkKey(secure.staticKey()), hubKey,
+                    dialing, s -> live.put(s, s));
+        } else {
+            this.cluster = null;
+            this.links = null;
+        }
         // a pool reads its state file here, unless the cluster keeps the addresses
-        this.protocol = HubProtocol.of(spec, addresses, counters, this::full, cluster);
+        this.protocol = HubProtocol.of(spec, addresses, counters, this::full, cluster, links);
         this.counters = counters;
         this.pending = new PendingConnections<Session>(s -> !s.isClosed() && protocol.inHandshake(s));
         this.buffers = new PacketBuffers(spec.tun().mtu(), SessionContext.tailroom(codec, protocol.superSegments()));
-        this.forwarding = new Forwarding(live::get, addresses, protocol, device.offloads(), routing, counters);
+        this.forwarding = new Forwarding(live::get, addresses, cluster == null ? null : cluster.remote(), links, protocol,
+                device.offloads(), routing, counters);
         BufferPool receiveBuffers = SessionContext.receiveBuffers(codec, spec.tun().mtu(), protocol.superSegments(),
                 receiveBuffersFor(spec.maxClients(), protocol.maxHandshakes()));
+        TunWriter tunWriter = new TunWriter(() -> device, buffers, counters);
         this.sessions = new SessionContext(codec, Side.SERVER, spec.tun().mtu(), protocol.superSegments(), spec.session(),
-                protocol.handshakeTimeout(), buffers, receiveBuffers, new TunWriter(() -> device, buffers, counters),
-                counters, new Handler(), () -> live.size() <= PLATFORM_THREAD_SESSIONS, System::nanoTime,
-                SessionKeys.Rekeying.DEFAULT);
+                protocol.handshakeTimeout(), buffers, receiveBuffers, tunWriter, counters, new Handler(),
+                () -> live.size() <= PLATFORM_THREAD_SESSIONS, System::nanoTime, SessionKeys.Rekeying.DEFAULT);
+        if (links != null) { // the links this hub dials: the client's side of a session, the hub's switch behind it
+            links.context(new SessionContext(codec, Side.CLIENT, spec.tun().mtu(), protocol.superSegments(),
+                    spec.session(), protocol.handshakeTimeout(), buffers, receiveBuffers, tunWriter, counters,
+                    new LinkHandler(), () -> live.size() <= PLATFORM_THREAD_SESSIONS, System::nanoTime,
+                    SessionKeys.Rekeying.DEFAULT));
+        }
     }
 
     /**
@@ -123,7 +141,7 @@ public final class HubNode extends NodeLifecycle {
                 }
             }
             hub = new HubNode(spec, codec, routing, device, List.copyOf(listeners), List.copyOf(listening), counters,
-                    cluster);
+                    cluster, transports.getFirst());
         } catch (IOException | RuntimeException e) {
             listeners.forEach(Nodes::closeQuietly);
             Nodes.closeQuietly(device);
@@ -337,19 +355,47 @@ public final class HubNode extends NodeLifecycle {
         Nodes.closeQuietly(connection);
     }
 
-    /** The store says another hub holds the client's session now: this hub's is stale. */
-    private void movedAway(String client, String hub) {
-        for (Session session : List.copyOf(live.values())) {
-            if (client.equals(session.identity())) {
-                session.close("the client moved to hub " + hub);
+    /** What the hub hears from its cluster. */
+    private final class Events implements HubCluster.Events {
+        /** The store says another hub holds the client's session now: this hub's is stale. */
+        @Override
+        public void moved(String client, String hub) {
+            for (Session session : List.copyOf(live.values())) {
+                if (client.equals(session.identity())) {
+                    session.close("the client moved to hub " + hub);
+                }
             }
+        }
+
+        @Override
+        public void members(Map<String, String> members) {
+            links.members(members);
+        }
+    }
+
+    /** The links this hub dials: their handshakes are the links', their packets the switch's. */
+    private final class LinkHandler implements SessionHandler {
+        @Override
+        public Opening opened(Session session) throws IOException {
+            return links.opened(session);
+        }
+
+        @Override
+        public void packet(Session from, ByteBuffer packet, boolean withHeader) throws IOException {
+            forwarding.fromPeer(from, packet, withHeader);
+        }
+
+        @Override
+        public void closed(Session session, String reason) {
+            live.remove(session);
+            links.closed(session, reason);
         }
     }
 
     /** The clients whose sessions this hub holds, past their handshakes. */
     private Collection<String> clientsHere() {
-        return live.values().stream().filter(s -> !s.isClosed() && !protocol.inHandshake(s)).map(Session::identity)
-                .filter(java.util.Objects::nonNull).distinct().toList();
+        return live.values().stream().filter(s -> !s.isClosed() && !protocol.inHandshake(s) && s.linkTo() == null)
+                .map(Session::identity).filter(java.util.Objects::nonNull).distinct().toList();
     }
 
     /** The hub's part in every session: its protocol opens it, its switch takes its packets, its end is forgotten. */
@@ -368,6 +414,10 @@ public final class HubNode extends NodeLifecycle {
         public void closed(Session session, String reason) {
             live.remove(session);
             addresses.release(session);
+            if (session.linkTo() != null) { // a link another hub dialed
+                links.closed(session, reason);
+                return;
+            }
             String identity = session.identity();
             if (cluster != null && identity != null && !protocol.inHandshake(session)
                     && live.values().stream().noneMatch(s -> identity.equals(s.identity()))) {
@@ -393,7 +443,8 @@ public final class HubNode extends NodeLifecycle {
     private String full(String name) {
         int max = spec.maxClients();
         long clients = live.values().stream()
-                .filter(s -> !s.isClosed() && !protocol.inHandshake(s) && (name == null || !name.equals(s.identity())))
+                .filter(s -> !s.isClosed() && !protocol.inHandshake(s) && s.linkTo() == null
+                        && (name == null || !name.equals(s.identity())))
                 .count();
         return clients >= max ? "max-clients " + max + " reached" : null;
     }
@@ -448,6 +499,7 @@ public final class HubNode extends NodeLifecycle {
         awaitAcceptors();
         Nodes.drain(List.copyOf(live.values()), "hub shutting down");
         if (cluster != null) {
+            links.close();
             cluster.close(); // the lease goes, and with it this hub's registration and its clients' locations
         }
         Nodes.closeQuietly(device);

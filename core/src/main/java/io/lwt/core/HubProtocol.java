@@ -17,16 +17,16 @@ sealed interface HubProtocol permits SecureHub, LegacyHub {
      * The protocol that the hub's access names. A secure hub's pool reads its state file now, unless the hub is one
      * of a cluster, whose hubs keep their clients' addresses in their shared store.
      *
-     * @param cluster the hub's part in its cluster, or null
+     * @param cluster the hub's part in its cluster, or null; {@code links} its links to the other hubs
      * @throws IOException when the pool's state cannot be read
      */
     static HubProtocol of(HubSpec spec, AddressTable<Session> addresses, Counters counters, Capacity capacity,
-            HubCluster cluster) throws IOException {
+            HubCluster cluster, HubLinks links) throws IOException {
         return switch (spec.access()) {
             case HubAccess.Secure secure -> new SecureHub(secure, spec.tun(), spec.session(),
                     cluster == null ? PoolState.open(secure)
                             : secure.pool() == null ? null : cluster.addresses(secure.pool()),
-                    cluster, addresses, counters, capacity);
+                    cluster, links, addresses, counters, capacity);
             case HubAccess.Legacy _ -> new LegacyHub(addresses, counters, capacity, spec.tun().address());
         };
     }

@@ -11,6 +11,7 @@ import io.lwt.core.handshake.Credential;
 import io.lwt.core.handshake.Grant;
 import io.lwt.core.handshake.HubHandshake;
 import io.lwt.core.handshake.Initiation;
+import io.lwt.core.handshake.Protocol;
 import io.lwt.core.handshake.Reject;
 import io.lwt.core.handshake.ReplayGuard;
 import io.lwt.core.handshake.Response;
@@ -52,6 +53,12 @@ final class SecureHub implements HubProtocol {
     private final AddressAssigner pool;
     /** The hub's part in its cluster, or null for a hub of its own. */
     private final HubCluster cluster;
+    /** The cluster's links between hubs, and the credential that other hubs' links present; null without a cluster. */
+    private final HubLinks links;
+    private final Credential linkCredential;
+    private static final String LINK = "hub link";
+    /** Initiations of links by hub, apart from clients': a client may bear any name. */
+    private final ReplayGuard linkReplays = new ReplayGuard();
     private final AddressTable<Session> addresses;
     private final Counters counters;
     private final Capacity capacity;
@@ -59,10 +66,13 @@ final class SecureHub implements HubProtocol {
     private final LongAdder replaced = new LongAdder();
 
     SecureHub(HubAccess.Secure access, TunOptions tun, SessionSettings session, AddressAssigner pool, HubCluster cluster,
-            AddressTable<Session> addresses, Counters counters, Capacity capacity) {
+            HubLinks links, AddressTable<Session> addresses, Counters counters, Capacity capacity) {
         this.access = access;
         this.capacity = capacity;
-        this.clients = new Clients(access.clients().values());
+        this.links = links;
+        this.linkCredential = links == null ? null
+                : Credential.of(LINK, Protocol.linkKey(access.staticKey()));
+        this.clients = new Clients(access.clients().values(), linkCredential);
         this.staticKey = Curve25519.fromPrivate(access.staticKey());
         this.connectionRate = new ConnectionRate(access.connectionRate());
         this.tun = tun;
@@ -71,6 +81,21 @@ final class SecureHub implements HubProtocol {
         this.cluster = cluster;
         this.addresses = addresses;
         this.counters = counters;
+        if (cluster != null) {
+            cluster.clientAddresses(this::addressesOf);
+        }
+    }
+
+    /** A client's addresses: its entry's fixed ones, else those the cluster's pool gave it; null for no client. */
+    private RemoteClients.Addresses addressesOf(String name) {
+        HubAccess.ClientEntry entry = access.clients().get(name);
+        if (entry == null) {
+            return null;
+        }
+        InetAddress ipv4 = entry.address() != null ? entry.address() : cluster.pooled(name, true);
+        InetAddress ipv6 = tun.ipv6Address() == null ? null
+                : entry.ipv6Address() != null ? entry.ipv6Address() : cluster.pooled(name, false);
+        return new RemoteClients.Addresses(ipv4, ipv6, entry.routes());
     }
 
     @Override
@@ -115,6 +140,10 @@ final class SecureHub implements HubProtocol {
             throw e;
         }
         Credential credential = initiator.client();
+        if (credential == linkCredential) {
+            acceptLink(s, handshake, initiator);
+            return;
+        }
         if (!replays.accept(credential.name(), initiator.timestamp())) {
             handshakeFailures.increment();
             counters.drop("handshake-replayed");
@@ -139,6 +168,28 @@ final class SecureHub implements HubProtocol {
         // only now: packets routed to the address it claimed, and keepalive probes, queue up behind the RESPONSE
         s.establish(Established.secure(client.name(), admission.sources(), initiator.takesSuperSegments()));
         LOG.log(Level.INFO, "session {0} authenticated", s.name());
+    }
+
+    /**
+     * Answers another hub of the cluster, whose initiation names it and proved the key the hubs share: a grant of the
+     * hub's own address, which the other hub does not use, and the link is up.
+     */
+    private void acceptLink(Session s, HubHandshake handshake, HubHandshake.Initiator initiator) throws IOException {
+        String from = initiator.linkFrom();
+        if (from == null || from.isBlank() || from.equals(cluster.hub())) {
+            throw new ProtocolException("a link that names no other hub (" + Printable.of(String.valueOf(from)) + ")");
+        }
+        if (!linkReplays.accept(from, initiator.timestamp())) {
+            handshakeFailures.increment();
+            counters.drop("handshake-replayed");
+            throw new ProtocolException("initiation of the link from hub " + Printable.of(from) + " replayed");
+        }
+        Grant grant = new Grant(tun.address(), null, tun.mtu(), session.keepalive(), session.timeout(), List.of(),
+                !s.carriesDatagrams());
+        s.sendHandshake(handshake.answer(grant));
+        s.protect(handshake.keys());
+        s.establish(Established.link(from, initiator.takesSuperSegments()));
+        links.opened(from, s);
     }
 
     /**
@@ -236,7 +287,11 @@ final class SecureHub implements HubProtocol {
         private final Map<String, Credential> byStaticKey = new HashMap<>();
         private final Map<String, Credential> certificateOnly = new HashMap<>();
 
-        Clients(Collection<HubAccess.ClientEntry> entries) {
+        /** @param link the credential of links from other hubs, or null */
+        Clients(Collection<HubAccess.ClientEntry> entries, Credential link) {
+            if (link != null) {
+                byStaticKey.put(HexFormat.of().formatHex(link.staticKey()), link);
+            }
             for (HubAccess.ClientEntry entry : entries) {
                 Credential credential = entry.credential();
                 if (credential.certificateOnly()) {
@@ -313,7 +368,7 @@ final class SecureHub implements HubProtocol {
         if (!was.routes().equals(now.routes())) {
             applied.add("routes (clients learn them when they next connect)");
         }
-        clients = new Clients(now.clients().values());
+        clients = new Clients(now.clients().values(), linkCredential);
         replays.retain(now.clients().keySet());
         access = new HubAccess.Secure(was.staticKey(), now.clients(), was.pool(), was.stateFile(), was.handshakeTimeout(),
                 now.maxHandshakes(), now.connectionRate(), now.routes());

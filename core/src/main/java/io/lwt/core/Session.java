@@ -175,6 +175,12 @@ final class Session implements Peer, Link.Receiver {
         return link.connection().carriesDatagrams();
     }
 
+    /** On a link between the hubs of a cluster, the other hub's name; null on a client's session, or before. */
+    String linkTo() {
+        Established e = established;
+        return e == null ? null : e.linkTo();
+    }
+
     /** Whether this peer may send the packet: its source is the peer's own address, or inside a subnet behind it. */
     boolean allowsSource(ByteBuffer packet) {
         Established e = established;

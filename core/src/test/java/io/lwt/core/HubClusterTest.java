@@ -26,7 +26,7 @@ class HubClusterTest {
     private final MemoryClusterStore store = new MemoryClusterStore();
 
     private TestHub hub(String name, String pool) throws Exception {
-        TestHub hub = TestHub.clustered(name, 2, SESSION, pool, new ClusterSettings(store.client(), name + ":9000"));
+        TestHub hub = TestHub.clustered(name, 2, SESSION, pool, new ClusterSettings(store.client(), "127.0.0.1:0"));
         TestHub.await("hub " + name + " registered", WAIT, () -> store.snapshot().containsKey("members/" + name));
         return hub;
     }

@@ -137,13 +137,18 @@ class EtcdFailoverTest {
         }
     }
 
-    /** The watch is held away (its listener blocks) while etcd moves on and compacts what the watch has not seen. */
+    /**
+     * The watch is held away while etcd moves on and compacts what the watch has not seen: its only endpoint, member 0,
+     * is down meanwhile (a store of that one member, so the watch cannot have moved to another), and its listener
+     * blocks.
+     */
     @Test
     void aWatchResetsWhenTheHistoryItMissedWasCompacted() throws Exception {
         WatchRecorder recorder = new WatchRecorder(true);
-        store.put("w/a", "1", null);
-        store.put("w/b", "2", null);
-        try (Watch ignored = store.watch("w/", recorder);
+        others.put("w/a", "1", null);
+        others.put("w/b", "2", null);
+        try (ClusterStore onlyMember0 = Stores.open(List.of(etcd.clientUrl(0)), PREFIX);
+                Watch ignored = onlyMember0.watch("w/", recorder);
                 EtcdClient operator = Stores.rawClient(etcd.clientUrl(1))) {
             recorder.await("reset {w/a=1, w/b=2}", WAIT);
             etcd.kill(0);
@@ -154,6 +159,7 @@ class EtcdFailoverTest {
             String anyKey = Base64.getEncoder().encodeToString("x".getBytes(StandardCharsets.UTF_8));
             long revision = operator.call("/v3/kv/range", Map.of("key", anyKey)).object("header").number("revision");
             operator.call("/v3/kv/compaction", Map.of("revision", Long.toString(revision)));
+            etcd.restart(0);
             recorder.release();
             recorder.await("reset {w/a=4, w/c=3}", WAIT);
             assertEquals(List.of("reset {w/a=1, w/b=2}", "unreachable", "reset {w/a=4, w/c=3}"), recorder.told());

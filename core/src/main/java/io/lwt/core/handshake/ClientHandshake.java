@@ -15,6 +15,10 @@ import java.util.List;
 public final class ClientHandshake {
 
     private static final int TAKES_SUPER_SEGMENTS = 1;
+    /** Extension type 2: the name of the hub a link comes from, in UTF-8 (links between the hubs of a cluster). */
+    static final int LINK_FROM = 2;
+    /** The longest hub name a link's initiation carries. */
+    public static final int MAX_HUB_NAME = 48;
 
     private final HandshakeState noise;
     private final byte[] hubKey;
@@ -35,9 +39,25 @@ public final class ClientHandshake {
 
     /** The first message, with a fresh timestamp. */
     public Initiation initiation(boolean takesSuperSegments) {
-        ByteBuffer payload = ByteBuffer.allocate(Protocol.TIMESTAMP + 2).put(Protocol.timestamp());
+        return initiation(takesSuperSegments, null);
+    }
+
+    /**
+     * The first message of a link between hubs, which names the hub it comes from.
+     *
+     * @param hub the initiating hub's name, at most {@link #MAX_HUB_NAME} bytes of UTF-8; null for a client
+     */
+    public Initiation initiation(boolean takesSuperSegments, String hub) {
+        byte[] name = hub == null ? new byte[0] : hub.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (name.length > MAX_HUB_NAME) {
+            throw new IllegalArgumentException("hub name " + hub + " is longer than " + MAX_HUB_NAME + " bytes");
+        }
+        ByteBuffer payload = ByteBuffer.allocate(Protocol.TIMESTAMP + 4 + name.length).put(Protocol.timestamp());
         if (takesSuperSegments) {
             payload.put((byte) TAKES_SUPER_SEGMENTS).put((byte) 0);
+        }
+        if (hub != null) {
+            payload.put((byte) LINK_FROM).put((byte) name.length).put(name);
         }
         try {
             byte[] message = noise.writeMessage(java.util.Arrays.copyOf(payload.array(), payload.position()));

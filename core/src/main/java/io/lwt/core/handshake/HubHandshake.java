@@ -24,8 +24,12 @@ public final class HubHandshake {
         Credential find(byte[] staticKey, java.util.Optional<String> certified);
     }
 
-    /** An initiation that the hub read: who sent it, when (its timestamp) and what it offers. */
-    public record Initiator(Credential client, byte[] timestamp, boolean takesSuperSegments) {}
+    /**
+     * An initiation that the hub read: who sent it, when (its timestamp) and what it offers.
+     *
+     * @param linkFrom the hub a link between hubs comes from, as its initiation names it; null for a client
+     */
+    public record Initiator(Credential client, byte[] timestamp, boolean takesSuperSegments, String linkFrom) {}
 
     private static final int TAKES_SUPER_SEGMENTS = 1;
 
@@ -62,6 +66,7 @@ public final class HubHandshake {
         ByteBuffer in = ByteBuffer.wrap(payload);
         byte[] timestamp = Wire.bytes(in, Protocol.TIMESTAMP, "initiation");
         boolean superSegments = false;
+        String linkFrom = null;
         while (in.hasRemaining()) {
             int type = Wire.unsigned(in, "initiation");
             int length = Wire.unsigned(in, "initiation");
@@ -69,9 +74,12 @@ public final class HubHandshake {
                 throw new ProtocolException("initiation: truncated");
             }
             superSegments |= type == TAKES_SUPER_SEGMENTS;
+            if (type == ClientHandshake.LINK_FROM) {
+                linkFrom = new String(payload, in.position(), length, java.nio.charset.StandardCharsets.UTF_8);
+            }
             in.position(in.position() + length); // a later client's extension, or the flag's empty value
         }
-        return new Initiator(client, timestamp, superSegments);
+        return new Initiator(client, timestamp, superSegments, linkFrom);
     }
 
     /** The RESPONSE carrying the answer to the initiation read. */

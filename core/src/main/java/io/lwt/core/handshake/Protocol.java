@@ -30,6 +30,7 @@ public final class Protocol {
     private static final byte[] STATIC_LABEL = label("lwt client static key");
     private static final byte[] PSK_LABEL = label("lwt client psk");
     private static final byte[] MAC1_LABEL = label("lwt mac1");
+    private static final byte[] LINK_LABEL = label("lwt hub link key");
     private static final long TAI64_EPOCH = 1L << 62;
     private static final AtomicReference<Instant> LAST_TIMESTAMP = new AtomicReference<>(Instant.EPOCH);
 
@@ -53,6 +54,15 @@ public final class Protocol {
     /** The static key pair that a client's pre-shared key stands for; the hub derives it from the same key. */
     public static Curve25519.KeyPair clientStatic(byte[] preSharedKey) {
         return Curve25519.fromPrivate(hmac(preSharedKey, STATIC_LABEL));
+    }
+
+    /**
+     * The pre-shared key of the links between the hubs of a cluster, which share their static key: whoever holds that
+     * key derives it, and a hub's link to another is a client's session under it, its static key and PSK derived as a
+     * client's are.
+     */
+    public static byte[] linkKey(byte[] hubPrivateKey) {
+        return hmac(hubPrivateKey, LINK_LABEL);
     }
 
     /** The 32-byte Noise PSK of a client's pre-shared key (which may be longer or, down to 16 bytes, shorter). */
