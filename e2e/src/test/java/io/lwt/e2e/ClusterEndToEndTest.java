@@ -75,6 +75,95 @@ class ClusterEndToEndTest {
         }
     }
 
+    /**
+     * Four clients over three hubs: clients of different hubs reach each other over the links between their hubs,
+     * pings and checksummed transfers; each hub holds a link to each other one.
+     */
+    @Test
+    void clientsOfDifferentHubsReachEachOtherOverTheLinks() throws Exception {
+        Map<String, List<String>> clients = new LinkedHashMap<>();
+        clients.put("alice", List.of("hub-a"));
+        clients.put("bob", List.of("hub-b"));
+        clients.put("carol", List.of("hub-c"));
+        clients.put("dave", List.of("hub-a"));
+        try (ClusterNetwork net = started(clients, "10.0.0.100-10.0.0.199")) {
+            for (String client : clients.keySet()) {
+                net.start(client);
+            }
+            awaitLinks(net);
+            assertTrue(net.ping("alice", net.address("bob")).ok(), net.logs());
+            assertTrue(net.ping("bob", net.address("carol")).ok(), net.logs());
+            assertTrue(net.ping("carol", net.address("dave")).ok(), net.logs());
+            assertTrue(net.ping("alice", net.address("dave")).ok(), "on one hub, as ever\n" + net.logs());
+            net.assertTransfersIntact("alice", "carol", 16 << 20, null);
+            net.assertTransfersIntact("carol", "bob", 16 << 20, null);
+            assertTrue(net.status("hub-b").lines().anyMatch(l -> l.startsWith("hub:hub-a ")), net.status("hub-b"));
+        }
+    }
+
+    /** With isolated routing a client reaches its hub only, whichever hub the other client is on. */
+    @Test
+    void isolatedRoutingKeepsClientsOfDifferentHubsApart() throws Exception {
+        Map<String, List<String>> clients = new LinkedHashMap<>();
+        clients.put("alice", List.of("hub-a"));
+        clients.put("bob", List.of("hub-b"));
+        try (ClusterNetwork net = ClusterNetwork.create(HUBS, clients, "10.0.0.100-10.0.0.199", "routing: isolated\n")) {
+            for (String hub : HUBS) {
+                net.start(hub);
+            }
+            net.start("alice");
+            net.start("bob");
+            awaitLinks(net);
+            assertTrue(net.ping("alice", "10.0.0.1").ok(), net.logs());
+            assertTrue(!net.ping("alice", net.address("bob")).ok(), "isolated across hubs too\n" + net.logs());
+            assertTrue(net.status("hub-a").contains("isolated"), "hub-a dropped them as isolated\n" + net.status("hub-a"));
+        }
+    }
+
+    /**
+     * Alice's hub is killed in the middle of her checksummed transfer to carol, a client of a third hub: she fails
+     * over to her other hub with her address, carol's hub learns where she is now, and the transfer completes. The
+     * time from the kill to the first ping answered through the new path is printed.
+     */
+    @Test
+    void aTransferGoesOnWhenTheSendersHubIsKilled() throws Exception {
+        Map<String, List<String>> clients = new LinkedHashMap<>();
+        clients.put("alice", List.of("hub-a", "hub-b"));
+        clients.put("carol", List.of("hub-c"));
+        try (ClusterNetwork net = started(clients, "10.0.0.100-10.0.0.199")) {
+            Netns.Running alice = net.start("alice");
+            net.start("carol");
+            awaitLinks(net);
+            String first = holds(net, "hub-a", "alice") ? "hub-a" : "hub-b";
+            String address = net.address("alice");
+            long[] failover = new long[1];
+            net.assertTransfersIntact("alice", "carol", 64 << 20, () -> {
+                long killed = System.nanoTime();
+                net.node(first).process().destroyForcibly();
+                Netns.Result ping = net.ns("alice").exec("ping", "-c", "1", "-i", "0.05", "-W", "1", "-w", "30",
+                        net.address("carol"));
+                failover[0] = System.nanoTime() - killed;
+                assertTrue(ping.ok(), "alice reaches carol again\n" + ping.output() + net.logs());
+            });
+            alice.awaitLines(l -> l.contains("tunnel up"), 2, TunnelNetwork.UP, "alice's second session");
+            assertEquals(address, net.address("alice"), "the same address");
+            System.out.printf("cluster failover mid-transfer: hub %s killed, alice's first ping to carol (hub-c) "
+                    + "answered after %d ms%n", first, failover[0] / 1_000_000);
+        }
+    }
+
+    /** Waits until every hub logged a link to each other hub. */
+    private static void awaitLinks(ClusterNetwork net) throws InterruptedException {
+        for (String hub : HUBS) {
+            for (String other : HUBS) {
+                if (!other.equals(hub)) {
+                    net.node(hub).awaitLine(l -> l.contains("link to hub " + other + " up"), TunnelNetwork.UP,
+                            hub + "'s link to " + other);
+                }
+            }
+        }
+    }
+
     /** The pool holds one address; two clients, each pinned to a hub of its own, start at once: one gets it. */
     @Test
     void twoClientsRacingForTheLastAddressOnDifferentHubsGetItOnce() throws Exception {

@@ -42,6 +42,12 @@ final class ClusterNetwork implements AutoCloseable {
      * @param pool the pool's range, e.g. {@code 10.0.0.100-10.0.0.199}
      */
     static ClusterNetwork create(List<String> hubs, Map<String, List<String>> clients, String pool) throws Exception {
+        return create(hubs, clients, pool, "");
+    }
+
+    /** The same, with extra keys for every hub, one YAML line each (e.g. {@code routing: isolated}). */
+    static ClusterNetwork create(List<String> hubs, Map<String, List<String>> clients, String pool, String hubKeys)
+            throws Exception {
         if (!Files.isExecutable(TunnelNetwork.LWT)) {
             throw new IllegalStateException("no runtime image at " + TunnelNetwork.LWT);
         }
@@ -62,7 +68,7 @@ final class ClusterNetwork implements AutoCloseable {
             net.etcd = EtcdCluster.startIn(hubNamespaces,
                     java.util.stream.IntStream.range(0, hubs.size()).mapToObj(ClusterNetwork::hubAddress).toList(),
                     dir.resolve("etcd"));
-            net.writeTopology(clients, pool);
+            net.writeTopology(clients, pool, hubKeys);
             return net;
         } catch (Exception | Error e) {
             net.close();
@@ -87,7 +93,7 @@ final class ClusterNetwork implements AutoCloseable {
         return ns;
     }
 
-    private void writeTopology(Map<String, List<String>> clients, String pool) throws Exception {
+    private void writeTopology(Map<String, List<String>> clients, String pool, String hubKeys) throws Exception {
         TunnelNetwork.lwt("keygen", "--hub", "-o", dir.resolve("hub.key").toString());
         String hubKey = TunnelNetwork.lwt("keygen", "--public", dir.resolve("hub.key").toString()).strip();
         String endpoints = java.util.stream.IntStream.range(0, hubs.size())
@@ -109,6 +115,9 @@ final class ClusterNetwork implements AutoCloseable {
                         static-key: file:hub.key
                         cluster: {etcd: {endpoints: %s, prefix: /lwt/e2e/}}
                     """.formatted(hubs.get(i), hubAddress(i), pool, endpoints));
+            if (!hubKeys.isBlank()) {
+                yaml.append(hubKeys.stripTrailing().indent(4));
+            }
         }
         for (Map.Entry<String, List<String>> client : clients.entrySet()) {
             Files.writeString(dir.resolve(client.getKey() + ".key"), TunnelNetwork.key());
@@ -160,6 +169,24 @@ final class ClusterNetwork implements AutoCloseable {
 
     EtcdCluster etcd() {
         return etcd;
+    }
+
+    /** A client's tunnel address (IPv4), as its TUN device has it. */
+    String address(String client) {
+        String shown = namespaces.get(client).exec("ip", "-o", "-4", "addr", "show").orThrow().output();
+        return shown.lines().filter(l -> l.contains(" inet 10.0.0.")).map(l -> l.split("\\s+")[3].split("/")[0])
+                .findFirst().orElseThrow(() -> new AssertionError(client + " has no tunnel address:\n" + shown));
+    }
+
+    /** Pings a client's or hub's tunnel address from a client, a few times. */
+    Netns.Result ping(String from, String address) {
+        return namespaces.get(from).exec("ping", "-c", "3", "-i", "0.2", "-W", "2", address);
+    }
+
+    /** A checksummed transfer from one client to another (see {@link TunnelNetwork#assertTransfersIntact}). */
+    void assertTransfersIntact(String from, String to, int size, TunnelNetwork.Midway midway) throws Exception {
+        TunnelNetwork.assertTransfersIntact(namespaces.get(from), namespaces.get(to), address(to), size, dir, midway,
+                this::logs);
     }
 
     /** A node's status as lwt status prints it. */

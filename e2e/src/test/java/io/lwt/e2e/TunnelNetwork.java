@@ -341,29 +341,38 @@ final class TunnelNetwork implements AutoCloseable {
 
     private void assertTransfersIntact(String from, String to, String toAddress, int size, Midway midway)
             throws Exception {
+        assertTransfersIntact(ns(from), ns(to), toAddress, size, dir, midway, this::logs);
+    }
+
+    /**
+     * Sends {@code size} random bytes with nc from one namespace to an address in another through the tunnel, doing
+     * {@code midway} (unless null) once a quarter has arrived, and asserts that exactly those bytes arrived.
+     */
+    static void assertTransfersIntact(Netns fromNs, Netns toNs, String toAddress, int size, Path dir, Midway midway,
+            java.util.function.Supplier<String> logs) throws Exception {
         Path sent = dir.resolve("sent.bin");
         Path received = dir.resolve("received.bin");
         byte[] data = new byte[size];
         new java.util.Random(7).nextBytes(data);
         Files.write(sent, data);
-        Netns.Running receiver = ns(to).start(
+        Netns.Running receiver = toNs.start(
                 List.of("sh", "-c", "nc -l " + toAddress + " 5001 > " + received), dir.resolve("nc.log"));
-        awaitListening(to, 5001);
+        awaitListening(toNs, 5001);
         if (midway == null) {
-            Netns.Result send = ns(from).exec("sh", "-c", "nc -N " + toAddress + " 5001 < " + sent);
-            assertEquals(0, send.exitCode(), send.output() + logs());
+            Netns.Result send = fromNs.exec("sh", "-c", "nc -N " + toAddress + " 5001 < " + sent);
+            assertEquals(0, send.exitCode(), send.output() + logs.get());
         } else {
-            Netns.Running sender = ns(from).start(List.of("sh", "-c", "nc -N " + toAddress + " 5001 < " + sent),
+            Netns.Running sender = fromNs.start(List.of("sh", "-c", "nc -N " + toAddress + " 5001 < " + sent),
                     dir.resolve("nc-sender.log"));
             long deadline = System.nanoTime() + UP.toNanos();
             while (!Files.exists(received) || Files.size(received) < size / 4) {
                 assertTrue(System.nanoTime() < deadline && sender.process().isAlive(),
-                        "a quarter of the bytes arrive\n" + sender.log() + logs());
+                        "a quarter of the bytes arrive\n" + sender.log() + logs.get());
                 Thread.sleep(5);
             }
             midway.run();
-            assertTrue(sender.process().waitFor(60, TimeUnit.SECONDS), "the sender finished\n" + logs());
-            assertEquals(0, sender.process().exitValue(), sender.log() + logs());
+            assertTrue(sender.process().waitFor(60, TimeUnit.SECONDS), "the sender finished\n" + logs.get());
+            assertEquals(0, sender.process().exitValue(), sender.log() + logs.get());
         }
         assertTrue(receiver.process().waitFor(60, TimeUnit.SECONDS), "receiver finished");
         assertArrayEquals(sha256(sent), sha256(received), "checksums of sent and received bytes");
@@ -373,10 +382,14 @@ final class TunnelNetwork implements AutoCloseable {
 
     /** Waits until something in the node's namespace listens on the TCP port. */
     void awaitListening(String node, int port) throws InterruptedException {
+        awaitListening(ns(node), port);
+    }
+
+    private static void awaitListening(Netns ns, int port) throws InterruptedException {
         long deadline = System.nanoTime() + UP.toNanos();
-        while (!ns(node).exec("ss", "-Hltn", "sport = :" + port).output().contains(":" + port)) {
+        while (!ns.exec("ss", "-Hltn", "sport = :" + port).output().contains(":" + port)) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("nothing listens on port " + port + " in " + node);
+                throw new AssertionError("nothing listens on port " + port + " in " + ns.name());
             }
             Thread.sleep(20);
         }
