@@ -373,16 +373,11 @@ public final class HubNode extends NodeLifecycle {
         }
     }
 
-    /** The links this hub dials: their handshakes are the links', their packets the switch's. */
-    private final class LinkHandler implements SessionHandler {
+    /** The links this hub dials: their handshakes are the links', their packets the switch's, as every session's. */
+    private final class LinkHandler extends Handler {
         @Override
         public Opening opened(Session session) throws IOException {
             return links.opened(session);
-        }
-
-        @Override
-        public void packet(Session from, ByteBuffer packet, boolean withHeader) throws IOException {
-            forwarding.fromPeer(from, packet, withHeader);
         }
 
         @Override
@@ -399,7 +394,7 @@ public final class HubNode extends NodeLifecycle {
     }
 
     /** The hub's part in every session: its protocol opens it, its switch takes its packets, its end is forgotten. */
-    private final class Handler implements SessionHandler {
+    private class Handler implements SessionHandler {
         @Override
         public Opening opened(Session session) throws IOException {
             return protocol.opened(session);
