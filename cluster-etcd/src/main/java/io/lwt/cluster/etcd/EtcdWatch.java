@@ -56,6 +56,12 @@ final class EtcdWatch implements Watch {
         return thread;
     }
 
+    /** The member whose stream the watch follows now, or null between streams. */
+    java.net.URI following() {
+        WatchStream open = stream;
+        return open == null ? null : open.endpoint();
+    }
+
     @Override
     public void close() {
         if (closed) {

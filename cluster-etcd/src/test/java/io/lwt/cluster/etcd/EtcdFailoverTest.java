@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The store against a real three-member etcd cluster that loses members. The store under test lists the members in
- * order, so it starts on member 0, the one each test kills, stops or freezes; a second store, on the two others
- * only, writes meanwhile. Each test has a fresh cluster.
+ * order, so it usually starts on member 0; tests of a watch take down the member it follows, whichever that is, and
+ * write meanwhile through a store on the others. Each test has a fresh cluster.
  */
 class EtcdFailoverTest {
 
@@ -85,13 +85,16 @@ class EtcdFailoverTest {
     void aWatchGoesOnFromAnotherMemberWithoutMissingOrRepeatingAChange() throws Exception {
         WatchRecorder recorder = new WatchRecorder();
         store.put("w/a", "1", null);
-        try (Watch ignored = store.watch("w/", recorder)) {
+        try (Watch watch = store.watch("w/", recorder)) {
             recorder.await("reset {w/a=1}", WAIT);
             store.put("w/b", "2", null);
             recorder.await("w/b=2", WAIT);
-            etcd.kill(0);
-            for (int i = 1; i <= 5; i++) {
-                createEventually(others, "w/k" + i, Integer.toString(i));
+            int followed = followed(watch);
+            etcd.kill(followed);
+            try (ClusterStore rest = others(followed)) {
+                for (int i = 1; i <= 5; i++) {
+                    createEventually(rest, "w/k" + i, Integer.toString(i));
+                }
             }
             recorder.await("w/k5=5", WAIT);
             assertEquals(List.of("reset {w/a=1}", "w/b=2", "w/k1=1", "w/k2=2", "w/k3=3", "w/k4=4", "w/k5=5"),
@@ -124,14 +127,15 @@ class EtcdFailoverTest {
     void aWatchLeavesAFrozenMember() throws Exception {
         WatchRecorder recorder = new WatchRecorder();
         store.put("w/a", "1", null);
-        try (Watch ignored = store.watch("w/", recorder)) {
+        try (Watch watch = store.watch("w/", recorder)) {
             recorder.await("reset {w/a=1}", WAIT);
-            etcd.freeze(0);
-            try {
-                createEventually(others, "w/b", "2");
+            int followed = followed(watch);
+            etcd.freeze(followed);
+            try (ClusterStore rest = others(followed)) {
+                createEventually(rest, "w/b", "2");
                 recorder.await("w/b=2", WAIT.plus(EtcdWatch.SILENCE));
             } finally {
-                etcd.thaw(0);
+                etcd.thaw(followed);
             }
             assertEquals(List.of("reset {w/a=1}", "unreachable", "w/b=2"), recorder.told());
         }
@@ -164,6 +168,22 @@ class EtcdFailoverTest {
             recorder.await("reset {w/a=4, w/c=3}", WAIT);
             assertEquals(List.of("reset {w/a=1, w/b=2}", "unreachable", "reset {w/a=4, w/c=3}"), recorder.told());
         }
+    }
+
+    /**
+     * The member the watch follows: the test takes that one down (usually member 0, the store's first, unless it
+     * was slow to answer when the watch began).
+     */
+    private int followed(Watch watch) throws InterruptedException {
+        Stores.await(WAIT, "the watch following a member", () -> ((EtcdWatch) watch).following() != null);
+        return etcd.clientUrls().indexOf(((EtcdWatch) watch).following().toString());
+    }
+
+    /** A store on the members other than {@code member}. */
+    private ClusterStore others(int member) {
+        List<String> urls = new java.util.ArrayList<>(etcd.clientUrls());
+        urls.remove(member);
+        return Stores.open(urls, PREFIX);
     }
 
     /** Creates a key once, retrying while the cluster elects a leader: a retry finds it created and writes nothing. */
