@@ -12,7 +12,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -41,7 +40,8 @@ final class HubLinks {
     private final Consumer<Session> started;
     private final Map<String, Session> links = new ConcurrentHashMap<>();
     private final Map<String, String> members = new ConcurrentHashMap<>();
-    private final Set<String> dialing = ConcurrentHashMap.newKeySet();
+    /** The hubs this one dials, with the thread that does. */
+    private final Map<String, Thread> dialing = new ConcurrentHashMap<>();
     /** The hub each dialed session is for, until it ends. */
     private final Map<Session, String> targets = new ConcurrentHashMap<>();
     private volatile SessionContext context;
@@ -97,9 +97,17 @@ final class HubLinks {
         members.keySet().retainAll(now.keySet());
         members.putAll(now);
         for (String hub : now.keySet()) {
-            if (!closed && hub.compareTo(self) > 0 && dialing.add(hub)) {
-                Threads.virtual("lwt-link-" + hub).start(() -> dialLoop(hub));
+            if (hub.compareTo(self) > 0) {
+                startDialing(hub);
             }
+        }
+    }
+
+    private synchronized void startDialing(String hub) {
+        if (!closed && members.containsKey(hub) && !dialing.containsKey(hub)) {
+            Thread dialer = Threads.virtual("lwt-link-" + hub).unstarted(() -> dialLoop(hub));
+            dialing.put(hub, dialer);
+            dialer.start();
         }
     }
 
@@ -117,13 +125,11 @@ final class HubLinks {
                 Thread.sleep(retry.toMillis() / 2 + ThreadLocalRandom.current().nextLong(retry.toMillis() / 2 + 1));
             }
         } catch (InterruptedException e) {
-            // the hub is closing
+            return; // the hub is closing
         } finally {
-            dialing.remove(hub);
+            dialing.remove(hub, Thread.currentThread());
         }
-        if (!closed && members.containsKey(hub) && dialing.add(hub)) { // came back in the meantime
-            Threads.virtual("lwt-link-" + hub).start(() -> dialLoop(hub));
-        }
+        startDialing(hub); // in case it came back in the meantime
     }
 
     /** Dials {@code hub} at {@code endpoint} ({@code host:port}) and starts the session; null when it failed. */
@@ -139,6 +145,10 @@ final class HubLinks {
             InetSocketAddress address = InetSocketAddress.createUnresolved(host,
                     Integer.parseInt(endpoint.substring(colon + 1)));
             Session s = new Session(transport.dial(address, ClientNode.DIAL_TIMEOUT), c, inbound);
+            if (closed) { // the hub stopped while this one dialed: it must not join sessions already drained
+                s.close("hub shutting down");
+                return null;
+            }
             targets.put(s, hub);
             started.accept(s);
             s.start();
@@ -170,8 +180,9 @@ final class HubLinks {
         });
     }
 
-    /** Stops dialing; the links' sessions end with the hub's others. */
-    void close() {
+    /** Stops dialing (a dial under way is abandoned); the links' sessions end with the hub's others. */
+    synchronized void close() {
         closed = true;
+        dialing.values().forEach(Thread::interrupt);
     }
 }
