@@ -61,7 +61,7 @@ public final class ValueSyntax {
      * be an address literal unless {@code nameAllowed}: then a name is kept unresolved, to be looked up when it is
      * used (so a client follows its hub's DNS name without a restart), and the port must not be 0.
      */
-    static InetSocketAddress socketAddress(String text, boolean nameAllowed) {
+    public static InetSocketAddress socketAddress(String text, boolean nameAllowed) {
         int colon = text.lastIndexOf(':');
         if (colon < 0 || text.startsWith("[") != text.contains("]")) {
             throw new IllegalArgumentException("expected host:port, got '" + text + "'");

@@ -179,10 +179,10 @@ public final class ClientNode extends NodeLifecycle {
                 hub = anotherHub(hub);
                 Duration wait;
                 if (!established && failures % attempts != 0) {
-                    wait = jitter(FIRST_RETRY); // another hub: soon, but not all of a failed hub's clients at once
+                    wait = Nodes.jitter(FIRST_RETRY); // another hub: soon, but not all of a failed hub's clients at once
                 } else {
                     retry = lasted ? FIRST_RETRY : Nodes.min(retry.multipliedBy(2), MAX_RETRY);
-                    wait = jitter(retry);
+                    wait = Nodes.jitter(retry);
                 }
                 LOG.log(Level.WARNING, "reconnecting in {0} to {1}", ValueSyntax.text(wait), spec.hubs().get(hub));
                 Thread.sleep(wait);
@@ -209,12 +209,6 @@ public final class ClientNode extends NodeLifecycle {
             sessions.receiveBuffers().release(inbound);
             throw e;
         }
-    }
-
-    /** Spreads retries of many clients over [d/2, d], so they do not reconnect in lockstep after a hub restart. */
-    private static Duration jitter(Duration d) {
-        long millis = d.toMillis();
-        return Duration.ofMillis(millis / 2 + ThreadLocalRandom.current().nextLong(millis / 2 + 1));
     }
 
     private boolean fromTun(ByteBuffer packet) {

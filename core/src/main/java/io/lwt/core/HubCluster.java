@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -167,7 +166,7 @@ public final class HubCluster implements AutoCloseable {
                     logged = true;
                 }
                 try {
-                    Thread.sleep(retry.toMillis() / 2 + ThreadLocalRandom.current().nextLong(retry.toMillis() / 2 + 1));
+                    Thread.sleep(Nodes.jitter(retry));
                 } catch (InterruptedException interrupted) {
                     return;
                 }
@@ -182,7 +181,7 @@ public final class HubCluster implements AutoCloseable {
         if (!closed) {
             LOG.log(Level.WARNING, "cluster: hub {0} lost its lease ({1}): admitting no client until it registers "
                     + "again", hub, reason);
-            Threads.virtual("lwt-cluster-join").start(this::joinLoop);
+            joining = Threads.virtual("lwt-cluster-join").start(this::joinLoop); // for close() to interrupt
         }
     }
 
@@ -215,22 +214,20 @@ public final class HubCluster implements AutoCloseable {
         });
     }
 
-    /** The hub that holds {@code client}'s session, as the copy says, or null. */
-    String locate(String client) {
-        return copy.get(LOCATIONS + client);
-    }
-
-    /** The members of the cluster now: hub name to its endpoint. */
+    /** The members of the cluster now: hub name to its endpoint (the value after the public key). */
     Map<String, String> members() {
-        return copy.entrySet().stream().filter(e -> e.getKey().startsWith(MEMBERS))
-                .collect(Collectors.toMap(e -> e.getKey().substring(MEMBERS.length()),
-                        e -> e.getValue().substring(e.getValue().indexOf(' ') + 1), (a, b) -> a, TreeMap::new));
+        return under(MEMBERS, value -> value.substring(value.indexOf(' ') + 1));
     }
 
     /** Where clients are now: client name to hub name. */
     Map<String, String> locations() {
-        return copy.entrySet().stream().filter(e -> e.getKey().startsWith(LOCATIONS))
-                .collect(Collectors.toMap(e -> e.getKey().substring(LOCATIONS.length()), Map.Entry::getValue,
+        return under(LOCATIONS, value -> value);
+    }
+
+    /** The copy's keys under {@code prefix}, without it, in order, to their values as {@code value} reads them. */
+    private Map<String, String> under(String prefix, java.util.function.UnaryOperator<String> value) {
+        return copy.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
+                .collect(Collectors.toMap(e -> e.getKey().substring(prefix.length()), e -> value.apply(e.getValue()),
                         (a, b) -> a, TreeMap::new));
     }
 

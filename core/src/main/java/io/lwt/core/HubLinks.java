@@ -1,6 +1,7 @@
 package io.lwt.core;
 
 import io.lwt.api.Printable;
+import io.lwt.api.ValueSyntax;
 import io.lwt.api.transport.Transport;
 import io.lwt.core.handshake.ClientHandshake;
 import io.lwt.core.handshake.Grant;
@@ -13,7 +14,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
@@ -122,7 +122,7 @@ final class HubLinks {
                 }
                 boolean lasted = System.nanoTime() - start > Duration.ofSeconds(10).toNanos();
                 retry = lasted ? FIRST_RETRY : Nodes.min(retry.multipliedBy(2), MAX_RETRY);
-                Thread.sleep(retry.toMillis() / 2 + ThreadLocalRandom.current().nextLong(retry.toMillis() / 2 + 1));
+                Thread.sleep(Nodes.jitter(retry));
             }
         } catch (InterruptedException e) {
             return; // the hub is closing
@@ -140,10 +140,7 @@ final class HubLinks {
             return null;
         }
         try {
-            int colon = endpoint.lastIndexOf(':');
-            String host = endpoint.substring(0, colon).replace("[", "").replace("]", "");
-            InetSocketAddress address = InetSocketAddress.createUnresolved(host,
-                    Integer.parseInt(endpoint.substring(colon + 1)));
+            InetSocketAddress address = ValueSyntax.socketAddress(endpoint, true);
             Session s = new Session(transport.dial(address, ClientNode.DIAL_TIMEOUT), c, inbound);
             if (closed) { // the hub stopped while this one dialed: it must not join sessions already drained
                 s.close("hub shutting down");

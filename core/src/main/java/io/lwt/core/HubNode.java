@@ -78,8 +78,7 @@ public final class HubNode extends NodeLifecycle {
         if (clustered != null && spec.access() instanceof HubAccess.Secure secure) {
             byte[] hubKey = StaticKeys.publicKey(secure.staticKey());
             // an endpoint of port 0 is the port the system gave the listeners
-            String endpoint = clustered.endpoint().endsWith(":0") ? clustered.endpoint().substring(0,
-                    clustered.endpoint().length() - 1) + listeners.getFirst().localAddress().getPort() : clustered.endpoint();
+            String endpoint = clustered.endpoint().replaceFirst(":0$", ":" + listeners.getFirst().localAddress().getPort());
             this.cluster = new HubCluster(clustered.store(), spec.name(), hubKey, endpoint, new Events(),
                     this::clientsHere);
             this.links = new HubLinks(spec.name(), io.lwt.core.handshake.Protocol.linkKey(secure.staticKey()), hubKey,
@@ -248,14 +247,19 @@ public final class HubNode extends NodeLifecycle {
 
     /** Closes every session of that identity, as an operator's order; returns how many there were. */
     public int kick(String identity) {
-        int kicked = 0;
+        return closeSessionsOf(identity, "kicked by the operator");
+    }
+
+    /** Closes every session of that identity; returns how many there were. */
+    private int closeSessionsOf(String identity, String reason) {
+        int count = 0;
         for (Session session : List.copyOf(live.values())) {
             if (identity.equals(session.identity())) {
-                session.close("kicked by the operator");
-                kicked++;
+                session.close(reason);
+                count++;
             }
         }
-        return kicked;
+        return count;
     }
 
     @Override
@@ -360,11 +364,7 @@ public final class HubNode extends NodeLifecycle {
         /** The store says another hub holds the client's session now: this hub's is stale. */
         @Override
         public void moved(String client, String hub) {
-            for (Session session : List.copyOf(live.values())) {
-                if (client.equals(session.identity())) {
-                    session.close("the client moved to hub " + hub);
-                }
-            }
+            closeSessionsOf(client, "the client moved to hub " + hub);
         }
 
         @Override

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** What hubs and clients share beyond sessions: checks at start, the periodic tick, quiet closing. */
@@ -78,6 +79,15 @@ final class Nodes {
 
     static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /**
+     * A wait uniformly in [d/2, d]: retries of many nodes spread out instead of coming in lockstep (after a hub
+     * restarts, or a store comes back).
+     */
+    static Duration jitter(Duration d) {
+        long millis = d.toMillis();
+        return Duration.ofMillis(millis / 2 + ThreadLocalRandom.current().nextLong(millis / 2 + 1));
     }
 
     /**

@@ -30,7 +30,13 @@ class ClusterEndToEndTest {
     }
 
     private static ClusterNetwork started(Map<String, List<String>> clients, String pool) throws Exception {
-        ClusterNetwork net = ClusterNetwork.create(HUBS, clients, pool);
+        return started(clients, pool, "");
+    }
+
+    /** The hubs started and registered, with {@code hubKeys} (YAML lines) for each. */
+    private static ClusterNetwork started(Map<String, List<String>> clients, String pool, String hubKeys)
+            throws Exception {
+        ClusterNetwork net = ClusterNetwork.create(HUBS, clients, pool, hubKeys);
         try {
             for (String hub : HUBS) {
                 net.start(hub);
@@ -107,10 +113,7 @@ class ClusterEndToEndTest {
         Map<String, List<String>> clients = new LinkedHashMap<>();
         clients.put("alice", List.of("hub-a"));
         clients.put("bob", List.of("hub-b"));
-        try (ClusterNetwork net = ClusterNetwork.create(HUBS, clients, "10.0.0.100-10.0.0.199", "routing: isolated\n")) {
-            for (String hub : HUBS) {
-                net.start(hub);
-            }
+        try (ClusterNetwork net = started(clients, "10.0.0.100-10.0.0.199", "routing: isolated\n")) {
             net.start("alice");
             net.start("bob");
             awaitLinks(net);

@@ -40,12 +40,8 @@ final class ClusterNetwork implements AutoCloseable {
      *
      * @param clients each client's name, with the hubs it may connect to
      * @param pool the pool's range, e.g. {@code 10.0.0.100-10.0.0.199}
+     * @param hubKeys extra keys for every hub, one YAML line each (e.g. {@code routing: isolated}), or empty
      */
-    static ClusterNetwork create(List<String> hubs, Map<String, List<String>> clients, String pool) throws Exception {
-        return create(hubs, clients, pool, "");
-    }
-
-    /** The same, with extra keys for every hub, one YAML line each (e.g. {@code routing: isolated}). */
     static ClusterNetwork create(List<String> hubs, Map<String, List<String>> clients, String pool, String hubKeys)
             throws Exception {
         if (!Files.isExecutable(TunnelNetwork.LWT)) {

@@ -34,8 +34,7 @@ final class HubConnection implements Connection {
     private final UdpSocket.Readiness writable;
     private final AtomicBoolean closed = new AtomicBoolean();
     private SendBatch out; // the writer's, made at the first write (a connection that never authenticates writes nothing)
-    private long overflows; // the listener's thread's
-    private long lastOverflowLog;
+    private final DropCount overflows = new DropCount(); // the listener's thread's
 
     HubConnection(UdpListener listener, int index, Endpoint peer) {
         this.listener = listener;
@@ -58,13 +57,10 @@ final class HubConnection implements Connection {
         InetSocketAddress other = peer.matches(sources, sourceOffset, sourceLength) ? null
                 : Endpoint.read(sources, sourceOffset, sourceLength).address();
         if (!inbox.offer(data, offset, length, other)) {
-            overflows++;
-            long now = System.nanoTime();
-            if (lastOverflowLog == 0 || now - lastOverflowLog >= 10_000_000_000L) {
+            long told = overflows.add(1);
+            if (told > 0) {
                 LOG.log(Level.WARNING, "{0}: {1} datagram(s) dropped, the session reads slower than they come",
-                        this, overflows);
-                lastOverflowLog = now;
-                overflows = 0;
+                        this, told);
             }
         }
     }

@@ -123,15 +123,6 @@ final class Inbox {
         }
     }
 
-    /** Whether a datagram waits; the reader's. */
-    boolean hasWaiting() {
-        return head != tail;
-    }
-
-    int capacity() {
-        return ring.length;
-    }
-
     /** Where the datagram read last came from if that was not the connection's peer, else null. */
     InetSocketAddress lastSource() {
         return lastSource;

@@ -45,8 +45,8 @@ final class SendBatch {
     private final int[] runBytes = new int[DATAGRAMS];
     private final boolean[] runEnded = new boolean[DATAGRAMS];
     private int runs;
-    private long lastDropLog;
-    private long dropsSinceLog;
+    private int nameLength; // of the destination's sockaddr, for the socket's family
+    private final DropCount refused = new DropCount();
 
     /**
      * Sends every remaining byte of {@code srcs[offset..offset+length)}, a datagram each, to {@code to}, waiting while
@@ -119,27 +119,33 @@ final class SendBatch {
             runBytes[r] += size;
             runEnded[r] = size < runSegment[r]; // a shorter datagram may end a run, never sit inside one
         }
+        nameLength = socket.family() == Native.AF_INET ? 16 : Endpoint.LENGTH;
         for (int r = 0; r < runs; r++) {
-            long m = r * MessageHeaders.MMSGHDR;
-            messages.set(ADDRESS, m + MessageHeaders.NAME, destination);
-            messages.set(JAVA_INT, m + MessageHeaders.NAME_LENGTH, socket.family() == Native.AF_INET ? 16 : Endpoint.LENGTH);
-            messages.set(JAVA_LONG, m + MessageHeaders.IOV, vectors.address() + runStart[r] * MessageHeaders.IOVEC);
-            messages.set(JAVA_LONG, m + MessageHeaders.IOV_LENGTH, runLength[r]);
-            if (runLength[r] > 1) {
-                long c = r * CMSG_SPACE;
-                controls.set(JAVA_LONG, c, CMSG_LEN);
-                controls.set(JAVA_INT, c + 8, Native.SOL_UDP);
-                controls.set(JAVA_INT, c + 12, Native.UDP_SEGMENT);
-                controls.set(JAVA_SHORT, c + MessageHeaders.CMSG_HEADER, (short) runSegment[r]);
-                messages.set(JAVA_LONG, m + MessageHeaders.CONTROL, controls.address() + c);
-                messages.set(JAVA_LONG, m + MessageHeaders.CONTROL_LENGTH, CMSG_SPACE);
-            } else {
-                messages.set(JAVA_LONG, m + MessageHeaders.CONTROL, 0);
-                messages.set(JAVA_LONG, m + MessageHeaders.CONTROL_LENGTH, 0);
-            }
-            messages.set(JAVA_INT, m + MessageHeaders.FLAGS, 0);
+            writeHeader(r);
         }
         return i;
+    }
+
+    /** The {@code struct mmsghdr} of run {@code r}: the destination, its datagrams, and their segment size if several. */
+    private void writeHeader(int r) {
+        long m = r * MessageHeaders.MMSGHDR;
+        messages.set(ADDRESS, m + MessageHeaders.NAME, destination);
+        messages.set(JAVA_INT, m + MessageHeaders.NAME_LENGTH, nameLength);
+        messages.set(JAVA_LONG, m + MessageHeaders.IOV, vectors.address() + runStart[r] * MessageHeaders.IOVEC);
+        messages.set(JAVA_LONG, m + MessageHeaders.IOV_LENGTH, runLength[r]);
+        if (runLength[r] > 1) {
+            long c = r * CMSG_SPACE;
+            controls.set(JAVA_LONG, c, CMSG_LEN);
+            controls.set(JAVA_INT, c + 8, Native.SOL_UDP);
+            controls.set(JAVA_INT, c + 12, Native.UDP_SEGMENT);
+            controls.set(JAVA_SHORT, c + MessageHeaders.CMSG_HEADER, (short) runSegment[r]);
+            messages.set(JAVA_LONG, m + MessageHeaders.CONTROL, controls.address() + c);
+            messages.set(JAVA_LONG, m + MessageHeaders.CONTROL_LENGTH, CMSG_SPACE);
+        } else {
+            messages.set(JAVA_LONG, m + MessageHeaders.CONTROL, 0);
+            messages.set(JAVA_LONG, m + MessageHeaders.CONTROL_LENGTH, 0);
+        }
+        messages.set(JAVA_INT, m + MessageHeaders.FLAGS, 0);
     }
 
     private boolean joins(int run, int size) {
@@ -179,29 +185,18 @@ final class SendBatch {
     private void unsegment(int from) {
         int first = runStart[from];
         int last = runStart[runs - 1] + runLength[runs - 1];
-        int nameLength = messages.get(JAVA_INT, from * MessageHeaders.MMSGHDR + MessageHeaders.NAME_LENGTH);
         runs = from;
         for (int n = first; n < last; n++, runs++) {
             runStart[runs] = n;
             runLength[runs] = 1;
-            long m = runs * MessageHeaders.MMSGHDR;
-            messages.set(ADDRESS, m + MessageHeaders.NAME, destination);
-            messages.set(JAVA_INT, m + MessageHeaders.NAME_LENGTH, nameLength);
-            messages.set(JAVA_LONG, m + MessageHeaders.IOV, vectors.address() + n * MessageHeaders.IOVEC);
-            messages.set(JAVA_LONG, m + MessageHeaders.IOV_LENGTH, 1);
-            messages.set(JAVA_LONG, m + MessageHeaders.CONTROL, 0);
-            messages.set(JAVA_LONG, m + MessageHeaders.CONTROL_LENGTH, 0);
-            messages.set(JAVA_INT, m + MessageHeaders.FLAGS, 0);
+            writeHeader(runs);
         }
     }
 
     private void dropped(UdpSocket socket, int error, int datagrams) {
-        dropsSinceLog += datagrams;
-        long now = System.nanoTime();
-        if (lastDropLog == 0 || now - lastDropLog >= 10_000_000_000L) {
-            LOG.log(Level.WARNING, "{0}: {1} datagram(s) dropped: {2}", socket, dropsSinceLog, Native.describe(error));
-            lastDropLog = now;
-            dropsSinceLog = 0;
+        long told = refused.add(datagrams);
+        if (told > 0) {
+            LOG.log(Level.WARNING, "{0}: {1} datagram(s) dropped: {2}", socket, told, Native.describe(error));
         }
     }
 }
