@@ -12,6 +12,9 @@ import java.util.Objects;
  */
 public record ClusterSettings(ClusterStore store, String endpoint) {
 
+    /** The longest name (bytes of UTF-8) of a hub of a cluster: its links' initiations carry it. */
+    public static final int MAX_HUB_NAME = io.lwt.core.handshake.ClientHandshake.MAX_HUB_NAME;
+
     public ClusterSettings {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(endpoint, "endpoint");

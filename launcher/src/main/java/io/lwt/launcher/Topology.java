@@ -7,6 +7,7 @@ import io.lwt.api.IpPrefix;
 import io.lwt.api.tun.TunOptions;
 import io.lwt.core.ClientAuth;
 import io.lwt.core.ClientSpec;
+import io.lwt.core.ClusterSettings;
 import io.lwt.core.HubAccess;
 import io.lwt.core.HubSpec;
 import io.lwt.core.SessionSettings;
@@ -257,8 +258,12 @@ record Topology(Map<String, NodeDefinition> nodes, List<String> warnings) {
         metrics(node);
         NodeSettings.LOG_LEVEL.read(node);
         tlsKeys(node, baseDir, warnings);
-        if (clusterEndpoint(node, listen) != null
-                && NodeSettings.STATIC_KEY.read(node).orElse("auto").equals("auto")) {
+        boolean clustered = clusterEndpoint(node, listen) != null;
+        if (clustered && name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > ClusterSettings.MAX_HUB_NAME) {
+            throw node.error(NodeSettings.CLUSTER.key(), "the hub's name " + name + " is longer than "
+                    + ClusterSettings.MAX_HUB_NAME + " bytes, the most a link between hubs carries");
+        }
+        if (clustered && NodeSettings.STATIC_KEY.read(node).orElse("auto").equals("auto")) {
             warnings.add(node.locationOf(NodeSettings.CLUSTER.key()) + ": " + node.qualified("static-key") + ": auto: "
                     + "this hub of a cluster makes a key of its own, and clients that pin it cannot move to the "
                     + "other hubs; give every hub of the cluster the same static-key: file:PATH");

@@ -117,6 +117,11 @@ class CommandLineTest {
         Files.writeString(file, hub + "listen: 192.0.2.10:9000\nadvertise: 192.0.2.10:9000\n");
         assertEquals(file + ":5:12: advertise: only a hub with a cluster: advertises itself",
                 lwt("check", file.toString()).err().strip());
+        String longName = "h".repeat(49);
+        Files.writeString(file, "nodes:\n  " + longName + ": {role: hub, address: 10.0.0.1/24, listen: 192.0.2.10:9000, "
+                + etcd.strip() + "}\n");
+        assertTrue(lwt("check", file.toString()).err().strip().endsWith("cluster: the hub's name " + longName
+                + " is longer than 48 bytes, the most a link between hubs carries"), lwt("check", file.toString()).err());
         Files.writeString(file, "role: hub\naddress: 10.0.0.1/24\nlisten: 192.0.2.10:9000\nprotocol: legacy\n" + etcd);
         assertTrue(lwt("check", file.toString()).err().strip().endsWith(file + ":5:10: cluster: protocol legacy cannot "
                 + "share a cluster: its clients are not authenticated"));
